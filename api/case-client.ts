@@ -1,0 +1,101 @@
+import {
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowNotFoundError,
+  WorkflowUpdateFailedError,
+  type Client,
+} from '@temporalio/client';
+import { ApplicationFailure, type UpdateDefinition } from '@temporalio/common';
+import { isDeepStrictEqual } from 'node:util';
+import type { Command, CommandType } from '../machines/case.events';
+import type { CaseView } from '../machines/case.view';
+import { resolvePolicy, type PolicyDocument } from '../machines/policy.schema';
+import type { CaseReport } from '../machines/report.schema';
+import { appliedCommandsQuery, caseViewQuery, commandUpdates, TRANSITION_REFUSED } from '../workflows/case.messages';
+import type { caseWorkflow } from '../workflows/case.workflow';
+import { conflict, notFound } from './problems';
+
+export type CaseClientDeps = {
+  client: Client;
+  taskQueue: string;
+  policy: PolicyDocument;
+};
+
+/** A case's id: stable for a clinic's report id, so filing twice finds the same case. */
+export function caseIdFor(report: Pick<CaseReport, 'institutionId' | 'reportId'>): string {
+  return `case-${report.institutionId}-${report.reportId}`;
+}
+
+/** The API's way into case workflows. Everything it answers comes from the workflow itself. */
+export function createCaseClient(deps: CaseClientDeps) {
+  const handle = (caseId: string) => deps.client.workflow.getHandle<typeof caseWorkflow>(caseId);
+
+  async function get(caseId: string): Promise<CaseView> {
+    try {
+      return await handle(caseId).query(caseViewQuery);
+    } catch (error) {
+      if (error instanceof WorkflowNotFoundError) throw notFound(`no case ${caseId}`);
+      throw error;
+    }
+  }
+
+  return {
+    get,
+
+    /**
+     * Files a report. Filing the same report again (a retry) returns the existing case; reusing a report id
+     * for different content is a conflict, because silently keeping either version would lose information.
+     */
+    async file(report: CaseReport): Promise<{ created: boolean; view: CaseView }> {
+      const caseId = caseIdFor(report);
+      try {
+        await deps.client.workflow.start<typeof caseWorkflow>('caseWorkflow', {
+          workflowId: caseId,
+          taskQueue: deps.taskQueue,
+          workflowIdReusePolicy: 'REJECT_DUPLICATE',
+          args: [{ caseId, report, policy: resolvePolicy(deps.policy, report.region) }],
+        });
+        return { created: true, view: await get(caseId) };
+      } catch (error) {
+        if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+        const view = await get(caseId);
+        if (!isDeepStrictEqual(view.report, report)) {
+          throw conflict(`report ${report.reportId} was already filed with different content as ${caseId}`, {
+            caseId,
+          });
+        }
+        return { created: false, view };
+      }
+    },
+
+    /** Sends a command to the case's machine. Retrying with the same commandId returns the first answer. */
+    async command<T extends CommandType>(caseId: string, type: T, command: Command<T>): Promise<CaseView> {
+      const update = commandUpdates[type] as UpdateDefinition<CaseView, [Command<T>]>;
+      try {
+        return await handle(caseId).executeUpdate(update, {
+          args: [command],
+          updateId: command.commandId,
+        });
+      } catch (error) {
+        if (error instanceof WorkflowNotFoundError) throw notFound(`no case ${caseId}`);
+        if (
+          error instanceof WorkflowUpdateFailedError &&
+          error.cause instanceof ApplicationFailure &&
+          error.cause.type === TRANSITION_REFUSED
+        ) {
+          throw conflict(error.cause.message, { caseId, status: error.cause.details?.[0] });
+        }
+        // A closed case takes no Updates; a retry of the command that closed it still deserves its answer.
+        const description = await handle(caseId).describe();
+        if (description.status.name !== 'RUNNING') {
+          const applied = await handle(caseId).query(appliedCommandsQuery);
+          const view = await get(caseId);
+          if (applied.includes(command.commandId)) return view;
+          throw conflict(`'${type}' is not possible: the case is closed`, { caseId, status: view.status });
+        }
+        throw error;
+      }
+    },
+  };
+}
+
+export type CaseClient = ReturnType<typeof createCaseClient>;

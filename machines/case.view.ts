@@ -1,0 +1,66 @@
+import { z } from 'zod';
+import type { SnapshotFrom } from 'xstate';
+import { ActorSchema, OutcomeSchema, RoleSchema } from './case.events';
+import type { CaseMachine } from './case.machine';
+import { CaseStatusSchema, caseStatus } from './case.status';
+import { OpenTaskSchema, openTasks } from './case.tasks';
+import { CaseKindSchema, CaseReportSchema, RiskGradeSchema } from './report.schema';
+
+/** One entry of a case's timeline: what happened, when, and who did it (null for the engine's own timers). */
+export const TimelineEntrySchema = z.object({
+  type: z.string(),
+  at: z.iso.datetime(),
+  by: ActorSchema.nullable(),
+});
+export type TimelineEntry = z.infer<typeof TimelineEntrySchema>;
+
+/** The whole case as its workflow knows it. Parties never get this as is; they get their projection. */
+export const CaseViewSchema = z.object({
+  caseId: z.string(),
+  status: CaseStatusSchema,
+  region: z.string(),
+  institutionId: z.string(),
+  kind: CaseKindSchema,
+  urgent: z.boolean(),
+  proposedRisk: RiskGradeSchema,
+  risk: RiskGradeSchema.nullable(),
+  reportedAt: z.iso.datetime(),
+  acknowledgedAt: z.iso.datetime().nullable(),
+  outcome: OutcomeSchema.nullable(),
+  closedAt: z.iso.datetime().nullable(),
+  tasks: z.array(OpenTaskSchema),
+  escalations: z.array(
+    z.object({ reason: z.string(), to: RoleSchema, at: z.iso.datetime(), dueAt: z.iso.datetime() }),
+  ),
+  timeline: z.array(TimelineEntrySchema),
+  policyVersion: z.string(),
+  report: CaseReportSchema,
+});
+export type CaseView = z.infer<typeof CaseViewSchema>;
+
+/** Builds the case view from the machine's snapshot and what the workflow keeps beside it. */
+export function caseView(
+  snapshot: SnapshotFrom<CaseMachine>,
+  extras: { report: CaseView['report']; timeline: TimelineEntry[] },
+): CaseView {
+  const c = snapshot.context;
+  return {
+    caseId: c.caseId,
+    status: caseStatus(snapshot),
+    region: c.region,
+    institutionId: c.institutionId,
+    kind: c.kind,
+    urgent: c.urgent,
+    proposedRisk: c.proposedRisk,
+    risk: c.risk,
+    reportedAt: c.reportedAt,
+    acknowledgedAt: c.acknowledgedAt,
+    outcome: c.outcome,
+    closedAt: c.closedAt,
+    tasks: openTasks(snapshot),
+    escalations: c.escalations,
+    timeline: extras.timeline,
+    policyVersion: c.policy.version,
+    report: extras.report,
+  };
+}

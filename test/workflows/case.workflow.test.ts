@@ -1,0 +1,136 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WorkflowUpdateFailedError } from '@temporalio/client';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { Worker, WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { createActivities } from '../../activities/case.activities';
+import { createCaseClient, type CaseClient } from '../../api/case-client';
+import { CaseReportSchema } from '../../machines/report.schema';
+import { createCaseWorker } from '../../temporal/worker';
+import { aReport, police, testPolicyDocument } from '../support/fixtures';
+import { advanceClock, bundleCaseWorkflows, startTimeSkippingServer, testDataConverter } from '../support/temporal';
+import { WebhookReceiver } from '../support/webhook-receiver';
+
+describe('case workflow (time-skipping server)', () => {
+  let env: TestWorkflowEnvironment;
+  let bundle: WorkflowBundleWithSourceMap;
+  let worker: Worker;
+  let running: Promise<void>;
+  let cases: CaseClient;
+  const receiver = new WebhookReceiver();
+  let reportSeq = 0;
+
+  beforeAll(async () => {
+    [env, bundle] = await Promise.all([startTimeSkippingServer(), bundleCaseWorkflows()]);
+    const url = await receiver.start();
+    worker = await createCaseWorker({
+      connection: env.nativeConnection,
+      namespace: env.namespace ?? 'default',
+      taskQueue: 'case-workflow-test',
+      dataConverter: testDataConverter,
+      workflowBundle: bundle,
+      activities: createActivities({
+        subscribers: [
+          {
+            id: 'supervisors',
+            party: 'police_supervisor',
+            events: ['task.escalated', 'case.closed'],
+            webhook: { url, secret: receiver.secret },
+          },
+        ],
+        now: () => new Date(),
+        webhookTimeoutMs: 2_000,
+        log: () => undefined,
+      }),
+    });
+    running = worker.run();
+    cases = createCaseClient({
+      client: env.client,
+      taskQueue: 'case-workflow-test',
+      policy: testPolicyDocument,
+    });
+  });
+
+  afterAll(async () => {
+    worker?.shutdown();
+    await running;
+    await env?.teardown();
+    await receiver.stop();
+  });
+
+  const fileCase = async (overrides: Parameters<typeof aReport>[0] = {}) => {
+    const report = CaseReportSchema.parse(aReport({ reportId: `wf-${++reportSeq}`, ...overrides }));
+    return (await cases.file(report)).view;
+  };
+  const acknowledge = (caseId: string, commandId = `ack-${caseId}`) =>
+    cases.command(caseId, 'police.acknowledge', { commandId, by: police, risk: 'high', urgent: true });
+
+  it('escalates to the supervisor when an ordinary report is not acknowledged within 60 minutes', async () => {
+    const filed = await fileCase();
+    await advanceClock(env, 'case-workflow-test', '59 minutes');
+    expect((await cases.get(filed.caseId)).escalations).toEqual([]);
+    await advanceClock(env, 'case-workflow-test', '2 minutes');
+    const view = await cases.get(filed.caseId);
+    expect(view.status).toBe('reported');
+    const dueAt = filed.tasks[0]!.dueAt!;
+    expect(view.escalations).toEqual([
+      { reason: 'acknowledge_overdue', to: 'police_supervisor', at: expect.any(String), dueAt },
+    ]);
+    // The timer fired at the deadline (give or take the workflow task that handled it), not before.
+    const firedAfter = Date.parse(view.escalations[0]!.at) - Date.parse(dueAt);
+    expect(firedAfter).toBeGreaterThanOrEqual(0);
+    expect(firedAfter).toBeLessThan(5_000);
+    expect(Date.parse(filed.tasks[0]!.dueAt!) - Date.parse(filed.reportedAt)).toBe(60 * 60_000);
+    expect(view.tasks).toEqual([expect.objectContaining({ task: 'acknowledge_report', escalatedTo: 'police_supervisor' })]);
+    await expect.poll(() => receiver.received.filter((r) => r.body.data.caseId === filed.caseId).map((r) => r.body.type)).toEqual(['task.escalated']);
+  });
+
+  it('cancels the acknowledge deadline once police acknowledge', async () => {
+    const filed = await fileCase({ urgent: true });
+    await acknowledge(filed.caseId);
+    await advanceClock(env, 'case-workflow-test', '3 hours');
+    const view = await cases.get(filed.caseId);
+    expect(view.status).toBe('search_active');
+    expect(view.tasks).toEqual([]);
+    expect(view.escalations).toEqual([]);
+  });
+
+  it('runs a case from report to closing and returns the final view', async () => {
+    const filed = await fileCase();
+    await acknowledge(filed.caseId);
+    const closed = await cases.command(filed.caseId, 'case.close', {
+      commandId: `close-${filed.caseId}`,
+      by: police,
+      outcome: 'found_by_family',
+    });
+    expect(closed).toMatchObject({ status: 'closed', outcome: 'found_by_family', risk: 'high', proposedRisk: 'medium' });
+    const result = await env.client.workflow.getHandle(filed.caseId).result();
+    expect(result).toMatchObject({ status: 'closed', outcome: 'found_by_family' });
+    expect(result.timeline.map((e: { type: string }) => e.type)).toEqual(['case.reported', 'police.acknowledge', 'case.close']);
+  });
+
+  it('answers a retried command with the first answer and applies it once', async () => {
+    const filed = await fileCase();
+    const first = await acknowledge(filed.caseId, 'retry-me-0001');
+    const again = await acknowledge(filed.caseId, 'retry-me-0001');
+    expect(again).toEqual(first);
+    expect((await cases.get(filed.caseId)).timeline.filter((e) => e.type === 'police.acknowledge')).toHaveLength(1);
+  });
+
+  it('refuses a command the machine does not allow, without recording it', async () => {
+    const filed = await fileCase();
+    const attempt = cases.command(filed.caseId, 'case.close', { commandId: 'early-close-1', by: police, outcome: 'arrested' });
+    await expect(attempt).rejects.toMatchObject({ status: 409, extras: { status: 'reported' } });
+    const history = await env.client.workflow.getHandle(filed.caseId).fetchHistory();
+    expect(history.events?.some((e) => e.workflowExecutionUpdateAcceptedEventAttributes)).toBe(false);
+    expect(WorkflowUpdateFailedError).toBeDefined();
+  });
+
+  it('keeps the report out of the history in clear text', async () => {
+    const filed = await fileCase({ reportId: 'wf-secret' });
+    const history = await env.client.workflow.getHandle(filed.caseId).fetchHistory();
+    const raw = JSON.stringify(history);
+    expect(raw).not.toContain('Jan de Vries');
+    expect(raw).not.toContain('schizophrenia');
+    expect((await cases.get(filed.caseId)).report.person.name).toBe('Jan de Vries');
+  });
+});

@@ -1,0 +1,12 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts'],
+    // Temporal workers load a native module and bundle workflows with webpack: they need real processes.
+    pool: 'forks',
+    globalSetup: ['test/support/toolchain.setup.ts'],
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
+  },
+});

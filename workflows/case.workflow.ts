@@ -1,0 +1,168 @@
+import {
+  ApplicationFailure,
+  CancellationScope,
+  allHandlersFinished,
+  condition,
+  isCancellation,
+  proxyActivities,
+  setHandler,
+  sleep,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
+import { initialTransition, transition, type SnapshotFrom } from 'xstate';
+import type { CaseActivities } from '../activities/case.activities';
+import type { CaseEvent, Command, CommandEvent, CommandType, DeadlineKey } from '../machines/case.events';
+import { caseMachine, type Announcement, type CaseInput } from '../machines/case.machine';
+import type { CaseReport } from '../machines/report.schema';
+import { caseView, type CaseView, type TimelineEntry } from '../machines/case.view';
+import { appliedCommandsQuery, caseViewQuery, commandUpdates, TRANSITION_REFUSED } from './case.messages';
+import { CaseSearchAttributes as SA } from './case.search-attributes';
+
+const { announce } = proxyActivities<CaseActivities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '5 minutes', maximumAttempts: 20 },
+});
+
+/** The workflow's argument: the full report (encrypted by the payload codec) and the policy it runs under. */
+export type CaseWorkflowInput = { caseId: string; report: CaseReport; policy: CaseInput['policy'] };
+
+/** What a finished case returns: its final view. */
+export type CaseWorkflowResult = CaseView;
+
+type CaseSnapshot = SnapshotFrom<typeof caseMachine>;
+
+/**
+ * One case, end to end. The XState machine decides every transition; this workflow only feeds it events
+ * (commands from Updates, deadlines from durable timers) and performs the effects it returns.
+ */
+export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseWorkflowResult> {
+  const timeline: TimelineEntry[] = [];
+  const applied = new Map<string, CaseView>();
+  const pending: Announcement[] = [];
+  const timers = new Map<DeadlineKey, { dueAt: string; scope: CancellationScope }>();
+
+  let snapshot: CaseSnapshot;
+  {
+    // The case is reported when Temporal starts it: one clock for every deadline that follows.
+    const reportedAt = workflowInfo().startTime.toISOString();
+    const [initial, actions] = initialTransition(caseMachine, {
+      caseId: input.caseId,
+      reportedAt,
+      report: input.report,
+      policy: input.policy,
+    });
+    snapshot = initial;
+    timeline.push({ type: 'case.reported', at: reportedAt, by: null });
+    collect(actions);
+    afterChange();
+  }
+
+  function view(): CaseView {
+    return caseView(snapshot, { report: input.report, timeline });
+  }
+
+  function collect(actions: { type: string; params?: unknown }[]): void {
+    for (const action of actions) if (action.type === 'announce') pending.push(action.params as Announcement);
+  }
+
+  function apply(event: CaseEvent): void {
+    const [next, actions] = transition(caseMachine, snapshot, event);
+    snapshot = next;
+    timeline.push({ type: event.type, at: event.at, by: 'by' in event ? event.by : null });
+    collect(actions);
+    afterChange();
+  }
+
+  /** Keeps one durable timer per live deadline in the machine's context, and nothing else. */
+  function afterChange(): void {
+    const deadlines = snapshot.status === 'done' ? {} : snapshot.context.deadlines;
+    for (const [key, timer] of timers) {
+      if (deadlines[key] !== timer.dueAt) {
+        timer.scope.cancel();
+        timers.delete(key);
+      }
+    }
+    for (const [key, dueAt] of Object.entries(deadlines) as [DeadlineKey, string][]) {
+      if (timers.has(key)) continue;
+      const scope = new CancellationScope();
+      timers.set(key, { dueAt, scope });
+      scope.run(() => sleep(Math.max(0, Date.parse(dueAt) - Date.now()))).then(
+        () => {
+          if (timers.get(key)?.scope !== scope) return;
+          timers.delete(key);
+          apply({ type: 'deadline.passed', at: new Date().toISOString(), deadline: key });
+        },
+        (error: unknown) => {
+          if (!isCancellation(error)) throw error;
+        },
+      );
+    }
+    publishSearchAttributes();
+  }
+
+  function publishSearchAttributes(): void {
+    const current = view();
+    const dues = current.tasks.map((t) => t.dueAt).filter((d): d is string => d !== null).sort();
+    upsertSearchAttributes([
+      { key: SA.state, value: current.status },
+      { key: SA.region, value: current.region },
+      { key: SA.institution, value: current.institutionId },
+      { key: SA.risk, value: current.risk ?? current.proposedRisk },
+      { key: SA.urgent, value: current.urgent },
+      { key: SA.openTaskRoles, value: [...new Set(current.tasks.flatMap((t) => [t.role, t.escalatedTo ?? []].flat()))] },
+      { key: SA.nextDueAt, value: dues[0] ? new Date(dues[0]) : null },
+    ]);
+  }
+
+  function eventOf(type: CommandType, command: Command): CommandEvent {
+    const { commandId: _id, ...payload } = command;
+    // The Update's name fixes the event type; the API validated the payload against that event's schema.
+    return { ...payload, type, at: new Date().toISOString() } as CommandEvent;
+  }
+
+  for (const type of Object.keys(commandUpdates) as CommandType[]) {
+    setHandler(
+      commandUpdates[type],
+      (command: Command) => {
+        const earlier = applied.get(command.commandId);
+        if (earlier) return earlier;
+        apply(eventOf(type, command));
+        const result = view();
+        applied.set(command.commandId, result);
+        return result;
+      },
+      {
+        validator: (command: Command) => {
+          if (applied.has(command.commandId)) return;
+          if (!snapshot.can(eventOf(type, command))) {
+            throw ApplicationFailure.create({
+              type: TRANSITION_REFUSED,
+              message: `'${type}' is not possible while the case is ${view().status}`,
+              details: [view().status],
+              nonRetryable: true,
+            });
+          }
+        },
+      },
+    );
+  }
+  setHandler(caseViewQuery, view);
+  setHandler(appliedCommandsQuery, () => [...applied.keys()]);
+
+  for (;;) {
+    await condition(() => pending.length > 0 || snapshot.status === 'done');
+    while (pending.length > 0) {
+      const announcement = pending.shift()!;
+      await announce({
+        caseId: snapshot.context.caseId,
+        region: snapshot.context.region,
+        institutionId: snapshot.context.institutionId,
+        announcement,
+      });
+    }
+    if (snapshot.status === 'done') break;
+  }
+  await condition(allHandlersFinished);
+  return view();
+}
