@@ -1,0 +1,82 @@
+import { randomUUID } from 'node:crypto';
+import express, { type ErrorRequestHandler, type RequestHandler } from 'express';
+import type { Logger } from '../config/log';
+import { authenticate, type AuthConfig } from './auth';
+import type { CaseClient } from './case-client';
+import { casesRouter } from './cases.routes';
+import type { ApiMetrics } from './metrics';
+import { openApiDocument } from './openapi';
+import { Problem } from './problems';
+
+export type AppDeps = { cases: CaseClient; auth: AuthConfig; metrics: ApiMetrics; log: Logger };
+
+/** The HTTP edge. Builds an Express app from its dependencies; the caller decides where it listens. */
+export function createApp(deps: AppDeps): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('query parser', 'simple');
+  const openapi = openApiDocument();
+
+  app.use(requestContext(deps));
+  app.use(express.json({ limit: '256kb', type: ['application/json', 'application/*+json'] }));
+
+  app.get('/healthz', (_req, res) => void res.json({ status: 'ok' }));
+  app.get('/openapi.json', (_req, res) => void res.json(openapi));
+  app.get('/metrics', async (_req, res) => {
+    res.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics());
+  });
+  app.use('/v1', authenticate(deps.auth));
+  app.use('/v1/cases', casesRouter(deps));
+
+  app.use((req, _res, next) => next(new Problem(404, 'Not found', `no route ${req.method} ${req.path}`)));
+  app.use(errorHandler(deps.log));
+  return app;
+}
+
+function requestContext(deps: AppDeps): RequestHandler {
+  return (req, res, next) => {
+    const requestId = randomUUID();
+    res.locals.requestId = requestId;
+    res.setHeader('x-request-id', requestId);
+    const stop = deps.metrics.httpDuration.startTimer();
+    res.on('finish', () => {
+      // Route templates, never raw paths: case ids must not become label values.
+      const route = (req.route as { path?: string } | undefined)?.path
+        ? `${req.baseUrl}${(req.route as { path: string }).path}`
+        : 'unmatched';
+      deps.metrics.httpRequests.inc({ method: req.method, route, status: String(res.statusCode) });
+      stop({ method: req.method, route });
+      deps.log.info('request', { requestId, method: req.method, route, status: res.statusCode });
+    });
+    next();
+  };
+}
+
+function errorHandler(log: Logger): ErrorRequestHandler {
+  return (error: unknown, _req, res, _next) => {
+    const requestId = String(res.locals.requestId);
+    const problem = asProblem(error);
+    if (!problem) {
+      log.error('unhandled error', { requestId, error: error instanceof Error ? error.stack : String(error) });
+    }
+    const { status, title, type, message, extras } =
+      problem ?? new Problem(500, 'Internal error', 'something went wrong on our side; quote the request id');
+    res.status(status).type('application/problem+json').json({ type, title, status, detail: message, requestId, ...extras });
+  };
+}
+
+/** Known errors, including the body parser's own (malformed JSON, too large), become problems. */
+function asProblem(error: unknown): Problem | undefined {
+  if (error instanceof Problem) return error;
+  const parserError = error as { type?: string; status?: number; message?: string };
+  if (parserError?.type === 'entity.parse.failed') {
+    return new Problem(400, 'Invalid request', 'the body is not valid JSON', {
+      errors: [{ path: 'body', message: parserError.message ?? 'malformed JSON' }],
+    });
+  }
+  if (parserError?.type === 'entity.too.large') return new Problem(413, 'Payload too large', 'the body is too large');
+  if (typeof parserError?.status === 'number' && parserError.status >= 400 && parserError.status < 500) {
+    return new Problem(parserError.status, 'Invalid request', parserError.message ?? 'the request was not accepted');
+  }
+  return undefined;
+}

@@ -1,0 +1,144 @@
+// `npm start`: the whole system on one machine. Without TEMPORAL_ADDRESS it runs the Temporal CLI dev
+// server (SQLite under the data dir, Web UI included), then the worker and the API in this process.
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { createConnection } from 'node:net';
+import path from 'node:path';
+import { createApp } from '../api/app';
+import type { Principal } from '../api/auth';
+import { createApiMetrics } from '../api/metrics';
+import { parseEnv } from '../config/env.schema';
+import { createLogger } from '../config/log';
+import { devServerSearchAttributeFlags } from '../workflows/case.search-attributes';
+import { authConfig, connectCases, devToken, localSecrets, payloadKeys, startWorker } from './wiring';
+
+const TEMPORAL_PORT = 7233;
+
+async function main(): Promise<void> {
+  const env = parseEnv(process.env);
+  const log = createLogger(env.LOG_LEVEL, { service: 'vermist' });
+  mkdirSync(env.VERMIST_DATA_DIR, { recursive: true });
+  const local = await localSecrets(env.VERMIST_DATA_DIR);
+
+  let server: ChildProcess | undefined;
+  let address = env.TEMPORAL_ADDRESS;
+  if (!address) {
+    address = `127.0.0.1:${TEMPORAL_PORT}`;
+    server = startDevServer(env.VERMIST_DATA_DIR, env.TEMPORAL_NAMESPACE, env.TEMPORAL_UI_PORT);
+    await waitForPort(TEMPORAL_PORT, 60_000, server);
+  }
+
+  const keys = payloadKeys(env, local);
+  const { connection, cases } = await connectCases(env, address, keys);
+  const worker = await startWorker(env, address, keys, log);
+  const running = worker.run();
+  const app = createApp({ cases, auth: authConfig(env, local), metrics: createApiMetrics(), log });
+  const http = app.listen(env.PORT);
+  await new Promise<void>((resolve) => http.once('listening', resolve));
+
+  await printWelcome(env, local, address, server !== undefined);
+
+  let stopping = false;
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    console.log('\nstopping…');
+    http.close();
+    worker.shutdown();
+    await running.catch(() => undefined);
+    await connection.close();
+    server?.kill('SIGTERM');
+  };
+  process.once('SIGINT', () => void stop());
+  process.once('SIGTERM', () => void stop());
+  await running;
+}
+
+function startDevServer(dataDir: string, namespace: string, uiPort: number): ChildProcess {
+  const cli = execFileSync('bash', [path.join(__dirname, '../scripts/toolchain.sh'), 'cli'], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  })
+    .trim()
+    .replace(/^TEMPORAL_CLI=/, '');
+  const args = [
+    'server',
+    'start-dev',
+    '--db-filename',
+    path.join(dataDir, 'temporal.db'),
+    '--ip',
+    '127.0.0.1',
+    '--port',
+    String(TEMPORAL_PORT),
+    '--ui-port',
+    String(uiPort),
+    '--namespace',
+    namespace,
+    '--log-level',
+    'warn',
+    ...devServerSearchAttributeFlags(),
+  ];
+  const child = spawn(cli, args, { stdio: ['ignore', 'inherit', 'inherit'] });
+  child.once('exit', (code) => {
+    if (code !== 0 && code !== null) console.error(`the Temporal dev server exited with code ${code}`);
+  });
+  return child;
+}
+
+async function waitForPort(port: number, timeoutMs: number, child: ChildProcess): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error('the Temporal dev server stopped while starting (see above)');
+    const open = await new Promise<boolean>((resolve) => {
+      const socket = createConnection({ port, host: '127.0.0.1' });
+      socket.once('connect', () => (socket.end(), resolve(true)));
+      socket.once('error', () => resolve(false));
+    });
+    if (open) return;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  throw new Error(`the Temporal dev server did not listen on port ${port} within ${timeoutMs / 1000} s`);
+}
+
+async function printWelcome(
+  env: ReturnType<typeof parseEnv>,
+  local: Awaited<ReturnType<typeof localSecrets>>,
+  address: string,
+  embedded: boolean,
+): Promise<void> {
+  const base = `http://localhost:${env.PORT}`;
+  const users: [string, Principal][] = [
+    ['CLINIC_TOKEN      (ggz-noord clinician)', { sub: 'clinician.ggz-noord', role: 'clinic', institutionId: 'ggz-noord' }],
+    ['CLINIC2_TOKEN     (ggz-oost clinician)', { sub: 'clinician.ggz-oost', role: 'clinic', institutionId: 'ggz-oost' }],
+    ['POLICE_TOKEN      (police desk, noord-nl)', { sub: 'desk.noord', role: 'police_desk', region: 'noord-nl' }],
+    ['SUPERVISOR_TOKEN  (police supervisor, noord-nl)', { sub: 'supervisor.noord', role: 'police_supervisor', region: 'noord-nl' }],
+    ['AMBULANCE_TOKEN   (ambulance, noord-nl)', { sub: 'rav.noord', role: 'ambulance', region: 'noord-nl' }],
+  ];
+  const lines = [
+    '',
+    'Vermist is running.',
+    `  API            ${base}   (OpenAPI: ${base}/openapi.json, metrics: ${base}/metrics)`,
+    `  Temporal       ${address}${embedded ? `   (dev server, data in ${env.VERMIST_DATA_DIR}/temporal.db)` : ''}`,
+    ...(embedded ? [`  Temporal UI    http://localhost:${env.TEMPORAL_UI_PORT}`] : []),
+    '',
+  ];
+  if (!env.VERMIST_JWKS_URL) {
+    const tokensFile = path.join(env.VERMIST_DATA_DIR, 'demo-tokens.env');
+    const exports: string[] = [];
+    lines.push(`Demo tokens, valid 12 h. Load them in another shell with:  source ${tokensFile}`);
+    for (const [label, principal] of users) {
+      const name = label.split(' ')[0]!;
+      lines.push(`  ${label}`);
+      exports.push(`export ${name}=${await devToken(env, local, principal)}`);
+    }
+    writeFileSync(tokensFile, `${exports.join('\n')}\n`, { mode: 0o600 });
+    lines.push('');
+  }
+  lines.push('Ctrl-C stops everything.', '');
+  console.log(lines.join('\n'));
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});

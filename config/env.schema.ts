@@ -1,0 +1,38 @@
+import { z } from 'zod';
+
+const base64Key = z
+  .string()
+  .refine((text) => Buffer.from(text, 'base64').length === 32, 'must be a base64-encoded 32-byte key');
+
+/** The whole environment Vermist reads, parsed once at start-up. Nothing else reads process.env. */
+export const EnvSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
+  /** Set to use an existing Temporal cluster; unset, `npm start` runs the embedded dev server. */
+  TEMPORAL_ADDRESS: z.string().min(1).optional(),
+  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  TEMPORAL_UI_PORT: z.coerce.number().int().min(1).max(65_535).default(8233),
+  VERMIST_DATA_DIR: z.string().min(1).default('data'),
+  /** Comma-separated base64 AES-256 keys; the first encrypts. The dev launcher makes one under the data dir. */
+  VERMIST_PAYLOAD_KEYS: z
+    .string()
+    .transform((text) => text.split(',').map((key) => key.trim()))
+    .pipe(z.array(base64Key).min(1))
+    .optional(),
+  VERMIST_POLICY_FILE: z.string().min(1).default('config/policy.json'),
+  /** JSON list of webhook subscribers (activities/subscribers.schema.ts). */
+  VERMIST_SUBSCRIBERS_FILE: z.string().min(1).optional(),
+  /** Bearer tokens are verified against this issuer, audience and JWKS (an OIDC provider's jwks_uri). */
+  VERMIST_JWT_ISSUER: z.string().min(1).default('vermist-dev'),
+  VERMIST_JWT_AUDIENCE: z.string().min(1).default('vermist-api'),
+  VERMIST_JWKS_URL: z.url().optional(),
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+});
+export type Env = z.infer<typeof EnvSchema>;
+
+/** Parses the environment or stops with one line per wrong variable. */
+export function parseEnv(source: Record<string, string | undefined>): Env {
+  const result = EnvSchema.safeParse(source);
+  if (result.success) return result.data;
+  const lines = result.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
+  throw new Error(`invalid environment:\n${lines.join('\n')}`);
+}
