@@ -76,7 +76,6 @@ export function createCaseClient(deps: CaseClientDeps) {
           updateId: command.commandId,
         });
       } catch (error) {
-        if (error instanceof WorkflowNotFoundError) throw notFound(`no case ${caseId}`);
         if (
           error instanceof WorkflowUpdateFailedError &&
           error.cause instanceof ApplicationFailure &&
@@ -84,8 +83,14 @@ export function createCaseClient(deps: CaseClientDeps) {
         ) {
           throw conflict(error.cause.message, { caseId, status: error.cause.details?.[0] });
         }
-        // A closed case takes no Updates; a retry of the command that closed it still deserves its answer.
-        const description = await handle(caseId).describe();
+        // A closed case takes no Updates (the server says "not found"); a retry of the command that
+        // closed it still deserves its first answer.
+        const description = await handle(caseId)
+          .describe()
+          .catch((cause: unknown) => {
+            if (cause instanceof WorkflowNotFoundError) throw notFound(`no case ${caseId}`);
+            throw cause;
+          });
         if (description.status.name !== 'RUNNING') {
           const applied = await handle(caseId).query(appliedCommandsQuery);
           const view = await get(caseId);

@@ -1,0 +1,250 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { Worker } from '@temporalio/worker';
+import { generateKeyPair } from 'jose';
+import { createActivities } from '../../activities/case.activities';
+import { createApp } from '../../api/app';
+import { createCaseClient } from '../../api/case-client';
+import { createApiMetrics } from '../../api/metrics';
+import { createLogger } from '../../config/log';
+import { createCaseWorker } from '../../temporal/worker';
+import { aReport, testPolicyDocument } from '../support/fixtures';
+import { bundleCaseWorkflows, startDevServer, testDataConverter } from '../support/temporal';
+import { principals, testIdentityProvider } from '../support/tokens';
+
+const TASK_QUEUE = 'cases-api-test';
+
+describe('cases API over HTTP (dev server)', () => {
+  let env: TestWorkflowEnvironment;
+  let worker: Worker;
+  let running: Promise<void>;
+  let server: Server;
+  let base: string;
+  let idp: Awaited<ReturnType<typeof testIdentityProvider>>;
+  const tokens = {} as Record<keyof typeof principals, string>;
+  let seq = 0;
+
+  beforeAll(async () => {
+    const [devEnv, bundle] = await Promise.all([startDevServer(), bundleCaseWorkflows()]);
+    env = devEnv;
+    worker = await createCaseWorker({
+      connection: env.nativeConnection,
+      namespace: env.namespace ?? 'default',
+      taskQueue: TASK_QUEUE,
+      dataConverter: testDataConverter,
+      workflowBundle: bundle,
+      activities: createActivities({ subscribers: [], now: () => new Date(), webhookTimeoutMs: 1_000, log: () => undefined }),
+    });
+    running = worker.run();
+    idp = await testIdentityProvider();
+    for (const [name, principal] of Object.entries(principals)) {
+      tokens[name as keyof typeof principals] = await idp.sign(principal);
+    }
+    const app = createApp({
+      cases: createCaseClient({ client: env.client, taskQueue: TASK_QUEUE, policy: testPolicyDocument }),
+      auth: idp.auth,
+      metrics: createApiMetrics(),
+      log: createLogger('error'),
+    });
+    server = app.listen(0, '127.0.0.1');
+    await new Promise<void>((resolve) => server.once('listening', resolve));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+
+  afterAll(async () => {
+    server?.close();
+    worker?.shutdown();
+    await running;
+    await env?.teardown();
+  });
+
+  async function call(method: string, path: string, opts: { as?: keyof typeof principals; token?: string; body?: unknown; key?: string } = {}) {
+    const headers: Record<string, string> = { 'content-type': 'application/json' };
+    const token = opts.token ?? (opts.as ? tokens[opts.as] : undefined);
+    if (token) headers.authorization = `Bearer ${token}`;
+    if (opts.key) headers['idempotency-key'] = opts.key;
+    const response = await fetch(`${base}${path}`, {
+      method,
+      headers,
+      ...(opts.body !== undefined && { body: typeof opts.body === 'string' ? opts.body : JSON.stringify(opts.body) }),
+    });
+    const text = await response.text();
+    return { status: response.status, type: response.headers.get('content-type') ?? '', body: text ? JSON.parse(text) : undefined };
+  }
+
+  const fileCase = async (overrides: Parameters<typeof aReport>[0] = {}) => {
+    const res = await call('POST', '/v1/cases', { as: 'clinic', body: aReport({ reportId: `api-${++seq}`, ...overrides }) });
+    expect(res.status).toBe(201);
+    return res.body as { caseId: string };
+  };
+
+  describe('filing a report', () => {
+    it('opens a case and answers 201 with the clinic view', async () => {
+      const res = await call('POST', '/v1/cases', { as: 'clinic', body: aReport({ reportId: 'api-file-1' }) });
+      expect(res.status).toBe(201);
+      expect(res.body).toMatchObject({ caseId: 'case-ggz-noord-api-file-1', status: 'reported' });
+      expect(res.body.report.clinical.diagnosis).toBe('paranoid schizophrenia');
+    });
+
+    it('returns the same case with 200 when the same report is filed again', async () => {
+      const report = aReport({ reportId: 'api-file-2' });
+      const first = await call('POST', '/v1/cases', { as: 'clinic', body: report });
+      const again = await call('POST', '/v1/cases', { as: 'clinic', body: report });
+      expect(again.status).toBe(200);
+      expect(again.body.caseId).toBe(first.body.caseId);
+      expect(again.body.reportedAt).toBe(first.body.reportedAt);
+    });
+
+    it('answers 409 when a report id is reused for a different report', async () => {
+      await call('POST', '/v1/cases', { as: 'clinic', body: aReport({ reportId: 'api-file-3' }) });
+      const res = await call('POST', '/v1/cases', { as: 'clinic', body: aReport({ reportId: 'api-file-3', urgent: true }) });
+      expect(res.status).toBe(409);
+    });
+
+    it('answers 400 naming each wrong field, and opens nothing', async () => {
+      const res = await call('POST', '/v1/cases', {
+        as: 'clinic',
+        body: { ...aReport({ reportId: 'api-bad-1' }), urgent: 'yes', person: { name: '' } },
+      });
+      expect(res.status).toBe(400);
+      expect(res.type).toContain('application/problem+json');
+      const paths = res.body.errors.map((e: { path: string }) => e.path);
+      expect(paths).toEqual(expect.arrayContaining(['body.urgent', 'body.person.name', 'body.person.dateOfBirth']));
+      expect((await call('GET', '/v1/cases/case-ggz-noord-api-bad-1', { as: 'clinic' })).status).toBe(404);
+    });
+
+    it('refuses a forensic (TBS) patient with a message that says why', async () => {
+      const res = await call('POST', '/v1/cases', { as: 'clinic', body: { ...aReport({ reportId: 'api-tbs' }), forensic: true } });
+      expect(res.status).toBe(400);
+      expect(res.body.errors).toEqual([{ path: 'body.forensic', message: expect.stringContaining('TBS') }]);
+    });
+
+    it('answers 400 for a body that is not JSON', async () => {
+      const res = await call('POST', '/v1/cases', { as: 'clinic', body: '{"reportId": ' });
+      expect(res.status).toBe(400);
+      expect(res.body.errors[0].path).toBe('body');
+    });
+
+    it('lets a clinic file only for its own institution', async () => {
+      const res = await call('POST', '/v1/cases', { as: 'otherClinic', body: aReport({ reportId: 'api-file-4' }) });
+      expect(res.status).toBe(403);
+    });
+  });
+
+  describe('authentication', () => {
+    it('answers 401 without a token', async () => {
+      expect((await call('GET', '/v1/cases/anything')).status).toBe(401);
+    });
+
+    it('answers 401 for a token signed by another key', async () => {
+      const { privateKey } = await generateKeyPair('ES256');
+      const forged = await idp.sign(principals.police, { key: privateKey });
+      expect((await call('GET', '/v1/cases/anything', { token: forged })).status).toBe(401);
+    });
+
+    it('answers 401 for a token meant for another audience', async () => {
+      const token = await idp.sign(principals.police, { audience: 'another-api' });
+      expect((await call('GET', '/v1/cases/anything', { token })).status).toBe(401);
+    });
+  });
+
+  describe('reading a case', () => {
+    it('never shows police the clinical fields', async () => {
+      const { caseId } = await fileCase();
+      const res = await call('GET', `/v1/cases/${caseId}`, { as: 'police' });
+      expect(res.status).toBe(200);
+      expect(res.body.report.clinical).toEqual({});
+      expect(JSON.stringify(res.body)).not.toContain('schizophrenia');
+    });
+
+    it("answers 404 for a case outside the caller's tenant", async () => {
+      const { caseId } = await fileCase();
+      expect((await call('GET', `/v1/cases/${caseId}`, { as: 'otherClinic' })).status).toBe(404);
+      expect((await call('GET', `/v1/cases/${caseId}`, { as: 'otherPolice' })).status).toBe(404);
+    });
+  });
+
+  describe('police actions', () => {
+    it('acknowledges a case and answers a retry with the same result', async () => {
+      const { caseId } = await fileCase();
+      const first = await call('POST', `/v1/cases/${caseId}/acknowledge`, { as: 'police', key: 'ack-key-0001', body: { risk: 'high', urgent: true } });
+      expect(first.status).toBe(200);
+      expect(first.body).toMatchObject({ status: 'search_active', risk: 'high' });
+      const retry = await call('POST', `/v1/cases/${caseId}/acknowledge`, { as: 'police', key: 'ack-key-0001', body: { risk: 'high', urgent: true } });
+      expect(retry.status).toBe(200);
+      expect(retry.body.acknowledgedAt).toBe(first.body.acknowledgedAt);
+    });
+
+    it('answers 409 with the current status when the action does not fit the state', async () => {
+      const { caseId } = await fileCase();
+      const res = await call('POST', `/v1/cases/${caseId}/close`, { as: 'police', key: 'close-early-1', body: { outcome: 'arrested' } });
+      expect(res.status).toBe(409);
+      expect(res.body.status).toBe('reported');
+    });
+
+    it('answers 400 naming the header when the Idempotency-Key is missing', async () => {
+      const { caseId } = await fileCase();
+      const res = await call('POST', `/v1/cases/${caseId}/acknowledge`, { as: 'police', body: { risk: 'low', urgent: false } });
+      expect(res.status).toBe(400);
+      expect(res.body.errors[0].path).toBe('header');
+    });
+
+    it('answers 400 naming the field for a bad action body', async () => {
+      const { caseId } = await fileCase();
+      const res = await call('POST', `/v1/cases/${caseId}/acknowledge`, { as: 'police', key: 'ack-bad-001', body: { risk: 'extreme' } });
+      expect(res.status).toBe(400);
+      expect(res.body.errors.map((e: { path: string }) => e.path)).toEqual(['body.risk', 'body.urgent']);
+    });
+
+    it('answers 403 when a clinic tries a police action', async () => {
+      const { caseId } = await fileCase();
+      const res = await call('POST', `/v1/cases/${caseId}/acknowledge`, { as: 'clinic', key: 'ack-clinic-1', body: { risk: 'low', urgent: false } });
+      expect(res.status).toBe(403);
+    });
+
+    it('closes a case with an outcome and the workflow completes', async () => {
+      const { caseId } = await fileCase();
+      await call('POST', `/v1/cases/${caseId}/acknowledge`, { as: 'police', key: 'ack-close-01', body: { risk: 'low', urgent: false } });
+      const res = await call('POST', `/v1/cases/${caseId}/close`, { as: 'police', key: 'close-key-01', body: { outcome: 'found_by_family' } });
+      expect(res.body).toMatchObject({ status: 'closed', outcome: 'found_by_family' });
+      const result = await env.client.workflow.getHandle(caseId).result();
+      expect(result.outcome).toBe('found_by_family');
+      const retry = await call('POST', `/v1/cases/${caseId}/close`, { as: 'police', key: 'close-key-01', body: { outcome: 'found_by_family' } });
+      expect(retry.status).toBe(200);
+      const other = await call('POST', `/v1/cases/${caseId}/close`, { as: 'police', key: 'close-key-02', body: { outcome: 'arrested' } });
+      expect(other.status).toBe(409);
+    });
+  });
+
+  it('lets the clinic withdraw its report', async () => {
+    const { caseId } = await fileCase();
+    const res = await call('POST', `/v1/cases/${caseId}/withdraw`, { as: 'clinic', key: 'withdraw-01', body: { reason: 'found on the ward' } });
+    expect(res.body).toMatchObject({ status: 'closed', outcome: 'withdrawn' });
+  });
+
+  it('publishes cases to Temporal visibility by region and state, without personal data', async () => {
+    const { caseId } = await fileCase({ region: 'visibility-nl' } as never);
+    await expect
+      .poll(async () => {
+        const ids: string[] = [];
+        for await (const wf of env.client.workflow.list({ query: `VermistRegion = "visibility-nl" AND VermistState = "reported"` })) {
+          ids.push(wf.workflowId);
+        }
+        return ids;
+      }, { timeout: 10_000 })
+      .toEqual([caseId]);
+  });
+
+  it('serves an OpenAPI 3.1 document generated from the schemas', async () => {
+    const res = await call('GET', '/openapi.json');
+    expect(res.body.openapi).toBe('3.1.0');
+    expect(Object.keys(res.body.paths)).toEqual(expect.arrayContaining(['/v1/cases', '/v1/cases/{caseId}', '/v1/cases/{caseId}/acknowledge']));
+    expect(res.body.paths['/v1/cases'].post.requestBody.content['application/json'].schema.required).toContain('person');
+  });
+
+  it('answers /healthz without a token', async () => {
+    expect((await call('GET', '/healthz')).status).toBe(200);
+  });
+});
