@@ -45,14 +45,22 @@ export function createActivities(deps: ActivityDeps) {
                 region: input.region,
                 institutionId: input.institutionId,
                 ...(input.announcement.reason !== undefined && { reason: input.announcement.reason }),
-                ...(input.announcement.escalateTo !== undefined && { escalateTo: input.announcement.escalateTo }),
+                ...(input.announcement.escalateTo !== undefined && {
+                  escalateTo: input.announcement.escalateTo,
+                }),
               },
             },
           },
           { now: deps.now, timeoutMs: deps.webhookTimeoutMs },
         );
         delivered.push(receiver.id);
-        deps.log({ msg: 'webhook delivered', caseId: input.caseId, event: input.announcement.event, receiver: receiver.id, messageId: id });
+        deps.log({
+          msg: 'webhook delivered',
+          caseId: input.caseId,
+          event: input.announcement.event,
+          receiver: receiver.id,
+          messageId: id,
+        });
       }
       return { delivered };
     },
@@ -63,7 +71,15 @@ export type CaseActivities = ReturnType<typeof createActivities>;
 
 function messageId(input: CaseAnnouncement, receiverId: string): string {
   const digest = createHash('sha256')
-    .update([input.caseId, input.announcement.event, input.announcement.at, input.announcement.reason ?? '', receiverId].join('\n'))
+    .update(
+      [
+        input.caseId,
+        input.announcement.event,
+        input.announcement.at,
+        input.announcement.reason ?? '',
+        receiverId,
+      ].join('\n'),
+    )
     .digest('hex');
   return `msg_${digest.slice(0, 32)}`;
 }

@@ -57,11 +57,17 @@ function errorHandler(log: Logger): ErrorRequestHandler {
     const requestId = String(res.locals.requestId);
     const problem = asProblem(error);
     if (!problem) {
-      log.error('unhandled error', { requestId, error: error instanceof Error ? error.stack : String(error) });
+      log.error('unhandled error', {
+        requestId,
+        error: error instanceof Error ? error.stack : String(error),
+      });
     }
     const { status, title, type, message, extras } =
       problem ?? new Problem(500, 'Internal error', 'something went wrong on our side; quote the request id');
-    res.status(status).type('application/problem+json').json({ type, title, status, detail: message, requestId, ...extras });
+    res
+      .status(status)
+      .type('application/problem+json')
+      .json({ type, title, status, detail: message, requestId, ...extras });
   };
 }
 
@@ -74,9 +80,14 @@ function asProblem(error: unknown): Problem | undefined {
       errors: [{ path: 'body', message: parserError.message ?? 'malformed JSON' }],
     });
   }
-  if (parserError?.type === 'entity.too.large') return new Problem(413, 'Payload too large', 'the body is too large');
+  if (parserError?.type === 'entity.too.large')
+    return new Problem(413, 'Payload too large', 'the body is too large');
   if (typeof parserError?.status === 'number' && parserError.status >= 400 && parserError.status < 500) {
-    return new Problem(parserError.status, 'Invalid request', parserError.message ?? 'the request was not accepted');
+    return new Problem(
+      parserError.status,
+      'Invalid request',
+      parserError.message ?? 'the request was not accepted',
+    );
   }
   return undefined;
 }

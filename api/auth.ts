@@ -1,14 +1,18 @@
 import type { NextFunction, Request, Response } from 'express';
 import { errors as joseErrors, jwtVerify, type JWTVerifyGetKey } from 'jose';
 import { z } from 'zod';
-import { RoleSchema, type Role } from '../machines/case.events';
+import type { Role } from '../machines/case.events';
 import { IdSchema } from '../machines/report.schema';
 import { Problem } from './problems';
 
 /** Who is calling, from a verified token: a person, the role they act in, and the tenant they belong to. */
 export const PrincipalSchema = z.discriminatedUnion('role', [
   z.object({ sub: z.string().min(1), role: z.literal('clinic'), institutionId: IdSchema }),
-  z.object({ sub: z.string().min(1), role: z.enum(['police_desk', 'police_supervisor', 'ambulance']), region: IdSchema }),
+  z.object({
+    sub: z.string().min(1),
+    role: z.enum(['police_desk', 'police_supervisor', 'ambulance']),
+    region: IdSchema,
+  }),
 ]);
 export type Principal = z.infer<typeof PrincipalSchema>;
 
@@ -33,7 +37,8 @@ export function authenticate(config: AuthConfig) {
       res.locals.principal = principal.data;
       next();
     } catch (error) {
-      if (error instanceof joseErrors.JOSEError) return next(unauthorized(`the token was not accepted (${error.code})`));
+      if (error instanceof joseErrors.JOSEError)
+        return next(unauthorized(`the token was not accepted (${error.code})`));
       next(error);
     }
   };

@@ -10,7 +10,12 @@ import type { Command, CommandType } from '../machines/case.events';
 import type { CaseView } from '../machines/case.view';
 import { resolvePolicy, type PolicyDocument } from '../machines/policy.schema';
 import type { CaseReport } from '../machines/report.schema';
-import { appliedCommandsQuery, caseViewQuery, commandUpdates, TRANSITION_REFUSED } from '../workflows/case.messages';
+import {
+  appliedCommandsQuery,
+  caseViewQuery,
+  commandUpdates,
+  TRANSITION_REFUSED,
+} from '../workflows/case.messages';
 import type { caseWorkflow } from '../workflows/case.workflow';
 import { conflict, notFound } from './problems';
 

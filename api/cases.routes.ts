@@ -26,7 +26,11 @@ export function casesRouter(deps: { cases: CaseClient; metrics: ApiMetrics }): R
     requireRole(principal, ['clinic'], 'file a report');
     const report = parseInput(CaseReportSchema, req.body, 'body');
     if (principal.role === 'clinic' && report.institutionId !== principal.institutionId) {
-      throw new Problem(403, 'Forbidden', `you may only file reports for institution ${principal.institutionId}`);
+      throw new Problem(
+        403,
+        'Forbidden',
+        `you may only file reports for institution ${principal.institutionId}`,
+      );
     }
     const { created, view } = await deps.cases.file(report);
     if (created) deps.metrics.casesFiled.inc({ region: report.region });

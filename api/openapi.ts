@@ -17,7 +17,8 @@ const idempotencyKey = {
   name: 'Idempotency-Key',
   in: 'header',
   required: true,
-  description: 'Your unique id for this action; retrying with it returns the first answer and applies nothing twice.',
+  description:
+    'Your unique id for this action; retrying with it returns the first answer and applies nothing twice.',
   schema: { type: 'string', minLength: 8, maxLength: 128 },
 };
 
@@ -31,8 +32,14 @@ export function openApiDocument(): Record<string, unknown> {
           summary: action.summary,
           description: `Allowed for: ${action.roles.join(', ')}. Refused with 409 when the case's state does not allow it.`,
           parameters: [caseIdParam, idempotencyKey],
-          requestBody: { required: true, content: { 'application/json': { schema: schema(actionBodySchema(action.type)) } } },
-          responses: { '200': { description: 'The case after the action', ...caseResponse }, ...errors(400, 401, 403, 404, 409) },
+          requestBody: {
+            required: true,
+            content: { 'application/json': { schema: schema(actionBodySchema(action.type)) } },
+          },
+          responses: {
+            '200': { description: 'The case after the action', ...caseResponse },
+            ...errors(400, 401, 403, 404, 409),
+          },
         },
       },
     ]),
@@ -50,8 +57,12 @@ export function openApiDocument(): Record<string, unknown> {
       '/v1/cases': {
         post: {
           summary: 'File an absence report (clinic)',
-          description: 'Idempotent on (institutionId, reportId): filing the same report again returns the same case with 200.',
-          requestBody: { required: true, content: { 'application/json': { schema: schema(CaseReportSchema) } } },
+          description:
+            'Idempotent on (institutionId, reportId): filing the same report again returns the same case with 200.',
+          requestBody: {
+            required: true,
+            content: { 'application/json': { schema: schema(CaseReportSchema) } },
+          },
           responses: {
             '201': { description: 'A new case', ...caseResponse },
             '200': { description: 'The case this report already opened', ...caseResponse },
@@ -68,7 +79,13 @@ export function openApiDocument(): Record<string, unknown> {
       },
       ...actionPaths,
       '/healthz': { get: { summary: 'Liveness', security: [], responses: { '200': { description: 'Up' } } } },
-      '/metrics': { get: { summary: 'Prometheus metrics', security: [], responses: { '200': { description: 'Text exposition' } } } },
+      '/metrics': {
+        get: {
+          summary: 'Prometheus metrics',
+          security: [],
+          responses: { '200': { description: 'Text exposition' } },
+        },
+      },
     },
     components: {
       securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
@@ -85,7 +102,10 @@ export function openApiDocument(): Record<string, unknown> {
             requestId: { type: 'string' },
             errors: {
               type: 'array',
-              items: { type: 'object', properties: { path: { type: 'string' }, message: { type: 'string' } } },
+              items: {
+                type: 'object',
+                properties: { path: { type: 'string' }, message: { type: 'string' } },
+              },
             },
           },
         },

@@ -13,5 +13,7 @@ export function projectFor(principal: Principal, view: CaseView): CaseView {
 
 /** Whether the case belongs to the caller's tenant: the clinic's own institution, the police's own region. */
 export function inTenant(principal: Principal, view: Pick<CaseView, 'institutionId' | 'region'>): boolean {
-  return principal.role === 'clinic' ? view.institutionId === principal.institutionId : view.region === principal.region;
+  return principal.role === 'clinic'
+    ? view.institutionId === principal.institutionId
+    : view.region === principal.region;
 }

@@ -88,7 +88,8 @@ function startDevServer(dataDir: string, namespace: string, uiPort: number): Chi
 async function waitForPort(port: number, timeoutMs: number, child: ChildProcess): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error('the Temporal dev server stopped while starting (see above)');
+    if (child.exitCode !== null)
+      throw new Error('the Temporal dev server stopped while starting (see above)');
     const open = await new Promise<boolean>((resolve) => {
       const socket = createConnection({ port, host: '127.0.0.1' });
       socket.once('connect', () => (socket.end(), resolve(true)));
@@ -108,10 +109,22 @@ async function printWelcome(
 ): Promise<void> {
   const base = `http://localhost:${env.PORT}`;
   const users: [string, Principal][] = [
-    ['CLINIC_TOKEN      (ggz-noord clinician)', { sub: 'clinician.ggz-noord', role: 'clinic', institutionId: 'ggz-noord' }],
-    ['CLINIC2_TOKEN     (ggz-oost clinician)', { sub: 'clinician.ggz-oost', role: 'clinic', institutionId: 'ggz-oost' }],
-    ['POLICE_TOKEN      (police desk, noord-nl)', { sub: 'desk.noord', role: 'police_desk', region: 'noord-nl' }],
-    ['SUPERVISOR_TOKEN  (police supervisor, noord-nl)', { sub: 'supervisor.noord', role: 'police_supervisor', region: 'noord-nl' }],
+    [
+      'CLINIC_TOKEN      (ggz-noord clinician)',
+      { sub: 'clinician.ggz-noord', role: 'clinic', institutionId: 'ggz-noord' },
+    ],
+    [
+      'CLINIC2_TOKEN     (ggz-oost clinician)',
+      { sub: 'clinician.ggz-oost', role: 'clinic', institutionId: 'ggz-oost' },
+    ],
+    [
+      'POLICE_TOKEN      (police desk, noord-nl)',
+      { sub: 'desk.noord', role: 'police_desk', region: 'noord-nl' },
+    ],
+    [
+      'SUPERVISOR_TOKEN  (police supervisor, noord-nl)',
+      { sub: 'supervisor.noord', role: 'police_supervisor', region: 'noord-nl' },
+    ],
     ['AMBULANCE_TOKEN   (ambulance, noord-nl)', { sub: 'rav.noord', role: 'ambulance', region: 'noord-nl' }],
   ];
   const lines = [

@@ -51,7 +51,12 @@ export function authConfig(env: Env, local: LocalSecrets | undefined): AuthConfi
 }
 
 /** Signs a development token for a principal with the local key. */
-export async function devToken(env: Env, local: LocalSecrets, principal: Principal, ttl = '12h'): Promise<string> {
+export async function devToken(
+  env: Env,
+  local: LocalSecrets,
+  principal: Principal,
+  ttl = '12h',
+): Promise<string> {
   const { sub, ...claims } = principal;
   const { importJWK } = await import('jose');
   return new SignJWT(claims)
@@ -68,7 +73,11 @@ export async function devToken(env: Env, local: LocalSecrets, principal: Princip
 export async function connectCases(env: Env, address: string, keys: Buffer[]) {
   const connection = await Connection.connect({ address });
   await ensureSearchAttributes(connection, env.TEMPORAL_NAMESPACE);
-  const client = new Client({ connection, namespace: env.TEMPORAL_NAMESPACE, dataConverter: createDataConverter(keys) });
+  const client = new Client({
+    connection,
+    namespace: env.TEMPORAL_NAMESPACE,
+    dataConverter: createDataConverter(keys),
+  });
   const cases = createCaseClient({
     client,
     taskQueue: CASE_TASK_QUEUE,

@@ -13,7 +13,9 @@ export type Policy = z.infer<typeof PolicySchema>;
 
 const OverrideSchema = z
   .object(
-    Object.fromEntries(Object.entries(sections).map(([name, schema]) => [name, schema.partial().strict()])) as {
+    Object.fromEntries(
+      Object.entries(sections).map(([name, schema]) => [name, schema.partial().strict()]),
+    ) as {
       [K in keyof typeof sections]: ReturnType<(typeof sections)[K]['partial']>;
     },
   )

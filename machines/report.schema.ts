@@ -81,7 +81,9 @@ export const CaseKindSchema = z
 
 /** An absence report as a clinic files it. The single source of truth for the report's shape. */
 export const CaseReportSchema = z.object({
-  reportId: IdSchema.describe("The clinic's own id for this report; filing again with it returns the same case."),
+  reportId: IdSchema.describe(
+    "The clinic's own id for this report; filing again with it returns the same case.",
+  ),
   institutionId: IdSchema,
   region: IdSchema,
   kind: CaseKindSchema,

@@ -24,7 +24,15 @@ export class EncryptionCodec implements PayloadCodec {
     this.current = { id: keyId(first), key: first };
   }
 
-  async encode(payloads: Payload[]): Promise<Payload[]> {
+  encode(payloads: Payload[]): Promise<Payload[]> {
+    return Promise.resolve(this.encodeAll(payloads));
+  }
+
+  decode(payloads: Payload[]): Promise<Payload[]> {
+    return Promise.resolve(this.decodeAll(payloads));
+  }
+
+  private encodeAll(payloads: Payload[]): Payload[] {
     return payloads.map((payload) => {
       const iv = randomBytes(12);
       const cipher = createCipheriv('aes-256-gcm', this.current.key, iv);
@@ -40,9 +48,10 @@ export class EncryptionCodec implements PayloadCodec {
     });
   }
 
-  async decode(payloads: Payload[]): Promise<Payload[]> {
+  private decodeAll(payloads: Payload[]): Payload[] {
     return payloads.map((payload) => {
-      if (Buffer.from(payload.metadata?.[METADATA_ENCODING_KEY] ?? []).toString() !== ENCODING) return payload;
+      if (Buffer.from(payload.metadata?.[METADATA_ENCODING_KEY] ?? []).toString() !== ENCODING)
+        return payload;
       const id = Buffer.from(payload.metadata?.[KEY_ID] ?? []).toString();
       const key = this.byId.get(id);
       if (!key) throw new ValueError(`no decryption key with id ${id} is configured`);

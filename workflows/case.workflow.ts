@@ -21,7 +21,12 @@ import { CaseSearchAttributes as SA } from './case.search-attributes';
 
 const { announce } = proxyActivities<CaseActivities>({
   startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '5 minutes', maximumAttempts: 20 },
+  retry: {
+    initialInterval: '2 seconds',
+    backoffCoefficient: 2,
+    maximumInterval: '5 minutes',
+    maximumAttempts: 20,
+  },
 });
 
 /** The workflow's argument: the full report (encrypted by the payload codec) and the policy it runs under. */
@@ -87,30 +92,38 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseWorkfl
       if (timers.has(key)) continue;
       const scope = new CancellationScope();
       timers.set(key, { dueAt, scope });
-      scope.run(() => sleep(Math.max(0, Date.parse(dueAt) - Date.now()))).then(
-        () => {
-          if (timers.get(key)?.scope !== scope) return;
-          timers.delete(key);
-          apply({ type: 'deadline.passed', at: new Date().toISOString(), deadline: key });
-        },
-        (error: unknown) => {
-          if (!isCancellation(error)) throw error;
-        },
-      );
+      scope
+        .run(() => sleep(Math.max(0, Date.parse(dueAt) - Date.now())))
+        .then(
+          () => {
+            if (timers.get(key)?.scope !== scope) return;
+            timers.delete(key);
+            apply({ type: 'deadline.passed', at: new Date().toISOString(), deadline: key });
+          },
+          (error: unknown) => {
+            if (!isCancellation(error)) throw error;
+          },
+        );
     }
     publishSearchAttributes();
   }
 
   function publishSearchAttributes(): void {
     const current = view();
-    const dues = current.tasks.map((t) => t.dueAt).filter((d): d is string => d !== null).sort();
+    const dues = current.tasks
+      .map((t) => t.dueAt)
+      .filter((d): d is string => d !== null)
+      .sort();
     upsertSearchAttributes([
       { key: SA.state, value: current.status },
       { key: SA.region, value: current.region },
       { key: SA.institution, value: current.institutionId },
       { key: SA.risk, value: current.risk ?? current.proposedRisk },
       { key: SA.urgent, value: current.urgent },
-      { key: SA.openTaskRoles, value: [...new Set(current.tasks.flatMap((t) => [t.role, t.escalatedTo ?? []].flat()))] },
+      {
+        key: SA.openTaskRoles,
+        value: [...new Set(current.tasks.flatMap((t) => [t.role, t.escalatedTo ?? []].flat()))],
+      },
       { key: SA.nextDueAt, value: dues[0] ? new Date(dues[0]) : null },
     ]);
   }

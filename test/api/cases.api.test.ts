@@ -35,7 +35,12 @@ describe('cases API over HTTP (dev server)', () => {
       taskQueue: TASK_QUEUE,
       dataConverter: testDataConverter,
       workflowBundle: bundle,
-      activities: createActivities({ subscribers: [], now: () => new Date(), webhookTimeoutMs: 1_000, log: () => undefined }),
+      activities: createActivities({
+        subscribers: [],
+        now: () => new Date(),
+        webhookTimeoutMs: 1_000,
+        log: () => undefined,
+      }),
     });
     running = worker.run();
     idp = await testIdentityProvider();
@@ -60,7 +65,11 @@ describe('cases API over HTTP (dev server)', () => {
     await env?.teardown();
   });
 
-  async function call(method: string, path: string, opts: { as?: keyof typeof principals; token?: string; body?: unknown; key?: string } = {}) {
+  async function call(
+    method: string,
+    path: string,
+    opts: { as?: keyof typeof principals; token?: string; body?: unknown; key?: string } = {},
+  ) {
     const headers: Record<string, string> = { 'content-type': 'application/json' };
     const token = opts.token ?? (opts.as ? tokens[opts.as] : undefined);
     if (token) headers.authorization = `Bearer ${token}`;
@@ -68,21 +77,33 @@ describe('cases API over HTTP (dev server)', () => {
     const response = await fetch(`${base}${path}`, {
       method,
       headers,
-      ...(opts.body !== undefined && { body: typeof opts.body === 'string' ? opts.body : JSON.stringify(opts.body) }),
+      ...(opts.body !== undefined && {
+        body: typeof opts.body === 'string' ? opts.body : JSON.stringify(opts.body),
+      }),
     });
     const text = await response.text();
-    return { status: response.status, type: response.headers.get('content-type') ?? '', body: text ? JSON.parse(text) : undefined };
+    return {
+      status: response.status,
+      type: response.headers.get('content-type') ?? '',
+      body: text ? JSON.parse(text) : undefined,
+    };
   }
 
   const fileCase = async (overrides: Parameters<typeof aReport>[0] = {}) => {
-    const res = await call('POST', '/v1/cases', { as: 'clinic', body: aReport({ reportId: `api-${++seq}`, ...overrides }) });
+    const res = await call('POST', '/v1/cases', {
+      as: 'clinic',
+      body: aReport({ reportId: `api-${++seq}`, ...overrides }),
+    });
     expect(res.status).toBe(201);
     return res.body as { caseId: string };
   };
 
   describe('filing a report', () => {
     it('opens a case and answers 201 with the clinic view', async () => {
-      const res = await call('POST', '/v1/cases', { as: 'clinic', body: aReport({ reportId: 'api-file-1' }) });
+      const res = await call('POST', '/v1/cases', {
+        as: 'clinic',
+        body: aReport({ reportId: 'api-file-1' }),
+      });
       expect(res.status).toBe(201);
       expect(res.body).toMatchObject({ caseId: 'case-ggz-noord-api-file-1', status: 'reported' });
       expect(res.body.report.clinical.diagnosis).toBe('paranoid schizophrenia');
@@ -99,7 +120,10 @@ describe('cases API over HTTP (dev server)', () => {
 
     it('answers 409 when a report id is reused for a different report', async () => {
       await call('POST', '/v1/cases', { as: 'clinic', body: aReport({ reportId: 'api-file-3' }) });
-      const res = await call('POST', '/v1/cases', { as: 'clinic', body: aReport({ reportId: 'api-file-3', urgent: true }) });
+      const res = await call('POST', '/v1/cases', {
+        as: 'clinic',
+        body: aReport({ reportId: 'api-file-3', urgent: true }),
+      });
       expect(res.status).toBe(409);
     });
 
@@ -111,12 +135,17 @@ describe('cases API over HTTP (dev server)', () => {
       expect(res.status).toBe(400);
       expect(res.type).toContain('application/problem+json');
       const paths = res.body.errors.map((e: { path: string }) => e.path);
-      expect(paths).toEqual(expect.arrayContaining(['body.urgent', 'body.person.name', 'body.person.dateOfBirth']));
+      expect(paths).toEqual(
+        expect.arrayContaining(['body.urgent', 'body.person.name', 'body.person.dateOfBirth']),
+      );
       expect((await call('GET', '/v1/cases/case-ggz-noord-api-bad-1', { as: 'clinic' })).status).toBe(404);
     });
 
     it('refuses a forensic (TBS) patient with a message that says why', async () => {
-      const res = await call('POST', '/v1/cases', { as: 'clinic', body: { ...aReport({ reportId: 'api-tbs' }), forensic: true } });
+      const res = await call('POST', '/v1/cases', {
+        as: 'clinic',
+        body: { ...aReport({ reportId: 'api-tbs' }), forensic: true },
+      });
       expect(res.status).toBe(400);
       expect(res.body.errors).toEqual([{ path: 'body.forensic', message: expect.stringContaining('TBS') }]);
     });
@@ -128,7 +157,10 @@ describe('cases API over HTTP (dev server)', () => {
     });
 
     it('lets a clinic file only for its own institution', async () => {
-      const res = await call('POST', '/v1/cases', { as: 'otherClinic', body: aReport({ reportId: 'api-file-4' }) });
+      const res = await call('POST', '/v1/cases', {
+        as: 'otherClinic',
+        body: aReport({ reportId: 'api-file-4' }),
+      });
       expect(res.status).toBe(403);
     });
   });
@@ -169,79 +201,131 @@ describe('cases API over HTTP (dev server)', () => {
   describe('police actions', () => {
     it('acknowledges a case and answers a retry with the same result', async () => {
       const { caseId } = await fileCase();
-      const first = await call('POST', `/v1/cases/${caseId}/acknowledge`, { as: 'police', key: 'ack-key-0001', body: { risk: 'high', urgent: true } });
+      const first = await call('POST', `/v1/cases/${caseId}/acknowledge`, {
+        as: 'police',
+        key: 'ack-key-0001',
+        body: { risk: 'high', urgent: true },
+      });
       expect(first.status).toBe(200);
       expect(first.body).toMatchObject({ status: 'search_active', risk: 'high' });
-      const retry = await call('POST', `/v1/cases/${caseId}/acknowledge`, { as: 'police', key: 'ack-key-0001', body: { risk: 'high', urgent: true } });
+      const retry = await call('POST', `/v1/cases/${caseId}/acknowledge`, {
+        as: 'police',
+        key: 'ack-key-0001',
+        body: { risk: 'high', urgent: true },
+      });
       expect(retry.status).toBe(200);
       expect(retry.body.acknowledgedAt).toBe(first.body.acknowledgedAt);
     });
 
     it('answers 409 with the current status when the action does not fit the state', async () => {
       const { caseId } = await fileCase();
-      const res = await call('POST', `/v1/cases/${caseId}/close`, { as: 'police', key: 'close-early-1', body: { outcome: 'arrested' } });
+      const res = await call('POST', `/v1/cases/${caseId}/close`, {
+        as: 'police',
+        key: 'close-early-1',
+        body: { outcome: 'arrested' },
+      });
       expect(res.status).toBe(409);
       expect(res.body.status).toBe('reported');
     });
 
     it('answers 400 naming the header when the Idempotency-Key is missing', async () => {
       const { caseId } = await fileCase();
-      const res = await call('POST', `/v1/cases/${caseId}/acknowledge`, { as: 'police', body: { risk: 'low', urgent: false } });
+      const res = await call('POST', `/v1/cases/${caseId}/acknowledge`, {
+        as: 'police',
+        body: { risk: 'low', urgent: false },
+      });
       expect(res.status).toBe(400);
       expect(res.body.errors[0].path).toBe('header');
     });
 
     it('answers 400 naming the field for a bad action body', async () => {
       const { caseId } = await fileCase();
-      const res = await call('POST', `/v1/cases/${caseId}/acknowledge`, { as: 'police', key: 'ack-bad-001', body: { risk: 'extreme' } });
+      const res = await call('POST', `/v1/cases/${caseId}/acknowledge`, {
+        as: 'police',
+        key: 'ack-bad-001',
+        body: { risk: 'extreme' },
+      });
       expect(res.status).toBe(400);
       expect(res.body.errors.map((e: { path: string }) => e.path)).toEqual(['body.risk', 'body.urgent']);
     });
 
     it('answers 403 when a clinic tries a police action', async () => {
       const { caseId } = await fileCase();
-      const res = await call('POST', `/v1/cases/${caseId}/acknowledge`, { as: 'clinic', key: 'ack-clinic-1', body: { risk: 'low', urgent: false } });
+      const res = await call('POST', `/v1/cases/${caseId}/acknowledge`, {
+        as: 'clinic',
+        key: 'ack-clinic-1',
+        body: { risk: 'low', urgent: false },
+      });
       expect(res.status).toBe(403);
     });
 
     it('closes a case with an outcome and the workflow completes', async () => {
       const { caseId } = await fileCase();
-      await call('POST', `/v1/cases/${caseId}/acknowledge`, { as: 'police', key: 'ack-close-01', body: { risk: 'low', urgent: false } });
-      const res = await call('POST', `/v1/cases/${caseId}/close`, { as: 'police', key: 'close-key-01', body: { outcome: 'found_by_family' } });
+      await call('POST', `/v1/cases/${caseId}/acknowledge`, {
+        as: 'police',
+        key: 'ack-close-01',
+        body: { risk: 'low', urgent: false },
+      });
+      const res = await call('POST', `/v1/cases/${caseId}/close`, {
+        as: 'police',
+        key: 'close-key-01',
+        body: { outcome: 'found_by_family' },
+      });
       expect(res.body).toMatchObject({ status: 'closed', outcome: 'found_by_family' });
       const result = await env.client.workflow.getHandle(caseId).result();
       expect(result.outcome).toBe('found_by_family');
-      const retry = await call('POST', `/v1/cases/${caseId}/close`, { as: 'police', key: 'close-key-01', body: { outcome: 'found_by_family' } });
+      const retry = await call('POST', `/v1/cases/${caseId}/close`, {
+        as: 'police',
+        key: 'close-key-01',
+        body: { outcome: 'found_by_family' },
+      });
       expect(retry.status).toBe(200);
-      const other = await call('POST', `/v1/cases/${caseId}/close`, { as: 'police', key: 'close-key-02', body: { outcome: 'arrested' } });
+      const other = await call('POST', `/v1/cases/${caseId}/close`, {
+        as: 'police',
+        key: 'close-key-02',
+        body: { outcome: 'arrested' },
+      });
       expect(other.status).toBe(409);
     });
   });
 
   it('lets the clinic withdraw its report', async () => {
     const { caseId } = await fileCase();
-    const res = await call('POST', `/v1/cases/${caseId}/withdraw`, { as: 'clinic', key: 'withdraw-01', body: { reason: 'found on the ward' } });
+    const res = await call('POST', `/v1/cases/${caseId}/withdraw`, {
+      as: 'clinic',
+      key: 'withdraw-01',
+      body: { reason: 'found on the ward' },
+    });
     expect(res.body).toMatchObject({ status: 'closed', outcome: 'withdrawn' });
   });
 
   it('publishes cases to Temporal visibility by region and state, without personal data', async () => {
-    const { caseId } = await fileCase({ region: 'visibility-nl' } as never);
+    const { caseId } = await fileCase({ region: 'visibility-nl' });
     await expect
-      .poll(async () => {
-        const ids: string[] = [];
-        for await (const wf of env.client.workflow.list({ query: `VermistRegion = "visibility-nl" AND VermistState = "reported"` })) {
-          ids.push(wf.workflowId);
-        }
-        return ids;
-      }, { timeout: 10_000 })
+      .poll(
+        async () => {
+          const ids: string[] = [];
+          for await (const wf of env.client.workflow.list({
+            query: `VermistRegion = "visibility-nl" AND VermistState = "reported"`,
+          })) {
+            ids.push(wf.workflowId);
+          }
+          return ids;
+        },
+        { timeout: 10_000 },
+      )
       .toEqual([caseId]);
   });
 
   it('serves an OpenAPI 3.1 document generated from the schemas', async () => {
     const res = await call('GET', '/openapi.json');
     expect(res.body.openapi).toBe('3.1.0');
-    expect(Object.keys(res.body.paths)).toEqual(expect.arrayContaining(['/v1/cases', '/v1/cases/{caseId}', '/v1/cases/{caseId}/acknowledge']));
-    expect(res.body.paths['/v1/cases'].post.requestBody.content['application/json'].schema.required).toContain('person');
+    expect(Object.keys(res.body.paths)).toEqual(
+      expect.arrayContaining(['/v1/cases', '/v1/cases/{caseId}', '/v1/cases/{caseId}/acknowledge']),
+    );
+    expect(
+      res.body.paths['/v1/cases'].post.requestBody.content['application/json'].schema.required,
+    ).toContain('person');
   });
 
   it('answers /healthz without a token', async () => {

@@ -5,7 +5,8 @@ import { caseStatus } from '../../machines/case.status';
 import { openTasks } from '../../machines/case.tasks';
 import { aCaseInput, clinician, police } from '../support/fixtures';
 
-const at = (minutes: number) => new Date(Date.parse('2026-11-24T08:10:00.000Z') + minutes * 60_000).toISOString();
+const at = (minutes: number) =>
+  new Date(Date.parse('2026-11-24T08:10:00.000Z') + minutes * 60_000).toISOString();
 
 function filed(overrides: Parameters<typeof aCaseInput>[0] = {}) {
   return initialTransition(caseMachine, aCaseInput(overrides));
@@ -72,7 +73,9 @@ describe('case machine', () => {
 
   it('refuses to close a case that police have not acknowledged', () => {
     const [reported] = filed();
-    expect(reported.can({ type: 'case.close', at: at(1), by: police, outcome: 'returned_on_own' })).toBe(false);
+    expect(reported.can({ type: 'case.close', at: at(1), by: police, outcome: 'returned_on_own' })).toBe(
+      false,
+    );
   });
 
   it('closes with the outcome police record during the search', () => {

@@ -49,7 +49,9 @@ export function aReport(overrides: Partial<CaseReportInput> = {}): CaseReportInp
 }
 
 /** The machine's input for a report filed at `reportedAt`. */
-export function aCaseInput(overrides: { urgent?: boolean; region?: string; reportedAt?: string } = {}): CaseInput {
+export function aCaseInput(
+  overrides: { urgent?: boolean; region?: string; reportedAt?: string } = {},
+): CaseInput {
   const region = overrides.region ?? 'noord-nl';
   return {
     caseId: 'case-ggz-noord-rep-0001',

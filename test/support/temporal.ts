@@ -51,7 +51,11 @@ let clockRuns = 0;
  * Moves the time-skipping server's clock forward by exactly `duration`, firing every timer due on the way.
  * The server's sleep only skips ahead to workflow timers, so a clock workflow first puts one at the end.
  */
-export async function advanceClock(env: TestWorkflowEnvironment, taskQueue: string, duration: Duration): Promise<void> {
+export async function advanceClock(
+  env: TestWorkflowEnvironment,
+  taskQueue: string,
+  duration: Duration,
+): Promise<void> {
   await env.client.workflow.start<typeof clockWorkflow>('clockWorkflow', {
     taskQueue,
     workflowId: `clock-${process.pid}-${++clockRuns}`,

@@ -9,7 +9,10 @@ export async function testIdentityProvider() {
     audience: 'vermist-api',
     keys: createLocalJWKSet({ keys: [{ ...(await exportJWK(publicKey)), kid: 'test', alg: 'ES256' }] }),
   };
-  const sign = (principal: Principal, opts: { key?: CryptoKey; audience?: string; expiresIn?: string } = {}) => {
+  const sign = (
+    principal: Principal,
+    opts: { key?: CryptoKey; audience?: string; expiresIn?: string } = {},
+  ) => {
     const { sub, ...claims } = principal;
     return new SignJWT(claims)
       .setProtectedHeader({ alg: 'ES256', kid: 'test' })

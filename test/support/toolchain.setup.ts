@@ -16,7 +16,12 @@ export default function setup(project: TestProject): void {
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'inherit'],
   });
-  const vars = Object.fromEntries(output.trim().split('\n').map((line) => line.split('=', 2) as [string, string]));
+  const vars = Object.fromEntries(
+    output
+      .trim()
+      .split('\n')
+      .map((line) => line.split('=', 2) as [string, string]),
+  );
   project.provide('toolchain', {
     temporalCli: required(vars, 'TEMPORAL_CLI'),
     testServer: required(vars, 'TEMPORAL_TEST_SERVER'),

@@ -3,7 +3,10 @@ import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { Webhook } from 'standardwebhooks';
 
-export type ReceivedWebhook = { id: string; body: { type: string; timestamp: string; data: Record<string, unknown> } };
+export type ReceivedWebhook = {
+  id: string;
+  body: { type: string; timestamp: string; data: Record<string, unknown> };
+};
 
 /**
  * A real HTTP receiver that verifies Standard Webhooks signatures with the reference library and keeps

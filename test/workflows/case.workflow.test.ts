@@ -7,7 +7,12 @@ import { createCaseClient, type CaseClient } from '../../api/case-client';
 import { CaseReportSchema } from '../../machines/report.schema';
 import { createCaseWorker } from '../../temporal/worker';
 import { aReport, police, testPolicyDocument } from '../support/fixtures';
-import { advanceClock, bundleCaseWorkflows, startTimeSkippingServer, testDataConverter } from '../support/temporal';
+import {
+  advanceClock,
+  bundleCaseWorkflows,
+  startTimeSkippingServer,
+  testDataConverter,
+} from '../support/temporal';
 import { WebhookReceiver } from '../support/webhook-receiver';
 
 describe('case workflow (time-skipping server)', () => {
@@ -80,8 +85,14 @@ describe('case workflow (time-skipping server)', () => {
     expect(firedAfter).toBeGreaterThanOrEqual(0);
     expect(firedAfter).toBeLessThan(5_000);
     expect(Date.parse(filed.tasks[0]!.dueAt!) - Date.parse(filed.reportedAt)).toBe(60 * 60_000);
-    expect(view.tasks).toEqual([expect.objectContaining({ task: 'acknowledge_report', escalatedTo: 'police_supervisor' })]);
-    await expect.poll(() => receiver.received.filter((r) => r.body.data.caseId === filed.caseId).map((r) => r.body.type)).toEqual(['task.escalated']);
+    expect(view.tasks).toEqual([
+      expect.objectContaining({ task: 'acknowledge_report', escalatedTo: 'police_supervisor' }),
+    ]);
+    await expect
+      .poll(() =>
+        receiver.received.filter((r) => r.body.data.caseId === filed.caseId).map((r) => r.body.type),
+      )
+      .toEqual(['task.escalated']);
   });
 
   it('cancels the acknowledge deadline once police acknowledge', async () => {
@@ -102,10 +113,19 @@ describe('case workflow (time-skipping server)', () => {
       by: police,
       outcome: 'found_by_family',
     });
-    expect(closed).toMatchObject({ status: 'closed', outcome: 'found_by_family', risk: 'high', proposedRisk: 'medium' });
+    expect(closed).toMatchObject({
+      status: 'closed',
+      outcome: 'found_by_family',
+      risk: 'high',
+      proposedRisk: 'medium',
+    });
     const result = await env.client.workflow.getHandle(filed.caseId).result();
     expect(result).toMatchObject({ status: 'closed', outcome: 'found_by_family' });
-    expect(result.timeline.map((e: { type: string }) => e.type)).toEqual(['case.reported', 'police.acknowledge', 'case.close']);
+    expect(result.timeline.map((e: { type: string }) => e.type)).toEqual([
+      'case.reported',
+      'police.acknowledge',
+      'case.close',
+    ]);
   });
 
   it('answers a retried command with the first answer and applies it once', async () => {
@@ -113,12 +133,18 @@ describe('case workflow (time-skipping server)', () => {
     const first = await acknowledge(filed.caseId, 'retry-me-0001');
     const again = await acknowledge(filed.caseId, 'retry-me-0001');
     expect(again).toEqual(first);
-    expect((await cases.get(filed.caseId)).timeline.filter((e) => e.type === 'police.acknowledge')).toHaveLength(1);
+    expect(
+      (await cases.get(filed.caseId)).timeline.filter((e) => e.type === 'police.acknowledge'),
+    ).toHaveLength(1);
   });
 
   it('refuses a command the machine does not allow, without recording it', async () => {
     const filed = await fileCase();
-    const attempt = cases.command(filed.caseId, 'case.close', { commandId: 'early-close-1', by: police, outcome: 'arrested' });
+    const attempt = cases.command(filed.caseId, 'case.close', {
+      commandId: 'early-close-1',
+      by: police,
+      outcome: 'arrested',
+    });
     await expect(attempt).rejects.toMatchObject({ status: 409, extras: { status: 'reported' } });
     const history = await env.client.workflow.getHandle(filed.caseId).fetchHistory();
     expect(history.events?.some((e) => e.workflowExecutionUpdateAcceptedEventAttributes)).toBe(false);

@@ -1,0 +1,24 @@
+// The API process for a real Temporal cluster: `TEMPORAL_ADDRESS=… npm run api`.
+import { createApp } from '../api/app';
+import { createApiMetrics } from '../api/metrics';
+import { parseEnv } from '../config/env.schema';
+import { createLogger } from '../config/log';
+import { authConfig, connectCases, payloadKeys } from './wiring';
+
+async function main(): Promise<void> {
+  const env = parseEnv(process.env);
+  if (!env.TEMPORAL_ADDRESS)
+    throw new Error('set TEMPORAL_ADDRESS (or use `npm start` for the embedded default)');
+  const log = createLogger(env.LOG_LEVEL, { service: 'vermist-api' });
+  const { connection, cases } = await connectCases(env, env.TEMPORAL_ADDRESS, payloadKeys(env, undefined));
+  const app = createApp({ cases, auth: authConfig(env, undefined), metrics: createApiMetrics(), log });
+  const server = app.listen(env.PORT, () => log.info('api listening', { port: env.PORT }));
+  const stop = () => server.close(() => void connection.close());
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});

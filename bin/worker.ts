@@ -1,0 +1,26 @@
+// A worker process for a real Temporal cluster: `TEMPORAL_ADDRESS=… npm run worker`.
+import { Connection } from '@temporalio/client';
+import { parseEnv } from '../config/env.schema';
+import { createLogger } from '../config/log';
+import { ensureSearchAttributes } from '../temporal/search-attributes';
+import { payloadKeys, startWorker } from './wiring';
+
+async function main(): Promise<void> {
+  const env = parseEnv(process.env);
+  if (!env.TEMPORAL_ADDRESS)
+    throw new Error('set TEMPORAL_ADDRESS (or use `npm start` for the embedded default)');
+  const log = createLogger(env.LOG_LEVEL, { service: 'vermist-worker' });
+  const connection = await Connection.connect({ address: env.TEMPORAL_ADDRESS });
+  await ensureSearchAttributes(connection, env.TEMPORAL_NAMESPACE);
+  await connection.close();
+  const worker = await startWorker(env, env.TEMPORAL_ADDRESS, payloadKeys(env, undefined), log);
+  process.once('SIGINT', () => worker.shutdown());
+  process.once('SIGTERM', () => worker.shutdown());
+  log.info('worker running', { taskQueue: 'vermist-cases' });
+  await worker.run();
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});
