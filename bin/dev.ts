@@ -75,7 +75,7 @@ function startDevServer(dataDir: string, namespace: string, uiPort: number): Chi
     '--namespace',
     namespace,
     '--log-level',
-    'warn',
+    'error',
     ...devServerSearchAttributeFlags(),
   ];
   const child = spawn(cli, args, { stdio: ['ignore', 'inherit', 'inherit'] });
