@@ -3,7 +3,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { CaseReportSchema } from '../machines/report.schema';
 import { principalOf, requireRole, type Principal } from './auth';
-import { actionBodySchema, caseActions } from './case-actions';
+import { actionBodySchema, actionRoles, caseActions } from './case-actions';
 import type { CaseClient } from './case-client';
 import type { ApiMetrics } from './metrics';
 import { Problem, notFound } from './problems';
@@ -54,12 +54,12 @@ export function casesRouter(deps: { cases: CaseClient; metrics: ApiMetrics }): R
       const key = parseInput(IdempotencyKeySchema, req.get('idempotency-key'), 'header');
       const body = parseInput(bodySchema, req.body ?? {}, 'body');
       await visibleCase(deps.cases, principal, caseId);
-      requireRole(principal, action.roles, segment.replace('-', ' ') + ' a case');
+      requireRole(principal, actionRoles(action.type), `send ${action.type}`);
       const view = await deps.cases.command(caseId, action.type, {
         ...(body as object),
         by: { id: principal.sub, role: principal.role },
         commandId: commandIdFor(principal, key),
-      } as never);
+      });
       res.json(projectFor(principal, view));
     });
   }

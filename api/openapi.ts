@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { CaseViewSchema } from '../machines/case.view';
 import { CaseReportSchema } from '../machines/report.schema';
-import { actionBodySchema, caseActions } from './case-actions';
+import { actionBodySchema, actionRoles, caseActions } from './case-actions';
 
 const schema = (s: z.ZodType, io: 'input' | 'output' = 'input') =>
   z.toJSONSchema(s, { io, unrepresentable: 'any', target: 'draft-2020-12' });
@@ -30,7 +30,7 @@ export function openApiDocument(): Record<string, unknown> {
       {
         post: {
           summary: action.summary,
-          description: `Allowed for: ${action.roles.join(', ')}. Refused with 409 when the case's state does not allow it.`,
+          description: `Allowed for: ${actionRoles(action.type).join(', ')}. Refused with 409 when the case's state does not allow it.`,
           parameters: [caseIdParam, idempotencyKey],
           requestBody: {
             required: true,

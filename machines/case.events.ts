@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { IdSchema, RiskGradeSchema } from './report.schema';
+import { IdSchema, LegalTitleSchema, RiskGradeSchema } from './report.schema';
 
-/** The roles that act on a case. `system` is the engine itself (timers). */
+/** The roles that act on a case. */
 export const RoleSchema = z.enum(['clinic', 'police_desk', 'police_supervisor', 'ambulance']);
 export type Role = z.infer<typeof RoleSchema>;
 
@@ -34,44 +34,148 @@ export const DirectOutcomeSchema = OutcomeSchema.extract([
   'arrested',
   'found_deceased',
 ]);
+export type DirectOutcome = z.infer<typeof DirectOutcomeSchema>;
 
 /** The kinds of task a case opens, each owned by a role with a due time. */
-export const TaskKindSchema = z.enum(['acknowledge_report']);
+export const TaskKindSchema = z.enum([
+  'complete_internal_search',
+  'acknowledge_report',
+  'review_risk',
+  'notify_national_bureau',
+  'request_dna_sample',
+  'set_long_term_status',
+  'decide_after_title_expiry',
+  'arrange_crisis_assessment',
+  'withdraw_public_appeal',
+  'arrange_transport',
+  'confirm_arrival',
+  'debrief',
+]);
 export type TaskKind = z.infer<typeof TaskKindSchema>;
 
 /** Deadlines the machine keeps in its context; the workflow holds one durable timer for each. */
-export const DeadlineKeySchema = z.enum(['acknowledge']);
+export const DeadlineKeySchema = z.enum([
+  'internalSearch',
+  'acknowledge',
+  'review',
+  'nationalBureau',
+  'dnaTask',
+  'longTerm',
+  'legalWarning',
+  'legalEnd',
+  'afterExpiryDecision',
+  'appealExpiry',
+  'appealWithdrawal',
+  'arrangeTransport',
+  'arrival',
+  'debrief',
+]);
 export type DeadlineKey = z.infer<typeof DeadlineKeySchema>;
 
-const Instant = z.iso.datetime({ offset: true });
+/** Tasks opened by a passing threshold rather than by a state, closed by `task.complete`. */
+export const AdhocTaskKindSchema = TaskKindSchema.extract([
+  'notify_national_bureau',
+  'request_dna_sample',
+  'set_long_term_status',
+  'withdraw_public_appeal',
+]);
 
+const Instant = z.iso.datetime({ offset: true });
+const Text = z.string().min(1).max(2_000);
+const person = { at: Instant, by: ActorSchema };
+
+export const InternalSearchDoneEventSchema = z.object({
+  type: z.literal('clinic.internal_search_done'),
+  ...person,
+  found: z.boolean(),
+});
 export const AcknowledgeEventSchema = z.object({
   type: z.literal('police.acknowledge'),
-  at: Instant,
-  by: ActorSchema,
+  ...person,
   risk: RiskGradeSchema,
   urgent: z.boolean(),
+  knownFacts: Text,
+  source: z.string().min(1).max(200),
 });
-
-export const RejectEventSchema = z.object({
-  type: z.literal('police.reject'),
-  at: Instant,
-  by: ActorSchema,
-  reason: z.string().min(1).max(2_000),
+export const RejectEventSchema = z.object({ type: z.literal('police.reject'), ...person, reason: Text });
+export const ReviewRiskEventSchema = z.object({
+  type: z.literal('police.review_risk'),
+  ...person,
+  risk: RiskGradeSchema,
+  urgent: z.boolean(),
+  knownFacts: Text,
+  source: z.string().min(1).max(200),
+  /** Required (College of Policing APP): when the next review is due, no later than the policy allows. */
+  nextReviewAt: Instant,
 });
-
+export const InformationEventSchema = z.object({
+  type: z.literal('case.add_information'),
+  ...person,
+  information: Text,
+  source: z.string().min(1).max(200),
+});
+export const SightingEventSchema = z.object({
+  type: z.literal('case.record_sighting'),
+  ...person,
+  seenAt: Instant,
+  place: z.string().min(1).max(500),
+  source: z.string().min(1).max(200),
+});
+export const LocatedEventSchema = z.object({
+  type: z.literal('case.record_located'),
+  ...person,
+  foundBy: z.enum(['police', 'family', 'public', 'self', 'clinic']),
+  place: z.string().min(1).max(500),
+});
+export const TransportEventSchema = z.object({
+  type: z.literal('transport.arrange'),
+  ...person,
+  /** Ambulance is the default for confused behaviour; a police car only with an offence or acute danger. */
+  mode: z.enum(['ambulance', 'clinic_staff', 'police', 'own_accord']),
+  policeReason: z.string().min(1).max(2_000).optional(),
+});
+export const ConfirmReturnEventSchema = z.object({ type: z.literal('clinic.confirm_return'), ...person });
+export const DebriefEventSchema = z.object({
+  type: z.literal('clinic.complete_debrief'),
+  ...person,
+  safeAndWell: z.boolean(),
+});
+export const TitleEventSchema = z.object({
+  type: z.literal('clinic.update_title'),
+  ...person,
+  title: LegalTitleSchema,
+});
+export const AfterExpiryEventSchema = z.object({
+  type: z.literal('police.decide_after_expiry'),
+  ...person,
+  continueSearch: z.boolean(),
+});
+export const AppealEventSchema = z.object({
+  type: z.literal('case.public_appeal'),
+  ...person,
+  consentRecordedBy: z.string().min(1).max(200),
+  expiresAt: Instant,
+});
+export const CompleteTaskEventSchema = z.object({
+  type: z.literal('task.complete'),
+  ...person,
+  task: AdhocTaskKindSchema,
+});
+export const TransferEventSchema = z.object({
+  type: z.literal('police.transfer'),
+  ...person,
+  toRegion: IdSchema,
+});
 export const CloseEventSchema = z.object({
   type: z.literal('case.close'),
-  at: Instant,
-  by: ActorSchema,
+  ...person,
   outcome: DirectOutcomeSchema,
 });
-
 export const WithdrawEventSchema = z.object({
   type: z.literal('case.withdraw'),
-  at: Instant,
-  by: ActorSchema,
-  reason: z.string().min(1).max(2_000),
+  ...person,
+  reason: Text,
+  falseAlarm: z.boolean().default(false),
 });
 
 /** Sent by the engine when a durable timer fires; `at` is when it fired. */
@@ -81,28 +185,78 @@ export const DeadlinePassedEventSchema = z.object({
   deadline: DeadlineKeySchema,
 });
 
-export const CaseEventSchema = z.discriminatedUnion('type', [
+export const CommandEventSchemas = [
+  InternalSearchDoneEventSchema,
   AcknowledgeEventSchema,
   RejectEventSchema,
+  ReviewRiskEventSchema,
+  InformationEventSchema,
+  SightingEventSchema,
+  LocatedEventSchema,
+  TransportEventSchema,
+  ConfirmReturnEventSchema,
+  DebriefEventSchema,
+  TitleEventSchema,
+  AfterExpiryEventSchema,
+  AppealEventSchema,
+  CompleteTaskEventSchema,
+  TransferEventSchema,
   CloseEventSchema,
   WithdrawEventSchema,
+] as const;
+
+export const CaseEventSchema = z.discriminatedUnion('type', [
+  ...CommandEventSchemas,
   DeadlinePassedEventSchema,
 ]);
 export type CaseEvent = z.infer<typeof CaseEventSchema>;
 /** Events a person sends (every event but the engine's own timer events). */
 export type CommandEvent = Exclude<CaseEvent, { type: 'deadline.passed' }>;
-
-export const CaseIdSchema = IdSchema;
+export type CommandType = CommandEvent['type'];
 
 /** A command is an event as a person sends it: the engine stamps its time, `commandId` makes retries safe. */
-const commandOf = { type: true, at: true } as const;
-const commandId = { commandId: z.string().min(8).max(128) };
+export const CommandSchemas = Object.fromEntries(
+  CommandEventSchemas.map((event) => {
+    const schema = event as unknown as z.ZodObject<{ type: z.ZodLiteral<string> } & z.ZodRawShape>;
+    return [
+      schema.shape.type.value,
+      schema.omit({ type: true, at: true }).extend({ commandId: z.string().min(8).max(128) }),
+    ];
+  }),
+) as unknown as { [T in CommandType]: z.ZodObject<z.ZodRawShape, z.core.$strip> & z.ZodType<Command<T>> };
+/** Every command type, in the order the schemas list them. */
+export const commandTypes = Object.keys(CommandSchemas) as CommandType[];
 
-export const CommandSchemas = {
-  'police.acknowledge': AcknowledgeEventSchema.omit(commandOf).extend(commandId),
-  'police.reject': RejectEventSchema.omit(commandOf).extend(commandId),
-  'case.close': CloseEventSchema.omit(commandOf).extend(commandId),
-  'case.withdraw': WithdrawEventSchema.omit(commandOf).extend(commandId),
-} as const;
-export type CommandType = keyof typeof CommandSchemas;
-export type Command<T extends CommandType = CommandType> = z.infer<(typeof CommandSchemas)[T]>;
+export type Command<T extends CommandType = CommandType> = Omit<
+  Extract<CommandEvent, { type: T }>,
+  'type' | 'at'
+> & {
+  commandId: string;
+};
+
+/** Things the parties hear about; the notification rules decide who hears which, and how. */
+export const AnnouncementKindSchema = z.enum([
+  'case.reported',
+  'case.acknowledged',
+  'case.rejected',
+  'case.transferred',
+  'risk.regraded',
+  'information.added',
+  'sighting.recorded',
+  'person.located',
+  'transport.arranged',
+  'person.returned',
+  'task.escalated',
+  'threshold.national_bureau',
+  'threshold.dna_sample',
+  'threshold.long_term',
+  'legal.ending_soon',
+  'legal.expired',
+  'legal.extended',
+  'appeal.started',
+  'appeal.to_withdraw',
+  'case.closed',
+]);
+export type AnnouncementKind = z.infer<typeof AnnouncementKindSchema>;
+
+export const CaseIdSchema = IdSchema;

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { SnapshotFrom } from 'xstate';
 import { RoleSchema, TaskKindSchema } from './case.events';
 import type { CaseMachine, TaskMeta } from './case.machine';
+import type { DeadlineKey } from './case.events';
 
 /** An open task as the inbox shows it. */
 export const OpenTaskSchema = z.object({
@@ -15,16 +16,18 @@ export type OpenTask = z.infer<typeof OpenTaskSchema>;
 
 /** The tasks the case's current states open, with their due times, as the machine defines them. */
 export function openTasks(snapshot: SnapshotFrom<CaseMachine>): OpenTask[] {
-  const { deadlines, escalations } = snapshot.context;
-  return Object.values(snapshot.getMeta() as Record<string, { tasks?: TaskMeta[] }>).flatMap((meta) =>
-    (meta.tasks ?? []).map((task) => {
-      const escalation = escalations.find((e) => e.reason === `${task.deadline}_overdue`);
-      return {
-        task: task.task,
-        role: task.role,
-        dueAt: deadlines[task.deadline] ?? escalation?.dueAt ?? null,
-        escalatedTo: escalation?.to ?? null,
-      };
-    }),
+  if (snapshot.status === 'done') return [];
+  const { deadlines, overdue, adhocTasks } = snapshot.context;
+  const due = (deadline: DeadlineKey | null) => ({
+    dueAt: deadline ? (deadlines[deadline] ?? overdue[deadline]?.dueAt ?? null) : null,
+    escalatedTo: deadline ? (overdue[deadline]?.to ?? null) : null,
+  });
+  const fromStates = Object.values(snapshot.getMeta() as Record<string, { tasks?: TaskMeta[] }>).flatMap(
+    (meta) => meta.tasks ?? [],
   );
+  return [...fromStates, ...adhocTasks].map((task) => ({
+    task: task.task,
+    role: task.role,
+    ...due(task.deadline),
+  }));
 }

@@ -2,9 +2,10 @@ import { z } from 'zod';
 import type { SnapshotFrom } from 'xstate';
 import { ActorSchema, OutcomeSchema, RoleSchema } from './case.events';
 import type { CaseMachine } from './case.machine';
-import { CaseStatusSchema, caseStatus } from './case.status';
+import { titleEndsAt } from './case.context';
+import { CaseStatusSchema, LegalStatusSchema, caseStatus, legalStatusOf } from './case.status';
 import { OpenTaskSchema, openTasks } from './case.tasks';
-import { CaseKindSchema, CaseReportSchema, RiskGradeSchema } from './report.schema';
+import { CaseKindSchema, CaseReportSchema, LegalTitleKindSchema, RiskGradeSchema } from './report.schema';
 
 /** One entry of a case's timeline: what happened, when, and who did it (null for the engine's own timers). */
 export const TimelineEntrySchema = z.object({
@@ -26,6 +27,27 @@ export const CaseViewSchema = z.object({
   risk: RiskGradeSchema.nullable(),
   reportedAt: z.iso.datetime(),
   acknowledgedAt: z.iso.datetime().nullable(),
+  locatedAt: z.iso.datetime().nullable(),
+  returnedAt: z.iso.datetime().nullable(),
+  transportMode: z.enum(['ambulance', 'clinic_staff', 'police', 'own_accord']).nullable(),
+  legal: z.object({
+    status: LegalStatusSchema,
+    title: LegalTitleKindSchema,
+    endsAt: z.iso.datetime().nullable(),
+  }),
+  assessments: z.array(
+    z.object({
+      risk: RiskGradeSchema,
+      urgent: z.boolean(),
+      knownFacts: z.string(),
+      source: z.string(),
+      by: ActorSchema,
+      at: z.iso.datetime(),
+      nextReviewAt: z.iso.datetime(),
+    }),
+  ),
+  publicAppeal: z.object({ expiresAt: z.iso.datetime(), consentRecordedBy: z.string() }).nullable(),
+  sightingCount: z.number().int(),
   outcome: OutcomeSchema.nullable(),
   closedAt: z.iso.datetime().nullable(),
   tasks: z.array(OpenTaskSchema),
@@ -55,6 +77,13 @@ export function caseView(
     risk: c.risk,
     reportedAt: c.reportedAt,
     acknowledgedAt: c.acknowledgedAt,
+    locatedAt: c.locatedAt,
+    returnedAt: c.returnedAt,
+    transportMode: c.transportMode,
+    legal: { status: legalStatusOf(snapshot), title: c.legalTitle.kind, endsAt: titleEndsAt(c.legalTitle) },
+    assessments: c.assessments,
+    publicAppeal: c.appeal,
+    sightingCount: c.sightingCount,
     outcome: c.outcome,
     closedAt: c.closedAt,
     tasks: openTasks(snapshot),

@@ -2,9 +2,32 @@ import { z } from 'zod';
 import { DurationSchema } from './duration';
 import { IdSchema } from './report.schema';
 
-/** Every duration the lifecycle uses. domain.md marks them *default*: they live in a policy file, not in code. */
+const Role = z.enum(['clinic', 'police_desk', 'police_supervisor', 'ambulance']);
+
+/**
+ * Every duration and escalation rule of the lifecycle. domain.md marks these *default*: they live in a
+ * validated policy file, never in code.
+ */
 const sections = {
+  internalSearch: z.object({ within: DurationSchema }),
   acknowledge: z.object({ urgent: DurationSchema, ordinary: DurationSchema }),
+  review: z.object({
+    high: DurationSchema,
+    medium: DurationSchema,
+    low: DurationSchema,
+    onNewInformation: DurationSchema,
+  }),
+  missingThresholds: z.object({
+    nationalBureau: DurationSchema,
+    dnaTask: DurationSchema,
+    longTerm: DurationSchema,
+  }),
+  transport: z.object({ arrangeWithin: DurationSchema, arrivalWithin: DurationSchema }),
+  afterReturn: z.object({ debriefWithin: DurationSchema }),
+  legalTitle: z.object({ warnBefore: DurationSchema, decideWithin: DurationSchema }),
+  publicAppeal: z.object({ withdrawWithin: DurationSchema }),
+  /** Who an overdue task goes to, by the role that owns it: the next role up. */
+  escalation: z.object({ clinic: Role, police_desk: Role, police_supervisor: Role, ambulance: Role }),
 };
 
 export const PolicySchema = z.object(sections).strict();

@@ -15,6 +15,7 @@ import { bundleCaseWorkflows, startDevServer, testDataConverter } from '../suppo
 import { principals, testIdentityProvider } from '../support/tokens';
 
 const TASK_QUEUE = 'cases-api-test';
+const facts = { knownFacts: 'left through the garden at 07:40', source: 'ward nurse' };
 
 describe('cases API over HTTP (dev server)', () => {
   let env: TestWorkflowEnvironment;
@@ -204,14 +205,14 @@ describe('cases API over HTTP (dev server)', () => {
       const first = await call('POST', `/v1/cases/${caseId}/acknowledge`, {
         as: 'police',
         key: 'ack-key-0001',
-        body: { risk: 'high', urgent: true },
+        body: { risk: 'high', urgent: true, ...facts },
       });
       expect(first.status).toBe(200);
       expect(first.body).toMatchObject({ status: 'search_active', risk: 'high' });
       const retry = await call('POST', `/v1/cases/${caseId}/acknowledge`, {
         as: 'police',
         key: 'ack-key-0001',
-        body: { risk: 'high', urgent: true },
+        body: { risk: 'high', urgent: true, ...facts },
       });
       expect(retry.status).toBe(200);
       expect(retry.body.acknowledgedAt).toBe(first.body.acknowledgedAt);
@@ -219,10 +220,10 @@ describe('cases API over HTTP (dev server)', () => {
 
     it('answers 409 with the current status when the action does not fit the state', async () => {
       const { caseId } = await fileCase();
-      const res = await call('POST', `/v1/cases/${caseId}/close`, {
-        as: 'police',
-        key: 'close-early-1',
-        body: { outcome: 'arrested' },
+      const res = await call('POST', `/v1/cases/${caseId}/confirm-return`, {
+        as: 'clinic',
+        key: 'return-early-1',
+        body: {},
       });
       expect(res.status).toBe(409);
       expect(res.body.status).toBe('reported');
@@ -232,7 +233,7 @@ describe('cases API over HTTP (dev server)', () => {
       const { caseId } = await fileCase();
       const res = await call('POST', `/v1/cases/${caseId}/acknowledge`, {
         as: 'police',
-        body: { risk: 'low', urgent: false },
+        body: { risk: 'low', urgent: false, ...facts },
       });
       expect(res.status).toBe(400);
       expect(res.body.errors[0].path).toBe('header');
@@ -246,7 +247,12 @@ describe('cases API over HTTP (dev server)', () => {
         body: { risk: 'extreme' },
       });
       expect(res.status).toBe(400);
-      expect(res.body.errors.map((e: { path: string }) => e.path)).toEqual(['body.risk', 'body.urgent']);
+      expect(res.body.errors.map((e: { path: string }) => e.path)).toEqual([
+        'body.risk',
+        'body.urgent',
+        'body.knownFacts',
+        'body.source',
+      ]);
     });
 
     it('answers 403 when a clinic tries a police action', async () => {
@@ -254,7 +260,7 @@ describe('cases API over HTTP (dev server)', () => {
       const res = await call('POST', `/v1/cases/${caseId}/acknowledge`, {
         as: 'clinic',
         key: 'ack-clinic-1',
-        body: { risk: 'low', urgent: false },
+        body: { risk: 'low', urgent: false, ...facts },
       });
       expect(res.status).toBe(403);
     });
@@ -264,7 +270,7 @@ describe('cases API over HTTP (dev server)', () => {
       await call('POST', `/v1/cases/${caseId}/acknowledge`, {
         as: 'police',
         key: 'ack-close-01',
-        body: { risk: 'low', urgent: false },
+        body: { risk: 'low', urgent: false, ...facts },
       });
       const res = await call('POST', `/v1/cases/${caseId}/close`, {
         as: 'police',

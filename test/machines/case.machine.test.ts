@@ -1,132 +1,603 @@
 import { describe, expect, it } from 'vitest';
-import { initialTransition, transition } from 'xstate';
-import { caseMachine } from '../../machines/case.machine';
-import { caseStatus } from '../../machines/case.status';
+import { initialTransition, transition, type SnapshotFrom } from 'xstate';
+import type { CaseEvent, DeadlineKey } from '../../machines/case.events';
+import { caseMachine, type Announcement } from '../../machines/case.machine';
+import { caseStatus, legalStatusOf } from '../../machines/case.status';
 import { openTasks } from '../../machines/case.tasks';
-import { aCaseInput, clinician, police } from '../support/fixtures';
+import { aCaseInput, ambulance, clinician, police, supervisor } from '../support/fixtures';
 
-const at = (minutes: number) =>
-  new Date(Date.parse('2026-11-24T08:10:00.000Z') + minutes * 60_000).toISOString();
+type Snapshot = SnapshotFrom<typeof caseMachine>;
+const REPORTED_AT = '2026-11-24T08:10:00.000Z';
+const LAST_SEEN = '2026-11-24T07:40:00.000Z';
+/** An instant `minutes` after the report was filed. */
+const at = (minutes: number) => new Date(Date.parse(REPORTED_AT) + minutes * 60_000).toISOString();
+const hours = (h: number) => h * 60;
 
-function filed(overrides: Parameters<typeof aCaseInput>[0] = {}) {
-  return initialTransition(caseMachine, aCaseInput(overrides));
+type Step = CaseEvent | Omit<CaseEvent, 'at'>;
+/** Files a case and applies events in order; returns the last snapshot and every announcement made. */
+function drive(input = aCaseInput(), ...events: Step[]) {
+  let [snapshot, actions] = initialTransition(caseMachine, input);
+  const announced: Announcement[] = [];
+  const collect = (list: typeof actions) =>
+    announced.push(...list.filter((a) => a.type === 'announce').map((a) => a.params as Announcement));
+  collect(actions);
+  for (const event of events) {
+    expect(snapshot.can(event as CaseEvent), `${event.type} should be allowed`).toBe(true);
+    [snapshot, actions] = transition(caseMachine, snapshot, event as CaseEvent);
+    collect(actions);
+  }
+  return { snapshot, announced, events: announced.map((a) => a.event) };
 }
 
-const announced = (actions: { type: string; params?: unknown }[]) =>
-  actions.filter((a) => a.type === 'announce').map((a) => (a.params as { event: string }).event);
+const acknowledge = (minutes = 5, risk: 'low' | 'medium' | 'high' = 'high') =>
+  ({
+    type: 'police.acknowledge',
+    at: at(minutes),
+    by: police,
+    risk,
+    urgent: true,
+    knownFacts: 'left via garden',
+    source: 'ward nurse',
+  }) as const;
+const deadline = (key: DeadlineKey, when: string) =>
+  ({ type: 'deadline.passed', at: when, deadline: key }) as const;
+const due = (s: Snapshot, key: DeadlineKey) => s.context.deadlines[key];
+const located = (minutes: number) =>
+  ({
+    type: 'case.record_located',
+    at: at(minutes),
+    by: police,
+    foundBy: 'police',
+    place: 'Station Assen',
+  }) as const;
+const missing = aCaseInput({ report: { kind: { unauthorisedAbsence: true, missing: true } } });
 
 describe('case machine', () => {
-  it('opens a reported case with an acknowledge task due per the policy and announces it', () => {
-    const [snapshot, actions] = filed();
-    expect(caseStatus(snapshot)).toBe('reported');
-    expect(announced(actions)).toEqual(['case.reported']);
-    expect(openTasks(snapshot)).toEqual([
-      { task: 'acknowledge_report', role: 'police_desk', dueAt: at(60), escalatedTo: null },
-    ]);
-  });
+  describe('internal search on the ward', () => {
+    const early = aCaseInput({ report: { internalSearchDone: false } });
 
-  it('gives an urgent report the shorter acknowledge deadline', () => {
-    const [snapshot] = filed({ urgent: true });
-    expect(snapshot.context.deadlines.acknowledge).toBe(at(15));
-  });
-
-  it("takes the region's override of the acknowledge deadline", () => {
-    const [snapshot] = filed({ region: 'oost-nl' });
-    expect(snapshot.context.deadlines.acknowledge).toBe(at(30));
-  });
-
-  it('moves to an active search when police acknowledge, recording their grade next to the proposal', () => {
-    const [reported] = filed();
-    const [snapshot, actions] = transition(caseMachine, reported, {
-      type: 'police.acknowledge',
-      at: at(5),
-      by: police,
-      risk: 'high',
-      urgent: true,
+    it('gives the clinic 30 minutes to search ward and grounds before police are involved', () => {
+      const { snapshot } = drive(early);
+      expect(caseStatus(snapshot)).toBe('internal_search');
+      expect(openTasks(snapshot)).toEqual([
+        { task: 'complete_internal_search', role: 'clinic', dueAt: at(30), escalatedTo: null },
+      ]);
     });
-    expect(caseStatus(snapshot)).toBe('search_active');
-    expect(snapshot.context).toMatchObject({ risk: 'high', proposedRisk: 'medium', acknowledgedAt: at(5) });
-    expect(snapshot.context.deadlines).toEqual({});
-    expect(openTasks(snapshot)).toEqual([]);
-    expect(announced(actions)).toEqual(['case.acknowledged']);
-  });
 
-  it('escalates an unacknowledged report to the supervisor when its deadline passes', () => {
-    const [reported] = filed();
-    const [snapshot, actions] = transition(caseMachine, reported, {
-      type: 'deadline.passed',
-      at: at(60),
-      deadline: 'acknowledge',
-    });
-    expect(caseStatus(snapshot)).toBe('reported');
-    expect(snapshot.context.escalations).toEqual([
-      { reason: 'acknowledge_overdue', to: 'police_supervisor', at: at(60), dueAt: at(60) },
-    ]);
-    expect(snapshot.context.deadlines).toEqual({});
-    expect(openTasks(snapshot)).toEqual([
-      { task: 'acknowledge_report', role: 'police_desk', dueAt: at(60), escalatedTo: 'police_supervisor' },
-    ]);
-    expect(actions.map((a) => a.params)).toContainEqual(
-      expect.objectContaining({ event: 'task.escalated', escalateTo: 'police_supervisor' }),
-    );
-  });
-
-  it('refuses to close a case that police have not acknowledged', () => {
-    const [reported] = filed();
-    expect(reported.can({ type: 'case.close', at: at(1), by: police, outcome: 'returned_on_own' })).toBe(
-      false,
-    );
-  });
-
-  it('closes with the outcome police record during the search', () => {
-    const [reported] = filed();
-    const [searching] = transition(caseMachine, reported, {
-      type: 'police.acknowledge',
-      at: at(5),
-      by: police,
-      risk: 'low',
-      urgent: false,
-    });
-    const [closed, actions] = transition(caseMachine, searching, {
-      type: 'case.close',
-      at: at(90),
-      by: police,
-      outcome: 'found_by_family',
-    });
-    expect(closed.status).toBe('done');
-    expect(closed.context).toMatchObject({ outcome: 'found_by_family', closedAt: at(90) });
-    expect(announced(actions)).toEqual(['case.closed']);
-  });
-
-  it('closes as rejected_by_police when the desk rejects the report', () => {
-    const [reported] = filed();
-    const [closed] = transition(caseMachine, reported, {
-      type: 'police.reject',
-      at: at(3),
-      by: police,
-      reason: 'no danger and no legal title',
-    });
-    expect(closed.context.outcome).toBe('rejected_by_police');
-  });
-
-  it.each(['reported', 'searching'] as const)('lets the clinic withdraw the case while it is %s', (state) => {
-    let [snapshot] = filed();
-    if (state === 'searching') {
-      [snapshot] = transition(caseMachine, snapshot, {
-        type: 'police.acknowledge',
-        at: at(5),
-        by: police,
-        risk: 'low',
-        urgent: false,
+    it('closes as a false alarm when the ward finds the patient', () => {
+      const { snapshot } = drive(early, {
+        type: 'clinic.internal_search_done',
+        at: at(10),
+        by: clinician,
+        found: true,
       });
-    }
-    const [closed] = transition(caseMachine, snapshot, {
-      type: 'case.withdraw',
-      at: at(20),
-      by: clinician,
-      reason: 'patient found on the ward',
+      expect(snapshot.context.outcome).toBe('false_alarm');
     });
-    expect(closed.context.outcome).toBe('withdrawn');
-    expect(closed.can({ type: 'case.withdraw', at: at(21), by: clinician, reason: 'again' })).toBe(false);
+
+    it('reports to the police, with the acknowledge clock starting then, when the search finds no one', () => {
+      const { snapshot } = drive(early, {
+        type: 'clinic.internal_search_done',
+        at: at(20),
+        by: clinician,
+        found: false,
+      });
+      expect(caseStatus(snapshot)).toBe('reported');
+      expect(due(snapshot, 'acknowledge')).toBe(at(80));
+    });
+
+    it('reports to the police anyway when the search takes longer than the policy allows', () => {
+      const { snapshot } = drive(early, deadline('internalSearch', at(30)));
+      expect(caseStatus(snapshot)).toBe('reported');
+      expect(due(snapshot, 'acknowledge')).toBe(at(90));
+    });
+  });
+
+  describe('police triage', () => {
+    it('opens a reported case with an acknowledge task due in 60 minutes and announces it', () => {
+      const { snapshot, events } = drive();
+      expect(caseStatus(snapshot)).toBe('reported');
+      expect(events).toEqual(['case.reported']);
+      expect(openTasks(snapshot)).toEqual([
+        { task: 'acknowledge_report', role: 'police_desk', dueAt: at(60), escalatedTo: null },
+      ]);
+    });
+
+    it('gives an urgent report 15 minutes', () => {
+      expect(due(drive(aCaseInput({ urgent: true })).snapshot, 'acknowledge')).toBe(at(15));
+    });
+
+    it("takes the region's override of the acknowledge deadline", () => {
+      expect(due(drive(aCaseInput({ region: 'oost-nl' })).snapshot, 'acknowledge')).toBe(at(30));
+    });
+
+    it('escalates an unacknowledged report to the supervisor when its deadline passes, once', () => {
+      const { snapshot, announced } = drive(aCaseInput(), deadline('acknowledge', at(60)));
+      expect(snapshot.context.escalations).toEqual([
+        { reason: 'acknowledge_overdue', to: 'police_supervisor', at: at(60), dueAt: at(60) },
+      ]);
+      expect(due(snapshot, 'acknowledge')).toBeUndefined();
+      expect(openTasks(snapshot)).toEqual([
+        { task: 'acknowledge_report', role: 'police_desk', dueAt: at(60), escalatedTo: 'police_supervisor' },
+      ]);
+      expect(announced.at(-1)).toEqual({
+        event: 'task.escalated',
+        at: at(60),
+        reason: 'acknowledge_overdue',
+        escalateTo: 'police_supervisor',
+      });
+    });
+
+    it('records the police grade next to the clinic proposal and starts the search with a review due per risk', () => {
+      const { snapshot, events } = drive(aCaseInput(), acknowledge(5, 'high'));
+      expect(caseStatus(snapshot)).toBe('search_active');
+      expect(snapshot.context).toMatchObject({ risk: 'high', proposedRisk: 'medium', acknowledgedAt: at(5) });
+      expect(snapshot.context.assessments).toEqual([
+        {
+          risk: 'high',
+          urgent: true,
+          knownFacts: 'left via garden',
+          source: 'ward nurse',
+          by: police,
+          at: at(5),
+          nextReviewAt: at(5 + hours(2)),
+        },
+      ]);
+      expect(openTasks(snapshot)).toEqual([
+        { task: 'review_risk', role: 'police_desk', dueAt: at(5 + hours(2)), escalatedTo: null },
+      ]);
+      expect(events).toContain('case.acknowledged');
+    });
+
+    it.each([
+      ['medium', 8],
+      ['low', 24],
+    ] as const)('sets the first review of a %s-risk case %i hours out', (risk, h) => {
+      expect(due(drive(aCaseInput(), acknowledge(0, risk)).snapshot, 'review')).toBe(at(hours(h)));
+    });
+
+    it('closes as rejected_by_police when the desk rejects the report', () => {
+      const { snapshot } = drive(aCaseInput(), {
+        type: 'police.reject',
+        at: at(3),
+        by: police,
+        reason: 'no danger, no title',
+      });
+      expect(snapshot.context.outcome).toBe('rejected_by_police');
+    });
+
+    it('refuses an acknowledgement from a clinic', () => {
+      const { snapshot } = drive();
+      expect(snapshot.can({ ...acknowledge(), by: clinician })).toBe(false);
+    });
+  });
+
+  describe('active search', () => {
+    const searching = (...events: Step[]) => drive(aCaseInput(), acknowledge(0, 'high'), ...events);
+
+    it('takes a review that names its next review time within the policy window', () => {
+      const { snapshot, events } = searching({
+        type: 'police.review_risk',
+        at: at(60),
+        by: police,
+        risk: 'medium',
+        urgent: false,
+        knownFacts: 'seen calm',
+        source: 'brother',
+        nextReviewAt: at(60 + hours(8)),
+      });
+      expect(snapshot.context.risk).toBe('medium');
+      expect(due(snapshot, 'review')).toBe(at(60 + hours(8)));
+      expect(events).toContain('risk.regraded');
+    });
+
+    it('refuses a review whose next review is later than the policy allows for the grade', () => {
+      const { snapshot } = searching();
+      expect(
+        snapshot.can({
+          type: 'police.review_risk',
+          at: at(60),
+          by: police,
+          risk: 'high',
+          urgent: true,
+          knownFacts: 'x',
+          source: 'y',
+          nextReviewAt: at(60 + hours(3)),
+        }),
+      ).toBe(false);
+    });
+
+    it('escalates a missed review, and a later review takes the task back', () => {
+      const missed = searching(deadline('review', at(hours(2))));
+      expect(openTasks(missed.snapshot)[0]).toMatchObject({
+        task: 'review_risk',
+        escalatedTo: 'police_supervisor',
+      });
+      const [reviewed] = transition(caseMachine, missed.snapshot, {
+        type: 'police.review_risk',
+        at: at(hours(3)),
+        by: supervisor,
+        risk: 'high',
+        urgent: true,
+        knownFacts: 'x',
+        source: 'y',
+        nextReviewAt: at(hours(4)),
+      });
+      expect(openTasks(reviewed)[0]).toEqual({
+        task: 'review_risk',
+        role: 'police_desk',
+        dueAt: at(hours(4)),
+        escalatedTo: null,
+      });
+    });
+
+    it('brings the next review forward to 30 minutes when new information comes in', () => {
+      const { snapshot } = searching({
+        type: 'case.add_information',
+        at: at(10),
+        by: clinician,
+        information: 'has no medication with him',
+        source: 'ward',
+      });
+      expect(due(snapshot, 'review')).toBe(at(40));
+    });
+
+    it('records sightings without moving the case', () => {
+      const { snapshot, events } = searching({
+        type: 'case.record_sighting',
+        at: at(30),
+        by: police,
+        seenAt: at(25),
+        place: 'Markt',
+        source: 'public',
+      });
+      expect(caseStatus(snapshot)).toBe('search_active');
+      expect(snapshot.context.sightingCount).toBe(1);
+      expect(events).toContain('sighting.recorded');
+    });
+
+    it('hands a transferred case to the new region, which must acknowledge it again', () => {
+      const { snapshot, events } = searching({
+        type: 'police.transfer',
+        at: at(100),
+        by: police,
+        toRegion: 'oost-nl',
+      });
+      expect(caseStatus(snapshot)).toBe('reported');
+      expect(snapshot.context.region).toBe('oost-nl');
+      expect(due(snapshot, 'acknowledge')).toBe(at(115));
+      expect(events).toContain('case.transferred');
+    });
+  });
+
+  describe('long-missing thresholds', () => {
+    it('arms 72 h, 14 d and 28 d from when a missing person was last seen', () => {
+      const { snapshot } = drive(missing, acknowledge());
+      const from = (ms: number) => new Date(Date.parse(LAST_SEEN) + ms).toISOString();
+      expect(snapshot.context.deadlines).toMatchObject({
+        nationalBureau: from(72 * 3_600_000),
+        dnaTask: from(14 * 86_400_000),
+        longTerm: from(28 * 86_400_000),
+      });
+    });
+
+    it('arms none for an unauthorised absence whose whereabouts are known', () => {
+      const { snapshot } = drive(aCaseInput(), acknowledge());
+      expect(snapshot.context.deadlines).not.toHaveProperty('nationalBureau');
+    });
+
+    it.each([
+      ['nationalBureau', 'notify_national_bureau', 'police_supervisor', 'threshold.national_bureau'],
+      ['dnaTask', 'request_dna_sample', 'police_desk', 'threshold.dna_sample'],
+      ['longTerm', 'set_long_term_status', 'police_supervisor', 'threshold.long_term'],
+    ] as const)(
+      'opens a task when the %s threshold passes, until it is completed',
+      (key, task, role, announcement) => {
+        const { snapshot, events } = drive(missing, acknowledge(), deadline(key, at(hours(72))));
+        expect(openTasks(snapshot)).toContainEqual({ task, role, dueAt: null, escalatedTo: null });
+        expect(events).toContain(announcement);
+        const [done] = transition(caseMachine, snapshot, {
+          type: 'task.complete',
+          at: at(hours(73)),
+          by: supervisor,
+          task,
+        });
+        expect(openTasks(done).map((t) => t.task)).not.toContain(task);
+      },
+    );
+  });
+
+  describe('return', () => {
+    it('stops the thresholds and asks for transport when the person is found', () => {
+      const { snapshot, events } = drive(missing, acknowledge(), located(120));
+      expect(caseStatus(snapshot)).toBe('located');
+      expect(snapshot.context.deadlines).not.toHaveProperty('nationalBureau');
+      expect(openTasks(snapshot)).toEqual([
+        { task: 'arrange_transport', role: 'police_desk', dueAt: at(180), escalatedTo: null },
+      ]);
+      expect(events).toContain('person.located');
+    });
+
+    it('asks for a public appeal to be withdrawn as soon as the person is found', () => {
+      const { snapshot } = drive(
+        missing,
+        acknowledge(),
+        {
+          type: 'case.public_appeal',
+          at: at(30),
+          by: supervisor,
+          consentRecordedBy: 'mother',
+          expiresAt: at(hours(48)),
+        },
+        located(120),
+      );
+      expect(openTasks(snapshot)).toContainEqual({
+        task: 'withdraw_public_appeal',
+        role: 'police_desk',
+        dueAt: at(180),
+        escalatedTo: null,
+      });
+      expect(snapshot.context.deadlines).not.toHaveProperty('appealExpiry');
+    });
+
+    it('asks for the appeal to come down when its consent expires', () => {
+      const { snapshot, events } = drive(
+        missing,
+        acknowledge(),
+        {
+          type: 'case.public_appeal',
+          at: at(30),
+          by: supervisor,
+          consentRecordedBy: 'mother',
+          expiresAt: at(hours(6)),
+        },
+        deadline('appealExpiry', at(hours(6))),
+      );
+      expect(openTasks(snapshot)).toContainEqual({
+        task: 'withdraw_public_appeal',
+        role: 'police_desk',
+        dueAt: at(hours(7)),
+        escalatedTo: null,
+      });
+      expect(events).toContain('appeal.to_withdraw');
+    });
+
+    it('refuses a police car without a recorded reason', () => {
+      const { snapshot } = drive(aCaseInput(), acknowledge(), located(60));
+      expect(snapshot.can({ type: 'transport.arrange', at: at(70), by: police, mode: 'police' })).toBe(false);
+      expect(
+        snapshot.can({
+          type: 'transport.arrange',
+          at: at(70),
+          by: police,
+          mode: 'police',
+          policeReason: 'threatened staff with a knife',
+        }),
+      ).toBe(true);
+    });
+
+    it('expects arrival within 4 hours of an ambulance transport, and escalates when it is late', () => {
+      const transport = { type: 'transport.arrange', at: at(70), by: ambulance, mode: 'ambulance' } as const;
+      const { snapshot } = drive(aCaseInput(), acknowledge(), located(60), transport);
+      expect(caseStatus(snapshot)).toBe('in_transport');
+      expect(openTasks(snapshot)).toEqual([
+        { task: 'confirm_arrival', role: 'clinic', dueAt: at(70 + hours(4)), escalatedTo: null },
+      ]);
+      const [late] = transition(caseMachine, snapshot, deadline('arrival', at(70 + hours(4))));
+      expect(openTasks(late)[0]?.escalatedTo).toBe('police_supervisor');
+    });
+
+    it('walks a found person back, through debrief, to the outcome returned', () => {
+      const { snapshot, events } = drive(
+        aCaseInput(),
+        acknowledge(),
+        located(60),
+        { type: 'transport.arrange', at: at(70), by: ambulance, mode: 'ambulance' },
+        { type: 'clinic.confirm_return', at: at(130), by: clinician },
+      );
+      expect(caseStatus(snapshot)).toBe('returned');
+      expect(openTasks(snapshot)).toEqual([
+        { task: 'debrief', role: 'clinic', dueAt: at(130 + hours(72)), escalatedTo: null },
+      ]);
+      const [closed] = transition(caseMachine, snapshot, {
+        type: 'clinic.complete_debrief',
+        at: at(hours(24)),
+        by: clinician,
+        safeAndWell: true,
+      });
+      expect(closed.status).toBe('done');
+      expect(closed.context.outcome).toBe('returned');
+      expect(events).toEqual([
+        'case.reported',
+        'case.acknowledged',
+        'person.located',
+        'transport.arranged',
+        'person.returned',
+      ]);
+    });
+
+    it('escalates a debrief that is not done within 72 hours', () => {
+      const { snapshot } = drive(
+        aCaseInput(),
+        acknowledge(),
+        located(60),
+        { type: 'clinic.confirm_return', at: at(90), by: clinician },
+        deadline('debrief', at(90 + hours(72))),
+      );
+      expect(openTasks(snapshot)[0]).toMatchObject({ task: 'debrief', escalatedTo: 'police_supervisor' });
+    });
+  });
+
+  describe('legal basis', () => {
+    // The zorgmachtiging in the fixture ends on 2026-12-01: at 22:00 UTC that day, warned 24 h before.
+    const END = '2026-12-01T22:00:00.000Z';
+    const WARN = '2026-11-30T22:00:00.000Z';
+
+    it('runs its own clock beside the search: active, with a warning set before the end', () => {
+      const { snapshot } = drive();
+      expect(legalStatusOf(snapshot)).toBe('active');
+      expect(due(snapshot, 'legalWarning')).toBe(WARN);
+    });
+
+    it('warns the parties when the title is ending soon', () => {
+      const { snapshot, events } = drive(aCaseInput(), acknowledge(), deadline('legalWarning', WARN));
+      expect(legalStatusOf(snapshot)).toBe('ending_soon');
+      expect(due(snapshot, 'legalEnd')).toBe(END);
+      expect(events).toContain('legal.ending_soon');
+    });
+
+    it('asks the police to decide on the search when the title ends before the person is found', () => {
+      const { snapshot, events } = drive(
+        aCaseInput(),
+        acknowledge(),
+        deadline('legalWarning', WARN),
+        deadline('legalEnd', END),
+      );
+      expect(legalStatusOf(snapshot)).toBe('ended');
+      expect(events).toContain('legal.expired');
+      expect(openTasks(snapshot)).toContainEqual({
+        task: 'decide_after_title_expiry',
+        role: 'police_desk',
+        dueAt: '2026-12-01T23:00:00.000Z',
+        escalatedTo: null,
+      });
+    });
+
+    it('closes with legal_basis_expired when police end the search after the title lapsed', () => {
+      const { snapshot } = drive(
+        aCaseInput(),
+        acknowledge(),
+        deadline('legalWarning', WARN),
+        deadline('legalEnd', END),
+        {
+          type: 'police.decide_after_expiry',
+          at: END,
+          by: police,
+          continueSearch: false,
+        },
+      );
+      expect(snapshot.context.outcome).toBe('legal_basis_expired');
+    });
+
+    it('goes on as an ordinary missing-person search when police decide so', () => {
+      const { snapshot } = drive(
+        aCaseInput(),
+        acknowledge(),
+        deadline('legalWarning', WARN),
+        deadline('legalEnd', END),
+        {
+          type: 'police.decide_after_expiry',
+          at: END,
+          by: police,
+          continueSearch: true,
+        },
+      );
+      expect(caseStatus(snapshot)).toBe('search_active');
+      expect(openTasks(snapshot).map((t) => t.task)).toEqual(['review_risk']);
+    });
+
+    it('routes a person found after the title lapsed to a crisis assessment', () => {
+      const { snapshot } = drive(
+        aCaseInput(),
+        acknowledge(),
+        located(60),
+        deadline('legalWarning', WARN),
+        deadline('legalEnd', END),
+      );
+      expect(openTasks(snapshot).map((t) => t.task)).toEqual([
+        'arrange_transport',
+        'arrange_crisis_assessment',
+      ]);
+    });
+
+    it('moves the end date when the clinic records an extended title', () => {
+      const { snapshot, events } = drive(aCaseInput(), deadline('legalWarning', WARN), {
+        type: 'clinic.update_title',
+        at: WARN,
+        by: clinician,
+        title: { kind: 'zorgmachtiging', startsOn: '2026-06-01', endsOn: '2027-06-01' },
+      });
+      expect(legalStatusOf(snapshot)).toBe('active');
+      expect(snapshot.context.deadlines).toMatchObject({ legalWarning: '2027-05-31T22:00:00.000Z' });
+      expect(snapshot.context.deadlines).not.toHaveProperty('legalEnd');
+      expect(events).toContain('legal.extended');
+    });
+
+    it('starts ended when the title had already lapsed at the report', () => {
+      const input = aCaseInput({
+        report: { legalTitle: { kind: 'crisismaatregel', startsOn: '2026-11-18', endsOn: '2026-11-21' } },
+      });
+      expect(legalStatusOf(drive(input).snapshot)).toBe('ended');
+    });
+
+    it('keeps no legal clock for a report without a compulsory title', () => {
+      const input = aCaseInput({ report: { legalTitle: { kind: 'none', startsOn: '2026-11-01' } } });
+      const { snapshot } = drive(input);
+      expect(legalStatusOf(snapshot)).toBe('no_title');
+      expect(snapshot.context.deadlines).not.toHaveProperty('legalWarning');
+    });
+  });
+
+  describe('other endings', () => {
+    it('lets a clinic record that the patient came back on their own', () => {
+      const { snapshot } = drive(aCaseInput(), acknowledge(), {
+        type: 'case.close',
+        at: at(50),
+        by: clinician,
+        outcome: 'returned_on_own',
+      });
+      expect(snapshot.context.outcome).toBe('returned_on_own');
+    });
+
+    it('leaves an arrest for the police to record', () => {
+      const { snapshot } = drive(aCaseInput(), acknowledge());
+      expect(snapshot.can({ type: 'case.close', at: at(50), by: clinician, outcome: 'arrested' })).toBe(
+        false,
+      );
+      expect(snapshot.can({ type: 'case.close', at: at(50), by: police, outcome: 'arrested' })).toBe(true);
+    });
+
+    it.each([
+      ['reported', [] as Step[]],
+      ['searching', [acknowledge()]],
+      ['located', [acknowledge(), located(20)]],
+    ])('lets the clinic withdraw the case while it is %s, and only the clinic', (_state, events) => {
+      const { snapshot } = drive(aCaseInput(), ...events);
+      expect(
+        snapshot.can({ type: 'case.withdraw', at: at(30), by: police, reason: 'x', falseAlarm: false }),
+      ).toBe(false);
+      const [closed] = transition(caseMachine, snapshot, {
+        type: 'case.withdraw',
+        at: at(30),
+        by: clinician,
+        reason: 'found on the ward',
+        falseAlarm: false,
+      });
+      expect(closed.context.outcome).toBe('withdrawn');
+    });
+
+    it('records a withdrawal flagged as a false alarm as false_alarm', () => {
+      const { snapshot } = drive(aCaseInput(), {
+        type: 'case.withdraw',
+        at: at(3),
+        by: clinician,
+        reason: 'was in the chapel',
+        falseAlarm: true,
+      });
+      expect(snapshot.context.outcome).toBe('false_alarm');
+    });
+
+    it('accepts nothing once closed, and keeps no deadlines', () => {
+      const { snapshot, events } = drive(aCaseInput(), {
+        type: 'case.withdraw',
+        at: at(3),
+        by: clinician,
+        reason: 'x',
+        falseAlarm: false,
+      });
+      expect(snapshot.context.deadlines).toEqual({});
+      expect(openTasks(snapshot)).toEqual([]);
+      expect(snapshot.can(acknowledge())).toBe(false);
+      expect(events.at(-1)).toBe('case.closed');
+    });
   });
 });

@@ -1,12 +1,15 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import type { CaseInput } from '../../machines/case.machine';
 import type { CaseReportInput } from '../../machines/report.schema';
 import type { PolicyDocument } from '../../machines/policy.schema';
 import { PolicyDocumentSchema, resolvePolicy } from '../../machines/policy.schema';
+import { CaseReportSchema } from '../../machines/report.schema';
 
-/** The policy the tests run under: the documented defaults. */
+/** The policy the tests run under: the shipped defaults, plus one regional override. */
 export const testPolicyDocument: PolicyDocument = PolicyDocumentSchema.parse({
   version: 'test-1',
-  defaults: { acknowledge: { urgent: '15m', ordinary: '60m' } },
+  defaults: JSON.parse(readFileSync(path.join(__dirname, '../../config/policy.json'), 'utf8')).defaults,
   regions: { 'oost-nl': { acknowledge: { ordinary: '30m' } } },
 });
 
@@ -48,24 +51,28 @@ export function aReport(overrides: Partial<CaseReportInput> = {}): CaseReportInp
   };
 }
 
-/** The machine's input for a report filed at `reportedAt`. */
+/** The machine's input for a report filed at `reportedAt` (08:10 on 24 November 2026 unless told). */
 export function aCaseInput(
-  overrides: { urgent?: boolean; region?: string; reportedAt?: string } = {},
+  overrides: { reportedAt?: string; report?: Partial<CaseReportInput> } & Partial<
+    Pick<CaseReportInput, 'urgent' | 'region'>
+  > = {},
 ): CaseInput {
-  const region = overrides.region ?? 'noord-nl';
+  const report = CaseReportSchema.parse(
+    aReport({
+      ...(overrides.urgent !== undefined && { urgent: overrides.urgent }),
+      ...(overrides.region !== undefined && { region: overrides.region }),
+      ...overrides.report,
+    }),
+  );
   return {
     caseId: 'case-ggz-noord-rep-0001',
     reportedAt: overrides.reportedAt ?? '2026-11-24T08:10:00.000Z',
-    report: {
-      region,
-      institutionId: 'ggz-noord',
-      kind: { unauthorisedAbsence: true, missing: false },
-      urgent: overrides.urgent ?? false,
-      proposedRisk: 'medium',
-    },
-    policy: resolvePolicy(testPolicyDocument, region),
+    report,
+    policy: resolvePolicy(testPolicyDocument, report.region),
   };
 }
 
 export const police = { id: 'agent-17', role: 'police_desk' } as const;
+export const supervisor = { id: 'chief-3', role: 'police_supervisor' } as const;
 export const clinician = { id: 'a.bakker', role: 'clinic' } as const;
+export const ambulance = { id: 'rav-12', role: 'ambulance' } as const;

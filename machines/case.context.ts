@@ -1,0 +1,117 @@
+import type {
+  AdhocTaskKindSchema,
+  Actor,
+  DeadlineKey,
+  DirectOutcome,
+  Outcome,
+  Role,
+  TaskKind,
+} from './case.events';
+import type { z } from 'zod';
+import { addMs } from './duration';
+import type { Policy } from './policy.schema';
+import type { CaseReport, LegalTitle, RiskGrade } from './report.schema';
+
+/** What the workflow hands the machine when a case is filed. Plain JSON. */
+export type CaseInput = {
+  caseId: string;
+  reportedAt: string;
+  report: Pick<
+    CaseReport,
+    | 'region'
+    | 'institutionId'
+    | 'kind'
+    | 'urgent'
+    | 'proposedRisk'
+    | 'legalTitle'
+    | 'lastSeen'
+    | 'internalSearchDone'
+  >;
+  policy: Policy & { version: string };
+};
+
+/** One risk assessment: what was known, who said it, when, and when it must be looked at again. */
+export type Assessment = {
+  risk: RiskGrade;
+  urgent: boolean;
+  knownFacts: string;
+  source: string;
+  by: Actor;
+  at: string;
+  nextReviewAt: string;
+};
+
+export type Escalation = { reason: `${DeadlineKey}_overdue`; to: Role; at: string; dueAt: string };
+
+export type AdhocTask = {
+  task: z.infer<typeof AdhocTaskKindSchema>;
+  role: Role;
+  openedAt: string;
+  deadline: DeadlineKey | null;
+};
+
+export type CaseContext = {
+  caseId: string;
+  region: string;
+  institutionId: string;
+  kind: CaseInput['report']['kind'];
+  urgent: boolean;
+  proposedRisk: RiskGrade;
+  /** Police decide the grade; null until they have. A disagreement with the clinic's proposal stays visible. */
+  risk: RiskGrade | null;
+  policy: CaseInput['policy'];
+  reportedAt: string;
+  missingSince: string;
+  internalSearchDone: boolean;
+  legalTitle: LegalTitle;
+  /** When the legal region last judged the title: the time of the event that changed it. */
+  legalJudgedAt: string;
+  acknowledgedAt: string | null;
+  locatedAt: string | null;
+  returnedAt: string | null;
+  transportMode: 'ambulance' | 'clinic_staff' | 'police' | 'own_accord' | null;
+  assessments: Assessment[];
+  sightingCount: number;
+  informationCount: number;
+  appeal: { expiresAt: string; consentRecordedBy: string } | null;
+  adhocTasks: AdhocTask[];
+  /** Live deadlines as ISO instants. Time enters the machine only as events, so it stays pure and replayable. */
+  deadlines: Partial<Record<DeadlineKey, string>>;
+  /** Deadlines that passed while their task stayed open, and whom they went to. */
+  overdue: Partial<Record<DeadlineKey, { dueAt: string; to: Role }>>;
+  escalations: Escalation[];
+  outcome: Outcome | null;
+  closedAt: string | null;
+};
+
+/** A task a state opens: who owns it and which deadline it is due by. Read by `openTasks`. */
+export type TaskMeta = { task: TaskKind; role: Role; deadline: DeadlineKey | null };
+
+/**
+ * A title ends with its end date. We take 22:00 UTC on that date: local midnight in summer, an hour early
+ * in winter. Never late: past that instant the police may no longer have the power to bring someone back.
+ */
+export function titleEndsAt(title: LegalTitle): string | null {
+  return title.kind === 'none' || !title.endsOn ? null : `${title.endsOn}T22:00:00.000Z`;
+}
+
+/** The instant at which the title is "ending soon", per the policy's warning period. */
+export function titleWarningAt(context: Pick<CaseContext, 'legalTitle' | 'policy'>): string | null {
+  const end = titleEndsAt(context.legalTitle);
+  return end === null ? null : addMs(end, -context.policy.legalTitle.warnBefore);
+}
+
+/** Who may record which ending directly. Police record every one; a clinic those that are its own to know. */
+export const closingRoles: Record<DirectOutcome, readonly Role[]> = {
+  returned_on_own: ['police_desk', 'police_supervisor', 'clinic'],
+  found_by_family: ['police_desk', 'police_supervisor'],
+  admitted_elsewhere: ['police_desk', 'police_supervisor', 'clinic'],
+  transferred: ['clinic', 'police_supervisor'],
+  arrested: ['police_desk', 'police_supervisor'],
+  found_deceased: ['police_desk', 'police_supervisor'],
+};
+
+/** When the event happened: every event carries its instant; the machine's own start uses the report's. */
+export function instantOf(context: Pick<CaseContext, 'reportedAt'>, event: { at?: string }): string {
+  return event.at ?? context.reportedAt;
+}
