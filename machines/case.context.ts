@@ -75,6 +75,8 @@ export type CaseContext = {
   informationCount: number;
   appeal: { expiresAt: string; consentRecordedBy: string } | null;
   adhocTasks: AdhocTask[];
+  /** Who has taken which task on. A claim on a task that has since closed means nothing. */
+  claims: Partial<Record<TaskKind, Actor>>;
   /** Live deadlines as ISO instants. Time enters the machine only as events, so it stays pure and replayable. */
   deadlines: Partial<Record<DeadlineKey, string>>;
   /** Deadlines that passed while their task stayed open, and whom they went to. */

@@ -161,6 +161,17 @@ export const CompleteTaskEventSchema = z.object({
   ...person,
   task: AdhocTaskKindSchema,
 });
+/** Taking a task on: one person at a time, so two desks never work the same task unknowingly. */
+export const ClaimTaskEventSchema = z.object({
+  type: z.literal('task.claim'),
+  ...person,
+  task: TaskKindSchema,
+});
+export const ReleaseTaskEventSchema = z.object({
+  type: z.literal('task.release'),
+  ...person,
+  task: TaskKindSchema,
+});
 export const TransferEventSchema = z.object({
   type: z.literal('police.transfer'),
   ...person,
@@ -200,6 +211,8 @@ export const CommandEventSchemas = [
   AfterExpiryEventSchema,
   AppealEventSchema,
   CompleteTaskEventSchema,
+  ClaimTaskEventSchema,
+  ReleaseTaskEventSchema,
   TransferEventSchema,
   CloseEventSchema,
   WithdrawEventSchema,

@@ -112,6 +112,13 @@ export const caseMachine = setup({
       event.type !== 'deadline.passed' && commandRoles[event.type].includes(event.by.role),
     mayCloseWith: ({ event }) =>
       event.type === 'case.close' && closingRoles[event.outcome].includes(event.by.role),
+    /** Anyone of a role that may claim may take an unclaimed task, or one they hold already. */
+    mayClaim: ({ context, event }) =>
+      event.type === 'task.claim' &&
+      commandRoles['task.claim'].includes(event.by.role) &&
+      (context.claims[event.task] === undefined || context.claims[event.task]!.id === event.by.id),
+    holdsClaim: ({ context, event }) =>
+      event.type === 'task.release' && context.claims[event.task]?.id === event.by.id,
     internalSearchDone: ({ context }) => context.internalSearchDone,
     foundOnWard: ({ event }) => event.type === 'clinic.internal_search_done' && event.found,
     isMissing: ({ context }) => context.kind.missing,
@@ -154,6 +161,7 @@ export const caseMachine = setup({
     informationCount: 0,
     appeal: null,
     adhocTasks: [],
+    claims: {},
     deadlines: {},
     overdue: {},
     escalations: [],
@@ -206,6 +214,16 @@ export const caseMachine = setup({
             },
             { type: 'announce', params: ({ event }) => ({ event: 'appeal.started', at: event.at }) },
           ],
+        },
+        'task.claim': {
+          guard: 'mayClaim',
+          actions: assign(({ context, event }) => ({
+            claims: { ...context.claims, [event.task]: event.by },
+          })),
+        },
+        'task.release': {
+          guard: 'holdsClaim',
+          actions: assign(({ context, event }) => ({ claims: without(context.claims, event.task) })),
         },
         'task.complete': {
           guard: 'senderMay',

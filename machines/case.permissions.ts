@@ -21,6 +21,8 @@ export const commandRoles: Record<CommandType, readonly Role[]> = {
   'police.decide_after_expiry': police,
   'case.public_appeal': police,
   'task.complete': police,
+  'task.claim': ['clinic', 'ambulance', ...police],
+  'task.release': ['clinic', 'ambulance', ...police],
   'police.transfer': police,
   'case.close': ['clinic', ...police],
   'case.withdraw': ['clinic'],

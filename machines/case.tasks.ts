@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { SnapshotFrom } from 'xstate';
-import { RoleSchema, TaskKindSchema } from './case.events';
+import { ActorSchema, RoleSchema, TaskKindSchema } from './case.events';
 import type { CaseMachine, TaskMeta } from './case.machine';
 import type { DeadlineKey } from './case.events';
 
@@ -11,13 +11,15 @@ export const OpenTaskSchema = z.object({
   dueAt: z.iso.datetime().nullable(),
   /** Set once the deadline passed: the role the task went to on top of its owner. */
   escalatedTo: RoleSchema.nullable(),
+  /** Who has taken the task on, if anyone. */
+  claimedBy: ActorSchema.nullable(),
 });
 export type OpenTask = z.infer<typeof OpenTaskSchema>;
 
 /** The tasks the case's current states open, with their due times, as the machine defines them. */
 export function openTasks(snapshot: SnapshotFrom<CaseMachine>): OpenTask[] {
   if (snapshot.status === 'done') return [];
-  const { deadlines, overdue, adhocTasks } = snapshot.context;
+  const { deadlines, overdue, adhocTasks, claims } = snapshot.context;
   const due = (deadline: DeadlineKey | null) => ({
     dueAt: deadline ? (deadlines[deadline] ?? overdue[deadline]?.dueAt ?? null) : null,
     escalatedTo: deadline ? (overdue[deadline]?.to ?? null) : null,
@@ -29,5 +31,6 @@ export function openTasks(snapshot: SnapshotFrom<CaseMachine>): OpenTask[] {
     task: task.task,
     role: task.role,
     ...due(task.deadline),
+    claimedBy: claims[task.task] ?? null,
   }));
 }

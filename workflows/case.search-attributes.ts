@@ -11,6 +11,8 @@ export const CaseSearchAttributes = {
   risk: defineSearchAttributeKey('VermistRisk', SearchAttributeType.KEYWORD),
   urgent: defineSearchAttributeKey('VermistUrgent', SearchAttributeType.BOOL),
   openTaskRoles: defineSearchAttributeKey('VermistOpenTaskRoles', SearchAttributeType.KEYWORD_LIST),
+  /** Ids of the people who claimed the case's open tasks: user ids, never names. */
+  assignees: defineSearchAttributeKey('VermistAssignees', SearchAttributeType.KEYWORD_LIST),
   nextDueAt: defineSearchAttributeKey('VermistNextDueAt', SearchAttributeType.DATETIME),
 } as const;
 

@@ -3,6 +3,7 @@ import {
   CancellationScope,
   allHandlersFinished,
   condition,
+  continueAsNew,
   isCancellation,
   proxyActivities,
   setHandler,
@@ -12,10 +13,11 @@ import {
 } from '@temporalio/workflow';
 import { initialTransition, transition, type SnapshotFrom } from 'xstate';
 import type { CaseActivities } from '../activities/case.activities';
+import { accepts } from '../machines/case.commands';
 import type { CaseEvent, Command, CommandEvent, CommandType, DeadlineKey } from '../machines/case.events';
-import { caseMachine, type Announcement, type CaseInput } from '../machines/case.machine';
-import type { CaseReport } from '../machines/report.schema';
+import { caseMachine, type Announcement, type CaseContext, type CaseInput } from '../machines/case.machine';
 import { caseView, type CaseView, type TimelineEntry } from '../machines/case.view';
+import type { CaseReport } from '../machines/report.schema';
 import { appliedCommandsQuery, caseViewQuery, commandUpdates, TRANSITION_REFUSED } from './case.messages';
 import { CaseSearchAttributes as SA } from './case.search-attributes';
 
@@ -29,26 +31,50 @@ const { announce } = proxyActivities<CaseActivities>({
   },
 });
 
+/** Where a case stood when its previous run continued as new. Plain JSON. */
+export type CaseResume = {
+  value: unknown;
+  context: CaseContext;
+  timeline: TimelineEntry[];
+  applied: string[];
+};
+
 /** The workflow's argument: the full report (encrypted by the payload codec) and the policy it runs under. */
-export type CaseWorkflowInput = { caseId: string; report: CaseReport; policy: CaseInput['policy'] };
+export type CaseWorkflowInput = {
+  caseId: string;
+  report: CaseReport;
+  policy: CaseInput['policy'];
+  resume?: CaseResume;
+  /** Continue as new past this many history events (Temporal also suggests it on its own). */
+  historyLimit?: number;
+};
 
 /** What a finished case returns: its final view. */
 export type CaseWorkflowResult = CaseView;
 
 type CaseSnapshot = SnapshotFrom<typeof caseMachine>;
 
+/** Command ids remembered across runs, so retries stay idempotent after continue-as-new. */
+const APPLIED_KEPT = 1_000;
+const DEFAULT_HISTORY_LIMIT = 5_000;
+
 /**
  * One case, end to end. The XState machine decides every transition; this workflow only feeds it events
  * (commands from Updates, deadlines from durable timers) and performs the effects it returns.
  */
 export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseWorkflowResult> {
-  const timeline: TimelineEntry[] = [];
-  const applied = new Map<string, CaseView>();
+  const timeline: TimelineEntry[] = input.resume?.timeline ?? [];
+  const applied = new Map<string, CaseView | null>((input.resume?.applied ?? []).map((id) => [id, null]));
   const pending: Announcement[] = [];
   const timers = new Map<DeadlineKey, { dueAt: string; scope: CancellationScope }>();
 
   let snapshot: CaseSnapshot;
-  {
+  if (input.resume) {
+    snapshot = caseMachine.resolveState({
+      value: input.resume.value as never,
+      context: input.resume.context,
+    });
+  } else {
     // The case is reported when Temporal starts it: one clock for every deadline that follows.
     const reportedAt = workflowInfo().startTime.toISOString();
     const [initial, actions] = initialTransition(caseMachine, {
@@ -60,8 +86,8 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseWorkfl
     snapshot = initial;
     timeline.push({ type: 'case.reported', at: reportedAt, by: null });
     collect(actions);
-    afterChange();
   }
+  afterChange();
 
   function view(): CaseView {
     return caseView(snapshot, { report: input.report, timeline });
@@ -110,19 +136,18 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseWorkfl
 
   function publishSearchAttributes(): void {
     const current = view();
-    const dues = current.tasks
-      .map((t) => t.dueAt)
-      .filter((d): d is string => d !== null)
-      .sort();
+    const dues = current.tasks.flatMap((t) => (t.dueAt ? [t.dueAt] : [])).sort();
+    const roles = current.tasks.flatMap((t) => (t.escalatedTo ? [t.role, t.escalatedTo] : [t.role]));
     upsertSearchAttributes([
       { key: SA.state, value: current.status },
       { key: SA.region, value: current.region },
       { key: SA.institution, value: current.institutionId },
       { key: SA.risk, value: current.risk ?? current.proposedRisk },
       { key: SA.urgent, value: current.urgent },
+      { key: SA.openTaskRoles, value: [...new Set(roles)] },
       {
-        key: SA.openTaskRoles,
-        value: [...new Set(current.tasks.flatMap((t) => [t.role, t.escalatedTo ?? []].flat()))],
+        key: SA.assignees,
+        value: [...new Set(current.tasks.flatMap((t) => (t.claimedBy ? [t.claimedBy.id] : [])))],
       },
       { key: SA.nextDueAt, value: dues[0] ? new Date(dues[0]) : null },
     ]);
@@ -138,8 +163,7 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseWorkfl
     setHandler(
       commandUpdates[type],
       (command: Command) => {
-        const earlier = applied.get(command.commandId);
-        if (earlier) return earlier;
+        if (applied.has(command.commandId)) return applied.get(command.commandId) ?? view();
         apply(eventOf(type, command));
         const result = view();
         applied.set(command.commandId, result);
@@ -148,7 +172,7 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseWorkfl
       {
         validator: (command: Command) => {
           if (applied.has(command.commandId)) return;
-          if (!snapshot.can(eventOf(type, command))) {
+          if (!accepts(snapshot, eventOf(type, command))) {
             throw ApplicationFailure.create({
               type: TRANSITION_REFUSED,
               message: `'${type}' is not possible while the case is ${view().status}`,
@@ -163,8 +187,12 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseWorkfl
   setHandler(caseViewQuery, view);
   setHandler(appliedCommandsQuery, () => [...applied.keys()]);
 
+  const historyLimit = input.historyLimit ?? DEFAULT_HISTORY_LIMIT;
+  const historyFull = () =>
+    workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > historyLimit;
+
   for (;;) {
-    await condition(() => pending.length > 0 || snapshot.status === 'done');
+    await condition(() => pending.length > 0 || snapshot.status === 'done' || historyFull());
     while (pending.length > 0) {
       const announcement = pending.shift()!;
       await announce({
@@ -175,6 +203,25 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseWorkfl
       });
     }
     if (snapshot.status === 'done') break;
+    if (historyFull() && pending.length === 0) {
+      // Long cases stay bounded: carry the snapshot (deadlines included) into a fresh run. Timers are
+      // re-armed there from the deadlines, so one armed here fires there at the same instant.
+      await condition(allHandlersFinished);
+      if (pending.length > 0) continue;
+      const persisted = caseMachine.getPersistedSnapshot(snapshot) as unknown as {
+        value: unknown;
+        context: CaseContext;
+      };
+      await continueAsNew<typeof caseWorkflow>({
+        ...input,
+        resume: {
+          value: persisted.value,
+          context: persisted.context,
+          timeline,
+          applied: [...applied.keys()].slice(-APPLIED_KEPT),
+        },
+      });
+    }
   }
   await condition(allHandlersFinished);
   return view();

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { initialTransition, transition, type SnapshotFrom } from 'xstate';
 import type { CaseEvent, DeadlineKey } from '../../machines/case.events';
+import { accepts } from '../../machines/case.commands';
 import { caseMachine, type Announcement } from '../../machines/case.machine';
 import { caseStatus, legalStatusOf } from '../../machines/case.status';
 import { openTasks } from '../../machines/case.tasks';
@@ -60,7 +61,13 @@ describe('case machine', () => {
       const { snapshot } = drive(early);
       expect(caseStatus(snapshot)).toBe('internal_search');
       expect(openTasks(snapshot)).toEqual([
-        { task: 'complete_internal_search', role: 'clinic', dueAt: at(30), escalatedTo: null },
+        {
+          task: 'complete_internal_search',
+          role: 'clinic',
+          dueAt: at(30),
+          escalatedTo: null,
+          claimedBy: null,
+        },
       ]);
     });
 
@@ -98,7 +105,13 @@ describe('case machine', () => {
       expect(caseStatus(snapshot)).toBe('reported');
       expect(events).toEqual(['case.reported']);
       expect(openTasks(snapshot)).toEqual([
-        { task: 'acknowledge_report', role: 'police_desk', dueAt: at(60), escalatedTo: null },
+        {
+          task: 'acknowledge_report',
+          role: 'police_desk',
+          dueAt: at(60),
+          escalatedTo: null,
+          claimedBy: null,
+        },
       ]);
     });
 
@@ -117,7 +130,13 @@ describe('case machine', () => {
       ]);
       expect(due(snapshot, 'acknowledge')).toBeUndefined();
       expect(openTasks(snapshot)).toEqual([
-        { task: 'acknowledge_report', role: 'police_desk', dueAt: at(60), escalatedTo: 'police_supervisor' },
+        {
+          task: 'acknowledge_report',
+          role: 'police_desk',
+          dueAt: at(60),
+          escalatedTo: 'police_supervisor',
+          claimedBy: null,
+        },
       ]);
       expect(announced.at(-1)).toEqual({
         event: 'task.escalated',
@@ -143,7 +162,13 @@ describe('case machine', () => {
         },
       ]);
       expect(openTasks(snapshot)).toEqual([
-        { task: 'review_risk', role: 'police_desk', dueAt: at(5 + hours(2)), escalatedTo: null },
+        {
+          task: 'review_risk',
+          role: 'police_desk',
+          dueAt: at(5 + hours(2)),
+          escalatedTo: null,
+          claimedBy: null,
+        },
       ]);
       expect(events).toContain('case.acknowledged');
     });
@@ -211,6 +236,7 @@ describe('case machine', () => {
       expect(openTasks(missed.snapshot)[0]).toMatchObject({
         task: 'review_risk',
         escalatedTo: 'police_supervisor',
+        claimedBy: null,
       });
       const [reviewed] = transition(caseMachine, missed.snapshot, {
         type: 'police.review_risk',
@@ -227,6 +253,7 @@ describe('case machine', () => {
         role: 'police_desk',
         dueAt: at(hours(4)),
         escalatedTo: null,
+        claimedBy: null,
       });
     });
 
@@ -293,7 +320,13 @@ describe('case machine', () => {
       'opens a task when the %s threshold passes, until it is completed',
       (key, task, role, announcement) => {
         const { snapshot, events } = drive(missing, acknowledge(), deadline(key, at(hours(72))));
-        expect(openTasks(snapshot)).toContainEqual({ task, role, dueAt: null, escalatedTo: null });
+        expect(openTasks(snapshot)).toContainEqual({
+          task,
+          role,
+          dueAt: null,
+          escalatedTo: null,
+          claimedBy: null,
+        });
         expect(events).toContain(announcement);
         const [done] = transition(caseMachine, snapshot, {
           type: 'task.complete',
@@ -312,7 +345,13 @@ describe('case machine', () => {
       expect(caseStatus(snapshot)).toBe('located');
       expect(snapshot.context.deadlines).not.toHaveProperty('nationalBureau');
       expect(openTasks(snapshot)).toEqual([
-        { task: 'arrange_transport', role: 'police_desk', dueAt: at(180), escalatedTo: null },
+        {
+          task: 'arrange_transport',
+          role: 'police_desk',
+          dueAt: at(180),
+          escalatedTo: null,
+          claimedBy: null,
+        },
       ]);
       expect(events).toContain('person.located');
     });
@@ -335,6 +374,7 @@ describe('case machine', () => {
         role: 'police_desk',
         dueAt: at(180),
         escalatedTo: null,
+        claimedBy: null,
       });
       expect(snapshot.context.deadlines).not.toHaveProperty('appealExpiry');
     });
@@ -357,6 +397,7 @@ describe('case machine', () => {
         role: 'police_desk',
         dueAt: at(hours(7)),
         escalatedTo: null,
+        claimedBy: null,
       });
       expect(events).toContain('appeal.to_withdraw');
     });
@@ -380,7 +421,13 @@ describe('case machine', () => {
       const { snapshot } = drive(aCaseInput(), acknowledge(), located(60), transport);
       expect(caseStatus(snapshot)).toBe('in_transport');
       expect(openTasks(snapshot)).toEqual([
-        { task: 'confirm_arrival', role: 'clinic', dueAt: at(70 + hours(4)), escalatedTo: null },
+        {
+          task: 'confirm_arrival',
+          role: 'clinic',
+          dueAt: at(70 + hours(4)),
+          escalatedTo: null,
+          claimedBy: null,
+        },
       ]);
       const [late] = transition(caseMachine, snapshot, deadline('arrival', at(70 + hours(4))));
       expect(openTasks(late)[0]?.escalatedTo).toBe('police_supervisor');
@@ -396,7 +443,7 @@ describe('case machine', () => {
       );
       expect(caseStatus(snapshot)).toBe('returned');
       expect(openTasks(snapshot)).toEqual([
-        { task: 'debrief', role: 'clinic', dueAt: at(130 + hours(72)), escalatedTo: null },
+        { task: 'debrief', role: 'clinic', dueAt: at(130 + hours(72)), escalatedTo: null, claimedBy: null },
       ]);
       const [closed] = transition(caseMachine, snapshot, {
         type: 'clinic.complete_debrief',
@@ -423,7 +470,11 @@ describe('case machine', () => {
         { type: 'clinic.confirm_return', at: at(90), by: clinician },
         deadline('debrief', at(90 + hours(72))),
       );
-      expect(openTasks(snapshot)[0]).toMatchObject({ task: 'debrief', escalatedTo: 'police_supervisor' });
+      expect(openTasks(snapshot)[0]).toMatchObject({
+        task: 'debrief',
+        escalatedTo: 'police_supervisor',
+        claimedBy: null,
+      });
     });
   });
 
@@ -459,6 +510,7 @@ describe('case machine', () => {
         role: 'police_desk',
         dueAt: '2026-12-01T23:00:00.000Z',
         escalatedTo: null,
+        claimedBy: null,
       });
     });
 
@@ -534,6 +586,52 @@ describe('case machine', () => {
       const { snapshot } = drive(input);
       expect(legalStatusOf(snapshot)).toBe('no_title');
       expect(snapshot.context.deadlines).not.toHaveProperty('legalWarning');
+    });
+  });
+
+  describe('task claims', () => {
+    const desk2 = { id: 'agent-22', role: 'police_desk' } as const;
+    const claim = (
+      by: typeof police | typeof desk2 | typeof clinician | typeof supervisor,
+      task = 'acknowledge_report' as const,
+    ) => ({ type: 'task.claim', at: at(2), by, task }) as const;
+
+    it('lets one person at a time hold an open task', () => {
+      const { snapshot } = drive(aCaseInput(), claim(police));
+      expect(openTasks(snapshot)[0]?.claimedBy).toEqual(police);
+      expect(accepts(snapshot, claim(desk2))).toBe(false);
+      expect(accepts(snapshot, claim(police))).toBe(true);
+    });
+
+    it('frees a task its holder releases, for someone else to claim', () => {
+      const { snapshot } = drive(aCaseInput(), claim(police), {
+        type: 'task.release',
+        at: at(3),
+        by: police,
+        task: 'acknowledge_report',
+      });
+      expect(openTasks(snapshot)[0]?.claimedBy).toBeNull();
+      expect(accepts(snapshot, claim(desk2))).toBe(true);
+    });
+
+    it('refuses a release by someone who does not hold the task', () => {
+      const { snapshot } = drive(aCaseInput(), claim(police));
+      expect(
+        accepts(snapshot, { type: 'task.release', at: at(3), by: desk2, task: 'acknowledge_report' }),
+      ).toBe(false);
+    });
+
+    it('refuses a claim by a role the task does not concern, until it is escalated to that role', () => {
+      const { snapshot } = drive();
+      expect(accepts(snapshot, claim(clinician))).toBe(false);
+      expect(accepts(snapshot, claim(supervisor))).toBe(false);
+      const [escalated] = transition(caseMachine, snapshot, deadline('acknowledge', at(60)));
+      expect(accepts(escalated, claim(supervisor))).toBe(true);
+    });
+
+    it('refuses a claim on a task that is not open', () => {
+      const { snapshot } = drive();
+      expect(accepts(snapshot, claim(police, 'debrief' as never))).toBe(false);
     });
   });
 
