@@ -1,0 +1,89 @@
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { Worker } from '@temporalio/worker';
+import type { Duration } from '@temporalio/common';
+import { createActivities } from '../../activities/case.activities';
+import { createCaseClient, type CaseClient } from '../../api/case-client';
+import { AnnouncementKindSchema } from '../../machines/case.events';
+import type { CaseReportInput } from '../../machines/report.schema';
+import { CaseReportSchema } from '../../machines/report.schema';
+import { createCaseWorker } from '../../temporal/worker';
+import { aReport, testPolicyDocument } from './fixtures';
+import { advanceClock, bundleCaseWorkflows, startTimeSkippingServer, testDataConverter } from './temporal';
+import { WebhookReceiver } from './webhook-receiver';
+
+/**
+ * A time-skipping Temporal server with a case worker on it, a real webhook receiver subscribed to every
+ * announcement, and the API's case client. One per test file: start it in beforeAll, stop it in afterAll.
+ */
+export class CaseHarness {
+  env!: TestWorkflowEnvironment;
+  cases!: CaseClient;
+  readonly receiver = new WebhookReceiver();
+  private worker!: Worker;
+  private running!: Promise<void>;
+  private seq = 0;
+
+  constructor(private readonly taskQueue: string) {}
+
+  async start(): Promise<this> {
+    const [env, bundle] = await Promise.all([startTimeSkippingServer(), bundleCaseWorkflows()]);
+    this.env = env;
+    const url = await this.receiver.start();
+    this.worker = await createCaseWorker({
+      connection: env.nativeConnection,
+      namespace: env.namespace ?? 'default',
+      taskQueue: this.taskQueue,
+      dataConverter: testDataConverter,
+      workflowBundle: bundle,
+      activities: createActivities({
+        subscribers: [
+          {
+            id: 'everyone',
+            party: 'police_supervisor',
+            events: [...AnnouncementKindSchema.options],
+            webhook: { url, secret: this.receiver.secret },
+          },
+        ],
+        now: () => new Date(),
+        webhookTimeoutMs: 2_000,
+        log: () => undefined,
+      }),
+    });
+    this.running = this.worker.run();
+    this.cases = createCaseClient({
+      client: env.client,
+      taskQueue: this.taskQueue,
+      policy: testPolicyDocument,
+    });
+    return this;
+  }
+
+  async stop(): Promise<void> {
+    this.worker?.shutdown();
+    await this.running;
+    await this.env?.teardown();
+    await this.receiver.stop();
+  }
+
+  /** Files a fresh report (unique report id) and returns the case's first view. */
+  async file(overrides: Partial<CaseReportInput> = {}) {
+    const report = CaseReportSchema.parse(
+      aReport({ reportId: `${this.taskQueue}-${++this.seq}`, ...overrides }),
+    );
+    return (await this.cases.file(report)).view;
+  }
+
+  /** The time-skipping server's clock, which tests move forward. */
+  async now(): Promise<Date> {
+    return new Date(await this.env.currentTimeMs());
+  }
+
+  advance(duration: Duration): Promise<void> {
+    return advanceClock(this.env, this.taskQueue, duration);
+  }
+
+  /** The announcement types a real receiver accepted for one case, in order. */
+  announcements(caseId: string): string[] {
+    return this.receiver.received.filter((r) => r.body.data.caseId === caseId).map((r) => r.body.type);
+  }
+}

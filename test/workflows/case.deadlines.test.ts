@@ -1,0 +1,145 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Actor } from '../../machines/case.events';
+import type { CaseReportInput } from '../../machines/report.schema';
+import { CaseHarness } from '../support/case-harness';
+import { ambulance, clinician, police } from '../support/fixtures';
+
+/**
+ * Every deadline of the lifecycle, fired by durable timers on the time-skipping server: nothing here
+ * waits for real time, and every instant is checked against the policy in config/policy.json.
+ */
+describe('case deadlines (time-skipping server)', () => {
+  const h = new CaseHarness('case-deadlines-test');
+  beforeAll(() => h.start().then(() => undefined));
+  afterAll(() => h.stop());
+
+  const HOUR = 3_600_000;
+  let commandSeq = 0;
+  const send = <T extends Parameters<typeof h.cases.command>[1]>(
+    caseId: string,
+    type: T,
+    body: object,
+    by: Actor = police,
+  ) => h.cases.command(caseId, type, { commandId: `cmd-${++commandSeq}-${caseId}`, by, ...body } as never);
+  const acknowledge = (caseId: string, risk: 'low' | 'medium' | 'high' = 'high') =>
+    send(caseId, 'police.acknowledge', {
+      risk,
+      urgent: risk === 'high',
+      knownFacts: 'left via the garden',
+      source: 'ward nurse',
+    });
+  const locate = (caseId: string) =>
+    send(caseId, 'case.record_located', { foundBy: 'police', place: 'Station Assen' });
+  /** A title that ends `days` after the server's current date (at 22:00 UTC, as the machine reckons). */
+  const titleEnding = async (days: number): Promise<CaseReportInput['legalTitle']> => {
+    const end = new Date((await h.now()).getTime() + days * 24 * HOUR).toISOString().slice(0, 10);
+    return { kind: 'zorgmachtiging', startsOn: '2026-01-01', endsOn: end };
+  };
+  const farTitle = { kind: 'zorgmachtiging', startsOn: '2026-01-01', endsOn: '2030-01-01' } as const;
+  const escalations = async (caseId: string) => (await h.cases.get(caseId)).escalations.map((e) => e.reason);
+
+  it('reports to the police when the ward search runs past 30 minutes', async () => {
+    const filed = await h.file({ internalSearchDone: false, legalTitle: farTitle });
+    expect(filed.status).toBe('internal_search');
+    await h.advance('31 minutes');
+    expect((await h.cases.get(filed.caseId)).status).toBe('reported');
+  });
+
+  it.each([
+    ['high', 2],
+    ['medium', 8],
+    ['low', 24],
+  ] as const)('escalates a missed review of a %s-risk search after %i hours', async (risk, hours) => {
+    const filed = await h.file({ legalTitle: farTitle });
+    await acknowledge(filed.caseId, risk);
+    await h.advance(`${hours * 60 - 1} minutes`);
+    expect(await escalations(filed.caseId)).toEqual([]);
+    await h.advance('2 minutes');
+    expect(await escalations(filed.caseId)).toEqual(['review_overdue']);
+    await expect.poll(() => h.announcements(filed.caseId)).toContain('task.escalated');
+  });
+
+  it('opens the 72 h, 14 d and 28 d tasks for a missing person, counted from when they were last seen', async () => {
+    const lastSeen = new Date((await h.now()).getTime() - HOUR).toISOString();
+    const filed = await h.file({
+      kind: { unauthorisedAbsence: true, missing: true },
+      lastSeen: { at: lastSeen, place: 'Tuin' },
+      legalTitle: farTitle,
+    });
+    await acknowledge(filed.caseId, 'low');
+    const tasks = async () => (await h.cases.get(filed.caseId)).tasks.map((t) => t.task);
+    await h.advance(`${72 - 1 - 0.05}h`);
+    expect(await tasks()).not.toContain('notify_national_bureau');
+    await h.advance('10 minutes');
+    expect(await tasks()).toContain('notify_national_bureau');
+    await h.advance(`${14 * 24 - 72}h`);
+    expect(await tasks()).toContain('request_dna_sample');
+    await h.advance(`${14 * 24}h`);
+    expect(await tasks()).toContain('set_long_term_status');
+    await expect
+      .poll(() => h.announcements(filed.caseId))
+      .toEqual(
+        expect.arrayContaining(['threshold.national_bureau', 'threshold.dna_sample', 'threshold.long_term']),
+      );
+  });
+
+  it('warns before the title ends and asks police to decide when it ends during the search', async () => {
+    const filed = await h.file({ legalTitle: await titleEnding(3) });
+    await acknowledge(filed.caseId, 'low');
+    const endsAt = Date.parse(filed.legal.endsAt!);
+    await h.advance(endsAt - 24 * HOUR - (await h.now()).getTime() + 60_000);
+    expect((await h.cases.get(filed.caseId)).legal.status).toBe('ending_soon');
+    await h.advance(24 * HOUR);
+    const view = await h.cases.get(filed.caseId);
+    expect(view.legal.status).toBe('ended');
+    expect(view.tasks.map((t) => t.task)).toContain('decide_after_title_expiry');
+    await expect
+      .poll(() => h.announcements(filed.caseId))
+      .toEqual(expect.arrayContaining(['legal.ending_soon', 'legal.expired']));
+    const closed = await send(filed.caseId, 'police.decide_after_expiry', { continueSearch: false });
+    expect(closed.outcome).toBe('legal_basis_expired');
+  });
+
+  it('routes a person already found when the title ends to a crisis assessment', async () => {
+    const filed = await h.file({ legalTitle: await titleEnding(1) });
+    await acknowledge(filed.caseId, 'low');
+    await locate(filed.caseId);
+    await h.advance(Date.parse(filed.legal.endsAt!) - (await h.now()).getTime() + 60_000);
+    const view = await h.cases.get(filed.caseId);
+    expect(view.legal.status).toBe('ended');
+    expect(view.tasks.map((t) => t.task)).toContain('arrange_crisis_assessment');
+  });
+
+  it('escalates a transport that has not arrived within 4 hours', async () => {
+    const filed = await h.file({ legalTitle: farTitle });
+    await acknowledge(filed.caseId);
+    await locate(filed.caseId);
+    await send(filed.caseId, 'transport.arrange', { mode: 'ambulance' }, ambulance);
+    await h.advance('239 minutes');
+    expect(await escalations(filed.caseId)).toEqual([]);
+    await h.advance('2 minutes');
+    expect(await escalations(filed.caseId)).toEqual(['arrival_overdue']);
+  });
+
+  it('escalates a debrief that is not done within 72 hours of the return', async () => {
+    const filed = await h.file({ legalTitle: farTitle });
+    await acknowledge(filed.caseId);
+    await locate(filed.caseId);
+    await send(filed.caseId, 'clinic.confirm_return', {}, clinician);
+    await h.advance('71 hours');
+    expect(await escalations(filed.caseId)).toEqual([]);
+    await h.advance('2 hours');
+    expect(await escalations(filed.caseId)).toEqual(['debrief_overdue']);
+    const closed = await send(filed.caseId, 'clinic.complete_debrief', { safeAndWell: true }, clinician);
+    expect(closed.outcome).toBe('returned');
+  });
+
+  it('asks for a public appeal to be withdrawn when its consent expires', async () => {
+    const filed = await h.file({ legalTitle: farTitle });
+    await acknowledge(filed.caseId);
+    const expiresAt = new Date((await h.now()).getTime() + 6 * HOUR).toISOString();
+    await send(filed.caseId, 'case.public_appeal', { consentRecordedBy: 'mother', expiresAt });
+    await h.advance('361 minutes');
+    expect((await h.cases.get(filed.caseId)).tasks.map((t) => t.task)).toContain('withdraw_public_appeal');
+  });
+});
