@@ -1,14 +1,13 @@
+import { projectCase, type PartyView } from '../machines/case.projections';
 import type { CaseView } from '../machines/case.view';
 import type { Principal } from './auth';
 
 /**
- * What each party may see of a case (domain.md, "Data"). The clinic sees its own report whole; nobody
- * else ever receives the clinical fields, whatever they ask for.
+ * What the caller may see of a case (domain.md, "Data"): their role's projection, and nothing else. The
+ * clinic sees its own report whole; nobody else ever receives the clinical fields.
  */
-export function projectFor(principal: Principal, view: CaseView): CaseView {
-  if (principal.role === 'clinic') return view;
-  const { clinical: _clinical, ...report } = view.report;
-  return { ...view, report: { ...report, clinical: {} } };
+export function projectFor(principal: Principal, view: CaseView): PartyView[Principal['role']] {
+  return projectCase(principal.role, view, new Date().toISOString());
 }
 
 /** Whether the case belongs to the caller's tenant: the clinic's own institution, the police's own region. */

@@ -1,0 +1,172 @@
+import { z } from 'zod';
+import { CaseViewSchema } from './case.view';
+import type { CaseView } from './case.view';
+import { CaseReportSchema, PersonSchema, RiskFactorsSchema } from './report.schema';
+
+/**
+ * The parties a case concerns (domain.md, "Parties"). API users act in a role; the crisis service and the
+ * contact person are told things but do not log in.
+ */
+export const PartySchema = z.enum([
+  'clinic',
+  'police_desk',
+  'police_supervisor',
+  'ambulance',
+  'crisis_service',
+  'contact_person',
+]);
+export type Party = z.infer<typeof PartySchema>;
+
+/** Police see everything but the clinical fields: diagnosis, treatment notes, record extracts (domain.md). */
+export const PoliceViewSchema = CaseViewSchema.extend({
+  report: CaseReportSchema.omit({ clinical: true }),
+});
+export type PoliceView = z.infer<typeof PoliceViewSchema>;
+
+/** What a crew needs to bring someone back safely: who, how they may behave, where to, and under which title. */
+export const AmbulanceViewSchema = CaseViewSchema.pick({
+  caseId: true,
+  status: true,
+  region: true,
+  institutionId: true,
+  urgent: true,
+  risk: true,
+  locatedAt: true,
+  transportMode: true,
+  legal: true,
+  tasks: true,
+}).extend({
+  person: PersonSchema.pick({
+    name: true,
+    dateOfBirth: true,
+    description: true,
+    clothing: true,
+    photoRef: true,
+  }),
+  riskFactors: RiskFactorsSchema.omit({ notes: true }),
+  clinicContact: CaseReportSchema.shape.clinicContact,
+});
+export type AmbulanceView = z.infer<typeof AmbulanceViewSchema>;
+
+/** The crisis service assesses someone whose title lapsed: who, functional risks, the clinic to call. */
+export const CrisisServiceViewSchema = CaseViewSchema.pick({
+  caseId: true,
+  status: true,
+  region: true,
+  institutionId: true,
+  locatedAt: true,
+  legal: true,
+}).extend({
+  person: PersonSchema.pick({ name: true, dateOfBirth: true, description: true }),
+  riskFactors: RiskFactorsSchema.omit({ notes: true }),
+  clinicContact: CaseReportSchema.shape.clinicContact,
+});
+export type CrisisServiceView = z.infer<typeof CrisisServiceViewSchema>;
+
+/**
+ * The contact person hears whether the person is found and back, never where a found adult is
+ * (domain.md [46]); and nothing at all without recorded consent to family contact.
+ */
+export const ContactPersonViewSchema = CaseViewSchema.pick({
+  caseId: true,
+  status: true,
+  returnedAt: true,
+  outcome: true,
+  closedAt: true,
+}).extend({
+  found: z.boolean(),
+  clinicPhone24x7: z.string(),
+});
+export type ContactPersonView = z.infer<typeof ContactPersonViewSchema>;
+
+/** Each party's projection type, by party. */
+export type PartyView = {
+  clinic: CaseView;
+  police_desk: PoliceView;
+  police_supervisor: PoliceView;
+  ambulance: AmbulanceView;
+  crisis_service: CrisisServiceView;
+  contact_person: ContactPersonView | null;
+};
+
+/** Whether the clinic recorded consent for contact with the family/contact person, and it has not expired. */
+export function familyContactAllowed(view: CaseView, at: string): boolean {
+  const consent = view.report.consents.familyContact;
+  return consent.given && (consent.expiresAt === undefined || Date.parse(consent.expiresAt) > Date.parse(at));
+}
+
+function policeView(view: CaseView): PoliceView {
+  const { clinical: _clinical, ...report } = view.report;
+  return { ...view, report };
+}
+
+function ambulanceView(view: CaseView): AmbulanceView {
+  const { notes: _notes, ...riskFactors } = view.report.riskFactors;
+  const { name, dateOfBirth, description, clothing, photoRef } = view.report.person;
+  return {
+    caseId: view.caseId,
+    status: view.status,
+    region: view.region,
+    institutionId: view.institutionId,
+    urgent: view.urgent,
+    risk: view.risk,
+    locatedAt: view.locatedAt,
+    transportMode: view.transportMode,
+    legal: view.legal,
+    tasks: view.tasks.filter((t) => t.role === 'ambulance' || t.task === 'arrange_transport'),
+    person: {
+      name,
+      dateOfBirth,
+      description,
+      ...(clothing !== undefined && { clothing }),
+      ...(photoRef !== undefined && { photoRef }),
+    },
+    riskFactors,
+    clinicContact: view.report.clinicContact,
+  };
+}
+
+function crisisServiceView(view: CaseView): CrisisServiceView {
+  const { notes: _notes, ...riskFactors } = view.report.riskFactors;
+  const { name, dateOfBirth, description } = view.report.person;
+  return {
+    caseId: view.caseId,
+    status: view.status,
+    region: view.region,
+    institutionId: view.institutionId,
+    locatedAt: view.locatedAt,
+    legal: view.legal,
+    person: { name, dateOfBirth, description },
+    riskFactors,
+    clinicContact: view.report.clinicContact,
+  };
+}
+
+function contactPersonView(view: CaseView, at: string): ContactPersonView | null {
+  if (!familyContactAllowed(view, at)) return null;
+  return {
+    caseId: view.caseId,
+    status: view.status,
+    found: view.locatedAt !== null || view.returnedAt !== null,
+    returnedAt: view.returnedAt,
+    outcome: view.outcome,
+    closedAt: view.closedAt,
+    clinicPhone24x7: view.report.clinicContact.phone24x7,
+  };
+}
+
+/**
+ * One party's projection of a case: the only shape in which case data leaves the engine, over the API or
+ * in a notification. `at` is when the disclosure happens (consents expire).
+ */
+export function projectCase<P extends Party>(party: P, view: CaseView, at: string): PartyView[P] {
+  const projections: { [K in Party]: () => PartyView[K] } = {
+    clinic: () => view,
+    police_desk: () => policeView(view),
+    police_supervisor: () => policeView(view),
+    ambulance: () => ambulanceView(view),
+    crisis_service: () => crisisServiceView(view),
+    contact_person: () => contactPersonView(view, at),
+  };
+  return projections[party]();
+}
