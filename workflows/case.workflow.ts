@@ -37,6 +37,8 @@ export type CaseResume = {
   context: CaseContext;
   timeline: TimelineEntry[];
   applied: string[];
+  /** Announcements the previous run had not yet made. */
+  pending: Announcement[];
 };
 
 /** The workflow's argument: the full report (encrypted by the payload codec) and the policy it runs under. */
@@ -65,7 +67,7 @@ const DEFAULT_HISTORY_LIMIT = 5_000;
 export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseWorkflowResult> {
   const timeline: TimelineEntry[] = input.resume?.timeline ?? [];
   const applied = new Map<string, CaseView | null>((input.resume?.applied ?? []).map((id) => [id, null]));
-  const pending: Announcement[] = [];
+  const pending: Announcement[] = input.resume?.pending ?? [];
   const timers = new Map<DeadlineKey, { dueAt: string; scope: CancellationScope }>();
 
   let snapshot: CaseSnapshot;
@@ -187,40 +189,47 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseWorkfl
   setHandler(caseViewQuery, view);
   setHandler(appliedCommandsQuery, () => [...applied.keys()]);
 
+  // Handlers change the snapshot while the loop awaits: read its status through a function.
+  const closed = () => snapshot.status === 'done';
   const historyLimit = input.historyLimit ?? DEFAULT_HISTORY_LIMIT;
   const historyFull = () =>
     workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > historyLimit;
 
   for (;;) {
     await condition(() => pending.length > 0 || snapshot.status === 'done' || historyFull());
-    while (pending.length > 0) {
-      const announcement = pending.shift()!;
+    if (snapshot.status !== 'done' && historyFull()) {
+      // Long cases stay bounded: carry the snapshot (deadlines included) and any announcements not yet
+      // made into a fresh run. Timers are re-armed there from the deadlines, so one armed here fires there
+      // at the same instant.
+      await condition(allHandlersFinished);
+      if (!closed()) {
+        const persisted = caseMachine.getPersistedSnapshot(snapshot) as unknown as {
+          value: unknown;
+          context: CaseContext;
+        };
+        await continueAsNew<typeof caseWorkflow>({
+          ...input,
+          resume: {
+            value: persisted.value,
+            context: persisted.context,
+            timeline,
+            applied: [...applied.keys()].slice(-APPLIED_KEPT),
+            pending,
+          },
+        });
+      }
+    }
+    // One at a time, so a history that fills up meanwhile is noticed before the next.
+    const announcement = pending.shift();
+    if (announcement) {
       await announce({
         caseId: snapshot.context.caseId,
         region: snapshot.context.region,
         institutionId: snapshot.context.institutionId,
         announcement,
       });
-    }
-    if (snapshot.status === 'done') break;
-    if (historyFull() && pending.length === 0) {
-      // Long cases stay bounded: carry the snapshot (deadlines included) into a fresh run. Timers are
-      // re-armed there from the deadlines, so one armed here fires there at the same instant.
-      await condition(allHandlersFinished);
-      if (pending.length > 0) continue;
-      const persisted = caseMachine.getPersistedSnapshot(snapshot) as unknown as {
-        value: unknown;
-        context: CaseContext;
-      };
-      await continueAsNew<typeof caseWorkflow>({
-        ...input,
-        resume: {
-          value: persisted.value,
-          context: persisted.context,
-          timeline,
-          applied: [...applied.keys()].slice(-APPLIED_KEPT),
-        },
-      });
+    } else if (snapshot.status === 'done') {
+      break;
     }
   }
   await condition(allHandlersFinished);

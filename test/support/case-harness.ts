@@ -8,12 +8,19 @@ import type { CaseReportInput } from '../../machines/report.schema';
 import { CaseReportSchema } from '../../machines/report.schema';
 import { createCaseWorker } from '../../temporal/worker';
 import { aReport, testPolicyDocument } from './fixtures';
-import { advanceClock, bundleCaseWorkflows, startTimeSkippingServer, testDataConverter } from './temporal';
+import {
+  advanceClock,
+  bundleCaseWorkflows,
+  startDevServer,
+  startTimeSkippingServer,
+  testDataConverter,
+} from './temporal';
 import { WebhookReceiver } from './webhook-receiver';
 
 /**
- * A time-skipping Temporal server with a case worker on it, a real webhook receiver subscribed to every
- * announcement, and the API's case client. One per test file: start it in beforeAll, stop it in afterAll.
+ * A Temporal server with a case worker on it, a real webhook receiver subscribed to every announcement, and
+ * the API's case client. The time-skipping server by default, for deadlines; the dev server where a test
+ * needs the real server's semantics. One per test file: start it in beforeAll, stop it in afterAll.
  */
 export class CaseHarness {
   env!: TestWorkflowEnvironment;
@@ -23,10 +30,16 @@ export class CaseHarness {
   private running!: Promise<void>;
   private seq = 0;
 
-  constructor(private readonly taskQueue: string) {}
+  constructor(
+    private readonly taskQueue: string,
+    private readonly server: 'time-skipping' | 'dev' = 'time-skipping',
+  ) {}
 
   async start(): Promise<this> {
-    const [env, bundle] = await Promise.all([startTimeSkippingServer(), bundleCaseWorkflows()]);
+    const [env, bundle] = await Promise.all([
+      this.server === 'dev' ? startDevServer() : startTimeSkippingServer(),
+      bundleCaseWorkflows(),
+    ]);
     this.env = env;
     const url = await this.receiver.start();
     this.worker = await createCaseWorker({
@@ -79,6 +92,8 @@ export class CaseHarness {
   }
 
   advance(duration: Duration): Promise<void> {
+    if (this.server === 'dev')
+      throw new Error('the dev server keeps real time: only the time-skipping server advances');
     return advanceClock(this.env, this.taskQueue, duration);
   }
 

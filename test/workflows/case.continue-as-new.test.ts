@@ -1,0 +1,139 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { resolvePolicy } from '../../machines/policy.schema';
+import { CaseReportSchema } from '../../machines/report.schema';
+import type { caseWorkflow } from '../../workflows/case.workflow';
+import { CaseHarness } from '../support/case-harness';
+import { aReport, police, testPolicyDocument } from '../support/fixtures';
+
+const TASK_QUEUE = 'case-can-test';
+/** Reviews of high risk fall due within seconds here, so a timer can fire on a server that keeps real time. */
+const REVIEW_WINDOW_MS = 4_000;
+
+// On the dev server: a real server retries an Update that races a continue-as-new onto the new run, which
+// the time-skipping test server does not; nothing here needs time to skip.
+describe('a long case (continue-as-new)', () => {
+  const h = new CaseHarness(TASK_QUEUE, 'dev');
+  beforeAll(() => h.start().then(() => undefined));
+  afterAll(() => h.stop());
+
+  /** Starts a case whose runs continue as new past `historyLimit` events. */
+  async function startLongCase(reportId: string, historyLimit: number) {
+    const report = CaseReportSchema.parse(
+      aReport({
+        reportId,
+        legalTitle: { kind: 'zorgmachtiging', startsOn: '2026-01-01', endsOn: '2030-01-01' },
+      }),
+    );
+    const caseId = `case-${report.institutionId}-${reportId}`;
+    const policy = resolvePolicy(testPolicyDocument, report.region);
+    await h.env.client.workflow.start<typeof caseWorkflow>('caseWorkflow', {
+      workflowId: caseId,
+      taskQueue: TASK_QUEUE,
+      args: [
+        {
+          caseId,
+          report,
+          policy: { ...policy, review: { ...policy.review, high: REVIEW_WINDOW_MS } },
+          historyLimit,
+        },
+      ],
+    });
+    await h.cases.command(caseId, 'police.acknowledge', {
+      commandId: `${reportId}-ack`,
+      by: police,
+      risk: 'high',
+      urgent: true,
+      knownFacts: 'left via the garden',
+      source: 'ward nurse',
+    });
+    return caseId;
+  }
+
+  /** A high-risk review is due again within seconds; a low-risk one in an hour, out of the way of the test. */
+  const review = (caseId: string, commandId: string, risk: 'high' | 'low' = 'high') =>
+    h.cases.command(caseId, 'police.review_risk', {
+      commandId,
+      by: police,
+      risk,
+      urgent: true,
+      knownFacts: 'no news',
+      source: 'desk',
+      nextReviewAt: new Date(Date.now() + (risk === 'high' ? REVIEW_WINDOW_MS : 3_600_000)).toISOString(),
+    });
+
+  const runIdOf = async (caseId: string) => (await h.env.client.workflow.getHandle(caseId).describe()).runId;
+
+  /** Every run of a case, first to last, with its history length: each run's last event names the next. */
+  async function runLengths(caseId: string, firstRun: string): Promise<number[]> {
+    const lengths: number[] = [];
+    let runId: string | undefined = firstRun;
+    while (runId) {
+      const history = await h.env.client.workflow.getHandle(caseId, runId).fetchHistory();
+      lengths.push(history.events?.length ?? 0);
+      runId =
+        history.events?.at(-1)?.workflowExecutionContinuedAsNewEventAttributes?.newExecutionRunId ||
+        undefined;
+    }
+    return lengths;
+  }
+
+  it('carries the case, its deadlines and its applied commands into a new run', async () => {
+    const caseId = await startLongCase('can-1', 40);
+    const firstRun = await runIdOf(caseId);
+
+    // Review until the case continues as new.
+    let reviews = 0;
+    while ((await runIdOf(caseId)) === firstRun) {
+      expect(reviews, 'the case should have continued as new by now').toBeLessThan(20);
+      await review(caseId, `can-review-${++reviews}`, 'low');
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    const carried = await h.cases.get(caseId);
+    expect(carried.assessments).toHaveLength(reviews + 1);
+    expect(carried.timeline.filter((e) => e.type === 'police.review_risk')).toHaveLength(reviews);
+    const armed = carried.tasks.find((t) => t.task === 'review_risk')!.dueAt;
+    expect(armed).not.toBeNull();
+
+    // A retry of a command applied in the first run is still recognised, and applies nothing.
+    await review(caseId, `can-review-${reviews}`);
+    expect((await h.cases.get(caseId)).assessments).toHaveLength(reviews + 1);
+    expect((await h.cases.get(caseId)).tasks.find((t) => t.task === 'review_risk')!.dueAt).toBe(armed);
+  });
+
+  it('fires a timer armed in one run after the case continued as new', async () => {
+    const caseId = await startLongCase('can-3', 45);
+    const firstRun = await runIdOf(caseId);
+    // Fill the history with reviews far in the future, then one due in seconds that tips it over the limit.
+    let reviews = 0;
+    while ((await runLengths(caseId, firstRun)).at(0)! < 30)
+      await review(caseId, `can3-fill-${++reviews}`, 'low');
+    let armedIn = firstRun;
+    let due = '';
+    while ((await runIdOf(caseId)) === firstRun) {
+      armedIn = await runIdOf(caseId);
+      due = (await review(caseId, `can3-short-${++reviews}`)).tasks.find(
+        (t) => t.task === 'review_risk',
+      )!.dueAt!;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    expect(armedIn).toBe(firstRun);
+    await expect
+      .poll(async () => (await h.cases.get(caseId)).escalations.map((e) => e.dueAt), {
+        timeout: REVIEW_WINDOW_MS + 10_000,
+        interval: 250,
+      })
+      .toEqual([due]);
+    expect(await runIdOf(caseId)).not.toBe(firstRun);
+  });
+
+  it('keeps every run of the history under its limit', async () => {
+    const caseId = await startLongCase('can-2', 60);
+    const firstRun = await runIdOf(caseId);
+    for (let i = 1; i <= 20; i++) await review(caseId, `can2-review-${i}`, 'low');
+    const runs = await runLengths(caseId, firstRun);
+    expect(runs.length).toBeGreaterThan(1);
+    // A run may overshoot its limit by the events of the one workflow task that crossed it.
+    for (const length of runs) expect(length).toBeLessThan(60 + 20);
+    expect((await h.cases.get(caseId)).assessments).toHaveLength(21);
+  });
+});
