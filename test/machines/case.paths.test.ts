@@ -51,7 +51,7 @@ function generatePaths({ without = [], ...input }: CaseInput & { without?: CaseE
   const graphPaths = getShortestPaths(caseModel, {
     input,
     events: ((state: ModelState) => nextEvents(state).filter((e) => !without.includes(e.type))) as never,
-    serializeState: abstractState as never,
+    serializeState: abstractState,
   }) as unknown as StatePath<ModelState, CaseEvent>[];
   const endings = graphPaths
     .filter((path) => path.state.status === 'done')
