@@ -50,6 +50,7 @@ export const TaskKindSchema = z.enum([
   'arrange_transport',
   'confirm_arrival',
   'debrief',
+  'transport_patient',
 ]);
 export type TaskKind = z.infer<typeof TaskKindSchema>;
 
@@ -78,6 +79,7 @@ export const AdhocTaskKindSchema = TaskKindSchema.extract([
   'request_dna_sample',
   'set_long_term_status',
   'withdraw_public_appeal',
+  'transport_patient',
 ]);
 
 const Instant = z.iso.datetime({ offset: true });

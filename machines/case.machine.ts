@@ -80,10 +80,11 @@ export const caseMachine = setup({
         ],
       };
     }),
-    openAdhocTask: assign(({ context, event }, params: Omit<AdhocTask, 'openedAt'>) => ({
-      adhocTasks: context.adhocTasks.some((t) => t.task === params.task)
-        ? context.adhocTasks
-        : [...context.adhocTasks, { ...params, openedAt: instantOf(context, event as At) }],
+    openAdhocTask: assign(({ context, event }, params: Omit<AdhocTask, 'openedAt'> | null) => ({
+      adhocTasks:
+        params === null || context.adhocTasks.some((t) => t.task === params.task)
+          ? context.adhocTasks
+          : [...context.adhocTasks, { ...params, openedAt: instantOf(context, event as At) }],
     })),
     /** Long-missing thresholds run from when the person was last seen, and only for missing persons. */
     armThresholds: assign(({ context }) => {
@@ -117,6 +118,16 @@ export const caseMachine = setup({
       event.type === 'task.claim' &&
       commandRoles['task.claim'].includes(event.by.role) &&
       (context.claims[event.task] === undefined || context.claims[event.task]!.id === event.by.id),
+    /** An open ad-hoc task is completed by its owner; police complete any of them. */
+    mayComplete: ({ context, event }) =>
+      event.type === 'task.complete' &&
+      context.adhocTasks.some(
+        (t) =>
+          t.task === event.task &&
+          (t.role === event.by.role ||
+            event.by.role === 'police_desk' ||
+            event.by.role === 'police_supervisor'),
+      ),
     holdsClaim: ({ context, event }) =>
       event.type === 'task.release' && context.claims[event.task]?.id === event.by.id,
     internalSearchDone: ({ context }) => context.internalSearchDone,
@@ -226,7 +237,7 @@ export const caseMachine = setup({
           actions: assign(({ context, event }) => ({ claims: without(context.claims, event.task) })),
         },
         'task.complete': {
-          guard: 'senderMay',
+          guard: 'mayComplete',
           actions: [
             assign(({ context, event }) => ({
               adhocTasks: context.adhocTasks.filter((t) => t.task !== event.task),
@@ -550,6 +561,14 @@ export const caseMachine = setup({
                   target: 'inTransport',
                   actions: [
                     assign(({ event }) => ({ transportMode: event.mode })),
+                    // The crew gets a task of its own: it is what lets an ambulance user see the case at all.
+                    {
+                      type: 'openAdhocTask',
+                      params: ({ event }) =>
+                        event.mode === 'ambulance'
+                          ? { task: 'transport_patient', role: 'ambulance', deadline: 'arrival' }
+                          : null,
+                    },
                     {
                       type: 'announce',
                       params: ({ event }) => ({
@@ -573,7 +592,12 @@ export const caseMachine = setup({
                   dueAt: addMs(instantOf(context, event as At), context.policy.transport.arrivalWithin),
                 }),
               },
-              exit: { type: 'clearDeadlines', params: { deadlines: ['arrival'] } },
+              exit: [
+                { type: 'clearDeadlines', params: { deadlines: ['arrival'] } },
+                assign(({ context }) => ({
+                  adhocTasks: context.adhocTasks.filter((t) => t.task !== 'transport_patient'),
+                })),
+              ],
               on: {
                 'clinic.confirm_return': { guard: 'senderMay', target: 'returned' },
                 // An overdue arrival concerns both ends of the journey: the clinic waits, the police sent them.

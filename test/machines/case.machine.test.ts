@@ -428,9 +428,52 @@ describe('case machine', () => {
           escalatedTo: null,
           claimedBy: null,
         },
+        {
+          task: 'transport_patient',
+          role: 'ambulance',
+          dueAt: at(70 + hours(4)),
+          escalatedTo: null,
+          claimedBy: null,
+        },
       ]);
       const [late] = transition(caseMachine, snapshot, deadline('arrival', at(70 + hours(4))));
       expect(openTasks(late)[0]?.escalatedTo).toBe('police_supervisor');
+    });
+
+    it('gives the ambulance crew a transport task only when an ambulance takes the person back', () => {
+      const byStaff = drive(aCaseInput(), acknowledge(), located(60), {
+        type: 'transport.arrange',
+        at: at(70),
+        by: clinician,
+        mode: 'clinic_staff',
+      });
+      expect(openTasks(byStaff.snapshot).map((t) => t.role)).not.toContain('ambulance');
+    });
+
+    it('lets the crew complete its transport task, and nobody complete a task that is not open', () => {
+      const transport = { type: 'transport.arrange', at: at(70), by: police, mode: 'ambulance' } as const;
+      const { snapshot } = drive(aCaseInput(), acknowledge(), located(60), transport);
+      const handover = {
+        type: 'task.complete',
+        at: at(120),
+        by: ambulance,
+        task: 'transport_patient',
+      } as const;
+      expect(accepts(snapshot, { ...handover, task: 'request_dna_sample' })).toBe(false);
+      const [done] = transition(caseMachine, snapshot, handover);
+      expect(openTasks(done).map((t) => t.task)).toEqual(['confirm_arrival']);
+      expect(accepts(done, handover)).toBe(false);
+    });
+
+    it('closes the crew task when the clinic confirms the arrival', () => {
+      const { snapshot } = drive(
+        aCaseInput(),
+        acknowledge(),
+        located(60),
+        { type: 'transport.arrange', at: at(70), by: police, mode: 'ambulance' },
+        { type: 'clinic.confirm_return', at: at(130), by: clinician },
+      );
+      expect(openTasks(snapshot).map((t) => t.task)).toEqual(['debrief']);
     });
 
     it('walks a found person back, through debrief, to the outcome returned', () => {
