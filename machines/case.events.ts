@@ -123,6 +123,13 @@ export const SightingEventSchema = z.object({
   place: z.string().min(1).max(500),
   source: z.string().min(1).max(200),
 });
+/** The clinic learns when and where the person was really last seen: the long-missing clock runs from then. */
+export const LastSeenEventSchema = z.object({
+  type: z.literal('clinic.update_last_seen'),
+  ...person,
+  seenAt: Instant,
+  place: z.string().min(1).max(500),
+});
 export const LocatedEventSchema = z.object({
   type: z.literal('case.record_located'),
   ...person,
@@ -218,6 +225,7 @@ export const CommandEventSchemas = [
   TransferEventSchema,
   CloseEventSchema,
   WithdrawEventSchema,
+  LastSeenEventSchema,
 ] as const;
 
 export const CaseEventSchema = z.discriminatedUnion('type', [

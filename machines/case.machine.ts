@@ -50,6 +50,23 @@ const overdue = (deadline: DeadlineKey, owner: Role) =>
 
 const tasks = (...list: TaskMeta[]) => ({ tasks: list });
 
+/** A new last-seen moves the long-missing clock; while searching, its thresholds are re-armed from it. */
+const updateLastSeen = (rearm: boolean) =>
+  ({
+    guard: 'lastSeenValid',
+    actions: [
+      { type: 'recordLastSeen' },
+      ...(rearm ? [{ type: 'armThresholds' } as const] : []),
+      {
+        type: 'announce',
+        params: ({ event }: { event: { at: string } }) => ({
+          event: 'information.added' as const,
+          at: event.at,
+        }),
+      },
+    ],
+  }) as const;
+
 export const caseMachine = setup({
   types: {
     context: {} as CaseContext,
@@ -98,6 +115,11 @@ export const caseMachine = setup({
       if (!opened.has('set_long_term_status')) deadlines.longTerm = addMs(context.missingSince, t.longTerm);
       return { deadlines };
     }),
+    recordLastSeen: assign(({ event }) =>
+      event.type === 'clinic.update_last_seen'
+        ? { lastSeen: { at: event.seenAt, place: event.place }, missingSince: event.seenAt }
+        : {},
+    ),
     close: assign(({ context, event }, params: { outcome: Outcome }) => ({
       outcome: params.outcome,
       closedAt: instantOf(context, event as At),
@@ -130,6 +152,11 @@ export const caseMachine = setup({
       ),
     holdsClaim: ({ context, event }) =>
       event.type === 'task.release' && context.claims[event.task]?.id === event.by.id,
+    /** A clinic may move the last-seen time, never past the moment it says so. */
+    lastSeenValid: ({ event }) =>
+      event.type === 'clinic.update_last_seen' &&
+      commandRoles[event.type].includes(event.by.role) &&
+      Date.parse(event.seenAt) <= Date.parse(event.at),
     internalSearchDone: ({ context }) => context.internalSearchDone,
     foundOnWard: ({ event }) => event.type === 'clinic.internal_search_done' && event.found,
     isMissing: ({ context }) => context.kind.missing,
@@ -160,6 +187,7 @@ export const caseMachine = setup({
     policy: input.policy,
     reportedAt: input.reportedAt,
     missingSince: input.report.lastSeen.at,
+    lastSeen: input.report.lastSeen,
     internalSearchDone: input.report.internalSearchDone,
     legalTitle: input.report.legalTitle,
     legalJudgedAt: input.reportedAt,
@@ -213,6 +241,7 @@ export const caseMachine = setup({
             { type: 'announce', params: ({ event }) => ({ event: 'legal.extended', at: event.at }) },
           ],
         },
+        'clinic.update_last_seen': updateLastSeen(false),
         'case.public_appeal': {
           guard: 'senderMay',
           actions: [
@@ -383,6 +412,7 @@ export const caseMachine = setup({
               ],
               exit: { type: 'clearDeadlines', params: { deadlines: ['review'] } },
               on: {
+                'clinic.update_last_seen': updateLastSeen(true),
                 'police.review_risk': {
                   guard: 'reviewInWindow',
                   actions: [

@@ -26,4 +26,5 @@ export const commandRoles: Record<CommandType, readonly Role[]> = {
   'police.transfer': police,
   'case.close': ['clinic', ...police],
   'case.withdraw': ['clinic'],
+  'clinic.update_last_seen': ['clinic'],
 };

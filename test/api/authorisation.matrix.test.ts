@@ -60,6 +60,13 @@ const endpoints: {
     roles: ['clinic', ...police],
   },
   {
+    name: 'last-seen',
+    method: 'POST',
+    path: '/last-seen',
+    command: 'clinic.update_last_seen',
+    roles: ['clinic'],
+  },
+  {
     name: 'located',
     method: 'POST',
     path: '/located',

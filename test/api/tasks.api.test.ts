@@ -183,6 +183,20 @@ describe('a whole case over HTTP: clinic, police desk, supervisor and ambulance'
   });
 });
 
+describe('updating a report', () => {
+  it('lets the clinic move the last-seen, which the police view then shows', async () => {
+    const t = tenants();
+    const caseId = await api.file(t.clinic, { region: t.region });
+    const seenAt = new Date(Date.now() - 60_000).toISOString();
+    const res = await act(t.clinic, caseId, 'last-seen', { seenAt, place: 'Bushalte Stationsweg' });
+    expect(res.status).toBe(200);
+    const seen = await api.call('GET', `/v1/cases/${caseId}`, { as: t.desk });
+    expect(seen.body.lastSeen).toEqual({ at: seenAt, place: 'Bushalte Stationsweg' });
+    const future = await act(t.clinic, caseId, 'last-seen', { seenAt: '2999-01-01T00:00:00Z', place: 'x' });
+    expect(future.status).toBe(409);
+  });
+});
+
 describe('timeline and access records', () => {
   it('refuses the timeline to an ambulance crew with 403', async () => {
     const t = tenants();

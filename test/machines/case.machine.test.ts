@@ -307,6 +307,39 @@ describe('case machine', () => {
       });
     });
 
+    it('re-arms the thresholds from a later last-seen the clinic reports', () => {
+      const update = {
+        type: 'clinic.update_last_seen',
+        at: at(60),
+        by: clinician,
+        seenAt: at(30),
+        place: 'Bushalte Stationsweg',
+      } as const;
+      const { snapshot, events } = drive(missing, acknowledge(), update);
+      expect(snapshot.context.lastSeen).toEqual({ at: at(30), place: 'Bushalte Stationsweg' });
+      expect(due(snapshot, 'nationalBureau')).toBe(at(30 + hours(72)));
+      expect(events).toContain('information.added');
+    });
+
+    it('keeps a new last-seen before the search starts, and arms from it once police acknowledge', () => {
+      const update = {
+        type: 'clinic.update_last_seen',
+        at: at(2),
+        by: clinician,
+        seenAt: at(1),
+        place: 'Tuinpoort',
+      } as const;
+      const { snapshot } = drive(missing, update, acknowledge());
+      expect(due(snapshot, 'nationalBureau')).toBe(at(1 + hours(72)));
+    });
+
+    it('refuses a last-seen in the future, or from the police', () => {
+      const { snapshot } = drive(missing, acknowledge());
+      const update = { type: 'clinic.update_last_seen', at: at(60), by: clinician, place: 'x' } as const;
+      expect(accepts(snapshot, { ...update, seenAt: at(61) })).toBe(false);
+      expect(accepts(snapshot, { ...update, by: police, seenAt: at(30) })).toBe(false);
+    });
+
     it('arms none for an unauthorised absence whose whereabouts are known', () => {
       const { snapshot } = drive(aCaseInput(), acknowledge());
       expect(snapshot.context.deadlines).not.toHaveProperty('nationalBureau');

@@ -27,6 +27,7 @@ export function exampleBody(type: CommandType, now = new Date()): Record<string,
     'police.transfer': { toRegion: 'elders-nl' },
     'case.close': { outcome: 'returned_on_own' },
     'case.withdraw': { reason: 'she was in the chapel' },
+    'clinic.update_last_seen': { seenAt: now.toISOString(), place: 'Bushalte Stationsweg' },
   };
   return examples[type];
 }
