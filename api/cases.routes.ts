@@ -97,7 +97,7 @@ export async function sendCommand(
     ...body,
     by: { id: principal.sub, role: principal.role },
     commandId: commandIdFor(principal, key),
-  } as never);
+  });
   return projectFor(principal, view);
 }
 

@@ -19,7 +19,7 @@ export const taskVerbs = ['claim', 'release', 'complete'] as const;
 /** A completion's body: the payload of the command that gets the task done, less what the path says. */
 export function completionBodySchema(task: z.infer<typeof TaskKindSchema>): z.ZodType {
   const type = completingCommand[task];
-  return type === 'task.complete' ? EmptyBodySchema : (actionBodySchema(type) as z.ZodObject<z.ZodRawShape>);
+  return type === 'task.complete' ? EmptyBodySchema : actionBodySchema(type);
 }
 
 /**

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Principal } from '../../api/auth';
 import type { CommandType, Role } from '../../machines/case.events';
-import { ApiHarness, type Answer } from '../support/api-harness';
+import { ApiHarness, caseIdsOf, type Answer } from '../support/api-harness';
 import { exampleBody } from '../support/action-examples';
 
 /** One user of each role inside the case's tenant (ggz-noord, noord-nl), and one outside it. */
@@ -259,23 +259,14 @@ describe('authorisation: role × endpoint × tenant', () => {
     const caseId = await caseInTransport();
     for (const role of roles) {
       await expect
-        .poll(
-          async () =>
-            (await api.call('GET', '/v1/tasks?limit=200', { as: own[role] })).body.items.map(
-              (i: any) => i.caseId,
-            ),
-          {
-            timeout: 15_000,
-            interval: 200,
-          },
-        )
+        .poll(async () => caseIdsOf(await api.call('GET', '/v1/tasks?limit=200', { as: own[role] })), {
+          timeout: 15_000,
+          interval: 200,
+        })
         .toContain(caseId);
       const theirs = await api.call('GET', '/v1/tasks?limit=200', { as: outside[role] });
       expect(theirs.status).toBe(200);
-      expect(
-        theirs.body.items.map((i: any) => i.caseId),
-        `outside ${role}`,
-      ).not.toContain(caseId);
+      expect(caseIdsOf(theirs), `outside ${role}`).not.toContain(caseId);
     }
   });
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Principal } from '../../api/auth';
-import { ApiHarness } from '../support/api-harness';
+import { ApiHarness, type Item } from '../support/api-harness';
 import { exampleBody } from '../support/action-examples';
 
 const api = new ApiHarness('tasks-api-test');
@@ -21,14 +21,14 @@ function tenants() {
 }
 
 /** The inbox as `who` sees it once visibility has caught up with `until`. */
-async function inboxUntil(who: Principal, query: string, until: (items: any[]) => boolean) {
-  let items: any[] = [];
+async function inboxUntil(who: Principal, query: string, until: (items: Item[]) => boolean) {
+  let items: Item[] = [];
   await expect
     .poll(
       async () => {
         const res = await api.call('GET', `/v1/tasks${query}`, { as: who });
         expect(res.status).toBe(200);
-        items = res.body.items;
+        items = res.body.items as Item[];
         return until(items);
       },
       { timeout: 15_000, interval: 200 },
@@ -55,7 +55,7 @@ describe('task inbox over HTTP', () => {
       claimedBy: null,
     });
     const other = await api.call('GET', '/v1/tasks', { as: t.otherDesk });
-    expect(other.body.items.map((i: any) => i.caseId)).not.toContain(caseId);
+    expect(other.body.items.map((i: Item) => i.caseId)).not.toContain(caseId);
     const res = await api.call('GET', '/v1/tasks', { as: t.desk });
     expect(res.body.consistency).toBe('eventual');
   });
@@ -71,7 +71,7 @@ describe('task inbox over HTTP', () => {
     expect(second.body).toMatchObject({ status: 'reported', caseId });
     expect(second.body).toHaveProperty('requestId');
     const mine = await inboxUntil(t.desk, '?assigned=me', (list) => list.length === 1);
-    expect(mine[0].caseId).toBe(caseId);
+    expect(mine[0]?.caseId).toBe(caseId);
     expect((await act(t.desk, caseId, 'tasks/acknowledge_report/release', {})).status).toBe(200);
     expect((await act(t.desk2, caseId, 'tasks/acknowledge_report/claim', {})).status).toBe(200);
   });
@@ -81,7 +81,7 @@ describe('task inbox over HTTP', () => {
     const caseId = await api.file(t.clinic, { region: t.region });
     const bad = await act(t.desk, caseId, 'tasks/acknowledge_report/complete', { risk: 'extreme' });
     expect(bad.status).toBe(400);
-    expect(bad.body.errors.map((e: any) => e.path)).toEqual(
+    expect(bad.body.errors.map((e: { path: string }) => e.path)).toEqual(
       expect.arrayContaining(['body.risk', 'body.urgent', 'body.knownFacts']),
     );
     const done = await act(
@@ -127,7 +127,7 @@ describe('task inbox over HTTP', () => {
   it('answers 400 naming each wrong filter', async () => {
     const res = await api.call('GET', '/v1/tasks?risk=extreme&overdue=maybe&limit=0', { as: tenants().desk });
     expect(res.status).toBe(400);
-    expect(res.body.errors.map((e: any) => e.path).sort()).toEqual([
+    expect(res.body.errors.map((e: { path: string }) => e.path).sort()).toEqual([
       'query.limit',
       'query.overdue',
       'query.risk',
@@ -167,7 +167,7 @@ describe('a whole case over HTTP: clinic, police desk, supervisor and ambulance'
     expect(closed.body).toMatchObject({ status: 'closed', outcome: 'returned' });
 
     const timeline = await api.call('GET', `/v1/cases/${caseId}/timeline`, { as: t.supervisor });
-    expect(timeline.body.entries.map((e: any) => e.type)).toEqual([
+    expect(timeline.body.entries.map((e: { type: string }) => e.type)).toEqual([
       'case.reported',
       'police.acknowledge',
       'case.record_sighting',
@@ -266,11 +266,13 @@ describe('API documentation', () => {
         '/v1/access-records',
       ]),
     );
-    for (const [path, item] of Object.entries<any>(body.paths)) {
+    type Operation = { responses: Record<string, { content?: object }> };
+    const paths = body.paths as Record<string, Record<string, Operation>>;
+    for (const [path, item] of Object.entries(paths)) {
       if (!path.startsWith('/v1/')) continue;
-      for (const operation of Object.values<any>(item)) {
+      for (const operation of Object.values(item)) {
         expect(Object.keys(operation.responses), path).toEqual(expect.arrayContaining(['400', '401', '404']));
-        expect(operation.responses['401'].content).toHaveProperty('application/problem+json');
+        expect(operation.responses['401']?.content).toHaveProperty('application/problem+json');
       }
     }
     expect(body.paths['/v1/tasks'].get.description).toMatch(/eventually consistent/);

@@ -13,7 +13,12 @@ import { aReport, testPolicyDocument } from './fixtures';
 import { bundleCaseWorkflows, startDevServer, testDataConverter } from './temporal';
 import { testIdentityProvider } from './tokens';
 
-export type Answer = { status: number; type: string; body: any };
+/** An answer as a client reads it: the body is untyped JSON, checked by the test's assertions. */
+export type Answer = { status: number; type: string; body: ReturnType<typeof JSON.parse> };
+/** One task of an inbox page, as the tests read it. */
+export type Item = { caseId: string; task: string; [field: string]: unknown };
+/** The case ids of an inbox answer. */
+export const caseIdsOf = (answer: Answer): string[] => (answer.body.items as Item[]).map((i) => i.caseId);
 export type CallOptions = { as?: Principal; token?: string; body?: unknown; key?: string };
 
 /**
