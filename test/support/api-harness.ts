@@ -2,15 +2,13 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
-import { createActivities } from '../../activities/case.activities';
 import { createApp } from '../../api/app';
 import type { Principal } from '../../api/auth';
 import { createCaseClient } from '../../api/case-client';
 import { createApiMetrics } from '../../api/metrics';
 import { createLogger } from '../../config/log';
-import { createCaseWorker } from '../../temporal/worker';
 import { aReport, testPolicyDocument } from './fixtures';
-import { bundleCaseWorkflows, startDevServer, testDataConverter } from './temporal';
+import { bundleCaseWorkflows, startDevServer, startTestWorker } from './temporal';
 import { testIdentityProvider } from './tokens';
 
 /** An answer as a client reads it: the body is untyped JSON, checked by the test's assertions. */
@@ -40,19 +38,7 @@ export class ApiHarness {
   async start(): Promise<this> {
     const [env, bundle] = await Promise.all([startDevServer(), bundleCaseWorkflows()]);
     this.env = env;
-    this.worker = await createCaseWorker({
-      connection: env.nativeConnection,
-      namespace: env.namespace ?? 'default',
-      taskQueue: this.taskQueue,
-      dataConverter: testDataConverter,
-      workflowBundle: bundle,
-      activities: createActivities({
-        subscribers: [],
-        now: () => new Date(),
-        webhookTimeoutMs: 1_000,
-        log: () => undefined,
-      }),
-    });
+    this.worker = await startTestWorker(env, this.taskQueue, bundle);
     this.running = this.worker.run();
     this.idp = await testIdentityProvider();
     const app = createApp({
