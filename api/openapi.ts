@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { AccessRecordSchema } from '../machines/access-record.schema';
 import { TaskKindSchema } from '../machines/case.events';
+import { AmbulanceViewSchema, PoliceViewSchema } from '../machines/case.projections';
 import { completingCommand } from '../machines/case.tasks';
 import { CaseViewSchema } from '../machines/case.view';
 import { CaseReportSchema } from '../machines/report.schema';
@@ -28,7 +29,10 @@ const errorMeaning: Record<number, string> = {
 const errors = (...codes: number[]) =>
   Object.fromEntries([...codes, 500].map((code) => [String(code), problem(errorMeaning[code]!)]));
 const json = (body: unknown) => ({ content: { 'application/json': { schema: body } } });
-const caseResponse = json({ $ref: '#/components/schemas/Case' });
+const caseResponse = json({
+  description: "The caller's projection: Case for a clinic, PoliceView for police, AmbulanceView for a crew.",
+  oneOf: ['Case', 'PoliceView', 'AmbulanceView'].map((name) => ({ $ref: `#/components/schemas/${name}` })),
+});
 const caseIdParam = { name: 'caseId', in: 'path', required: true, schema: { type: 'string' } };
 const idempotencyKey = {
   name: 'Idempotency-Key',
@@ -215,6 +219,8 @@ export function openApiDocument(): Record<string, unknown> {
       },
       schemas: {
         Case: schema(CaseViewSchema, 'output'),
+        PoliceView: schema(PoliceViewSchema, 'output'),
+        AmbulanceView: schema(AmbulanceViewSchema, 'output'),
         Problem: {
           type: 'object',
           required: ['type', 'title', 'status', 'requestId'],
