@@ -3,10 +3,13 @@ import express, { type ErrorRequestHandler, type RequestHandler } from 'express'
 import type { Logger } from '../config/log';
 import { authenticate, type AuthConfig } from './auth';
 import type { CaseClient } from './case-client';
+import { accessRecordsRouter } from './access-records.routes';
 import { casesRouter } from './cases.routes';
+import { docsRouter } from './docs.routes';
 import type { ApiMetrics } from './metrics';
 import { openApiDocument } from './openapi';
 import { Problem } from './problems';
+import { tasksRouter } from './tasks.routes';
 
 export type AppDeps = { cases: CaseClient; auth: AuthConfig; metrics: ApiMetrics; log: Logger };
 
@@ -22,11 +25,14 @@ export function createApp(deps: AppDeps): express.Express {
 
   app.get('/healthz', (_req, res) => void res.json({ status: 'ok' }));
   app.get('/openapi.json', (_req, res) => void res.json(openapi));
+  app.use('/docs', docsRouter());
   app.get('/metrics', async (_req, res) => {
     res.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics());
   });
   app.use('/v1', authenticate(deps.auth));
   app.use('/v1/cases', casesRouter(deps));
+  app.use('/v1', tasksRouter(deps));
+  app.use('/v1/access-records', accessRecordsRouter(deps));
 
   app.use((req, _res, next) => next(new Problem(404, 'Not found', `no route ${req.method} ${req.path}`)));
   app.use(errorHandler(deps.log));

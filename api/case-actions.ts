@@ -16,6 +16,10 @@ export const caseActions = {
     summary: 'Add new information; brings the next risk review forward',
   },
   sightings: { type: 'case.record_sighting', summary: 'Record a sighting' },
+  'last-seen': {
+    type: 'clinic.update_last_seen',
+    summary: 'The clinic corrects when and where the person was last seen; the long-missing clock follows',
+  },
   located: { type: 'case.record_located', summary: 'Record that the person was found' },
   transport: { type: 'transport.arrange', summary: 'Arrange the way back (ambulance by default)' },
   'confirm-return': { type: 'clinic.confirm_return', summary: 'The clinic confirms the person is back' },

@@ -9,21 +9,30 @@ import { isDeepStrictEqual } from 'node:util';
 import type { Command, CommandType } from '../machines/case.events';
 import type { CaseView } from '../machines/case.view';
 import { resolvePolicy, type PolicyDocument } from '../machines/policy.schema';
-import type { CaseReport } from '../machines/report.schema';
+import { CaseStatusSchema } from '../machines/case.status';
+import { RiskGradeSchema, type CaseReport } from '../machines/report.schema';
 import {
   appliedCommandsQuery,
   caseViewQuery,
   commandUpdates,
+  OPEN_TASKS_MEMO,
   TRANSITION_REFUSED,
 } from '../workflows/case.messages';
 import type { caseWorkflow } from '../workflows/case.workflow';
+import { CaseSearchAttributes as SA } from '../workflows/case.search-attributes';
+import { OpenTaskSchema } from '../machines/case.tasks';
+import { createAccessLog } from './access-log';
 import { conflict, notFound } from './problems';
+import type { ListedCase } from './task-inbox';
 
 export type CaseClientDeps = {
   client: Client;
   taskQueue: string;
   policy: PolicyDocument;
 };
+
+/** The most open cases one inbox read looks at; a region with more must narrow its filters. */
+const LIST_CAP = 2_000;
 
 /** A case's id: stable for a clinic's report id, so filing twice finds the same case. */
 export function caseIdFor(report: Pick<CaseReport, 'institutionId' | 'reportId'>): string {
@@ -45,6 +54,30 @@ export function createCaseClient(deps: CaseClientDeps) {
 
   return {
     get,
+    accessLog: createAccessLog(deps),
+
+    /**
+     * Open cases from Temporal visibility with the tasks their memo carries. Eventually consistent: a case
+     * shows here a moment after it changed. At most `cap` cases, so one call stays bounded.
+     */
+    async listOpenCases(query: string, cap = LIST_CAP): Promise<ListedCase[]> {
+      const listed: ListedCase[] = [];
+      for await (const wf of deps.client.workflow.list({ query })) {
+        const attrs = wf.typedSearchAttributes;
+        const tasks = OpenTaskSchema.array().safeParse(wf.memo?.[OPEN_TASKS_MEMO] ?? []);
+        listed.push({
+          caseId: wf.workflowId,
+          status: CaseStatusSchema.exclude(['closed']).catch('reported').parse(attrs.get(SA.state)),
+          region: attrs.get(SA.region) ?? '',
+          institutionId: attrs.get(SA.institution) ?? '',
+          risk: RiskGradeSchema.catch('medium').parse(attrs.get(SA.risk)),
+          urgent: attrs.get(SA.urgent) ?? false,
+          tasks: tasks.success ? tasks.data : [],
+        });
+        if (listed.length >= cap) break;
+      }
+      return listed;
+    },
 
     /**
      * Files a report. Filing the same report again (a retry) returns the existing case; reusing a report id

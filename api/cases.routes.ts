@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
-import { Router } from 'express';
+import { Router, type Response } from 'express';
 import { z } from 'zod';
+import type { CommandType } from '../machines/case.events';
+import { TimelineEntrySchema, type CaseView } from '../machines/case.view';
 import { CaseReportSchema } from '../machines/report.schema';
 import { principalOf, requireRole, type Principal } from './auth';
 import { actionBodySchema, actionRoles, caseActions } from './case-actions';
@@ -15,7 +17,16 @@ export const IdempotencyKeySchema = z
   .min(8, 'must be at least 8 characters')
   .max(128, 'must be at most 128 characters');
 
-const CaseIdParamSchema = z.object({ caseId: z.string().min(1).max(200) });
+export const CaseIdParamSchema = z.object({ caseId: z.string().min(1).max(200) });
+
+/** A case's timeline: every event, who sent it and when (null for the engine's own timers). */
+export const TimelineSchema = z.object({
+  caseId: z.string(),
+  entries: z.array(TimelineEntrySchema),
+});
+
+/** Roles that may read a timeline: the parties that act on the whole case, not the crew of one transport. */
+const timelineRoles = ['clinic', 'police_desk', 'police_supervisor'] as const;
 
 /** Case resources under /v1/cases. Every decision about the lifecycle is the workflow's; this only routes. */
 export function casesRouter(deps: { cases: CaseClient; metrics: ApiMetrics }): Router {
@@ -43,7 +54,18 @@ export function casesRouter(deps: { cases: CaseClient; metrics: ApiMetrics }): R
   router.get('/:caseId', async (req, res) => {
     const principal = principalOf(res);
     const { caseId } = parseInput(CaseIdParamSchema, req.params, 'path');
-    res.json(projectFor(principal, await visibleCase(deps.cases, principal, caseId)));
+    const view = await visibleCase(deps.cases, principal, caseId);
+    await recordRead(deps.cases, res, principal, view, 'case');
+    res.json(projectFor(principal, view));
+  });
+
+  router.get('/:caseId/timeline', async (req, res) => {
+    const principal = principalOf(res);
+    const { caseId } = parseInput(CaseIdParamSchema, req.params, 'path');
+    const view = await visibleCase(deps.cases, principal, caseId);
+    requireRole(principal, timelineRoles, "read a case's timeline");
+    await recordRead(deps.cases, res, principal, view, 'timeline');
+    res.json({ caseId, entries: view.timeline });
   });
 
   for (const [segment, action] of Object.entries(caseActions)) {
@@ -52,26 +74,57 @@ export function casesRouter(deps: { cases: CaseClient; metrics: ApiMetrics }): R
       const principal = principalOf(res);
       const { caseId } = parseInput(CaseIdParamSchema, req.params, 'path');
       const key = parseInput(IdempotencyKeySchema, req.get('idempotency-key'), 'header');
-      const body = parseInput(bodySchema, req.body ?? {}, 'body');
+      const body = parseInput(bodySchema, req.body ?? {}, 'body') as object;
       await visibleCase(deps.cases, principal, caseId);
-      requireRole(principal, actionRoles(action.type), `send ${action.type}`);
-      const view = await deps.cases.command(caseId, action.type, {
-        ...(body as object),
-        by: { id: principal.sub, role: principal.role },
-        commandId: commandIdFor(principal, key),
-      });
-      res.json(projectFor(principal, view));
+      res.json(await sendCommand(deps.cases, principal, caseId, action.type, body, key));
     });
   }
 
   return router;
 }
 
+/** Sends a command as the caller, once per Idempotency-Key, and answers the case in the caller's view. */
+export async function sendCommand(
+  cases: CaseClient,
+  principal: Principal,
+  caseId: string,
+  type: CommandType,
+  body: object,
+  key: string,
+) {
+  requireRole(principal, actionRoles(type), `send ${type}`);
+  const view = await cases.command(caseId, type, {
+    ...body,
+    by: { id: principal.sub, role: principal.role },
+    commandId: commandIdFor(principal, key),
+  });
+  return projectFor(principal, view);
+}
+
 /** A case outside the caller's tenant does not exist for them: 404, not 403, so ids leak nothing. */
-async function visibleCase(cases: CaseClient, principal: Principal, caseId: string) {
+export async function visibleCase(cases: CaseClient, principal: Principal, caseId: string) {
   const view = await cases.get(caseId);
   if (!inTenant(principal, view)) throw notFound(`no case ${caseId}`);
   return view;
+}
+
+/** Every read of a case is on record before its data leaves (domain.md, "Data"). */
+function recordRead(
+  cases: CaseClient,
+  res: Response,
+  principal: Principal,
+  view: CaseView,
+  resource: 'case' | 'timeline',
+) {
+  return cases.accessLog.record({
+    at: new Date().toISOString(),
+    caseId: view.caseId,
+    region: view.region,
+    by: { id: principal.sub, role: principal.role },
+    view: principal.role,
+    resource,
+    requestId: String(res.locals.requestId),
+  });
 }
 
 /** Idempotency keys are the caller's own: the same key from two people is two commands. */

@@ -1,17 +1,38 @@
 import { z } from 'zod';
+import { AccessRecordSchema } from '../machines/access-record.schema';
+import { TaskKindSchema } from '../machines/case.events';
+import { AmbulanceViewSchema, PoliceViewSchema } from '../machines/case.projections';
+import { completingCommand } from '../machines/case.tasks';
 import { CaseViewSchema } from '../machines/case.view';
 import { CaseReportSchema } from '../machines/report.schema';
+import { AccessRecordFilterSchema } from './access-records.routes';
 import { actionBodySchema, actionRoles, caseActions } from './case-actions';
+import { TimelineSchema } from './cases.routes';
+import { InboxPageSchema, TaskFilterSchema } from './task-inbox';
+import { completionBodySchema, taskVerbs } from './tasks.routes';
 
 const schema = (s: z.ZodType, io: 'input' | 'output' = 'input') =>
   z.toJSONSchema(s, { io, unrepresentable: 'any', target: 'draft-2020-12' });
 
-const problem = {
-  description: 'An RFC 9457 problem: type, title, status, detail, field errors where the input was wrong.',
+const problem = (description: string) => ({
+  description,
   content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
+});
+const errorMeaning: Record<number, string> = {
+  400: 'The input is wrong: every wrong field is named under `errors`, with its path and why.',
+  401: 'No bearer token, or one that fails signature, issuer, audience or expiry.',
+  403: 'Your role may not do this.',
+  404: "No such case, or not one of your tenant's (which is the same to you).",
+  409: "The case's state does not allow this now: the body carries the case's current `status`.",
+  500: 'A bug on our side: logged under the `requestId` the body carries; nothing else is disclosed.',
 };
-const errors = (...codes: number[]) => Object.fromEntries(codes.map((code) => [String(code), problem]));
-const caseResponse = { content: { 'application/json': { schema: { $ref: '#/components/schemas/Case' } } } };
+const errors = (...codes: number[]) =>
+  Object.fromEntries([...codes, 500].map((code) => [String(code), problem(errorMeaning[code]!)]));
+const json = (body: unknown) => ({ content: { 'application/json': { schema: body } } });
+const caseResponse = json({
+  description: "The caller's projection: Case for a clinic, PoliceView for police, AmbulanceView for a crew.",
+  oneOf: ['Case', 'PoliceView', 'AmbulanceView'].map((name) => ({ $ref: `#/components/schemas/${name}` })),
+});
 const caseIdParam = { name: 'caseId', in: 'path', required: true, schema: { type: 'string' } };
 const idempotencyKey = {
   name: 'Idempotency-Key',
@@ -22,19 +43,66 @@ const idempotencyKey = {
   schema: { type: 'string', minLength: 8, maxLength: 128 },
 };
 
-/** The OpenAPI 3.1 document, generated from the same zod schemas that validate requests. */
-export function openApiDocument(): Record<string, unknown> {
-  const actionPaths = Object.fromEntries(
+/** Query parameters from a zod object schema, one per field, with its own JSON Schema. */
+function queryParameters(object: z.ZodObject) {
+  const properties = (schema(object) as { properties: Record<string, { description?: string }> }).properties;
+  return Object.entries(properties).map(([name, property]) => ({
+    name,
+    in: 'query',
+    required: false,
+    ...(property.description !== undefined && { description: property.description }),
+    schema: property,
+  }));
+}
+
+const caseView =
+  "Answers the case in the caller's own projection: the clinic sees its report whole; police never see the clinical fields; an ambulance crew sees what transport needs.";
+
+function actionPaths() {
+  return Object.fromEntries(
     Object.entries(caseActions).map(([segment, action]) => [
       `/v1/cases/{caseId}/${segment}`,
       {
         post: {
           summary: action.summary,
-          description: `Allowed for: ${actionRoles(action.type).join(', ')}. Refused with 409 when the case's state does not allow it.`,
+          description: `Allowed for: ${actionRoles(action.type).join(', ')}. Refused with 409 when the case's state does not allow it. ${caseView}`,
           parameters: [caseIdParam, idempotencyKey],
+          requestBody: { required: true, ...json(schema(actionBodySchema(action.type))) },
+          responses: {
+            '200': { description: 'The case after the action', ...caseResponse },
+            ...errors(400, 401, 403, 404, 409),
+          },
+        },
+      },
+    ]),
+  );
+}
+
+function taskPaths() {
+  const taskParam = { name: 'task', in: 'path', required: true, schema: schema(TaskKindSchema) };
+  const completion = TaskKindSchema.options.map((task) => ({
+    title: task,
+    description: `Completes ${task} by sending ${completingCommand[task]}.`,
+    ...schema(completionBodySchema(task)),
+  }));
+  const summaries = {
+    claim: 'Take a task on: one person holds it at a time',
+    release: 'Give a task you hold back to the inbox',
+    complete: "Get a task done with its own command's payload (see the body's variants, by task)",
+  };
+  return Object.fromEntries(
+    taskVerbs.map((verb) => [
+      `/v1/cases/{caseId}/tasks/{task}/${verb}`,
+      {
+        post: {
+          summary: summaries[verb],
+          description: `Decided by the case's workflow, so strongly consistent: acting on a task that is no longer open (a stale inbox) answers 409 with the case's current status. ${caseView}`,
+          parameters: [caseIdParam, taskParam, idempotencyKey],
           requestBody: {
             required: true,
-            content: { 'application/json': { schema: schema(actionBodySchema(action.type)) } },
+            ...json(
+              verb === 'complete' ? { oneOf: completion } : { type: 'object', additionalProperties: false },
+            ),
           },
           responses: {
             '200': { description: 'The case after the action', ...caseResponse },
@@ -44,13 +112,17 @@ export function openApiDocument(): Record<string, unknown> {
       },
     ]),
   );
+}
+
+/** The OpenAPI 3.1 document, generated from the same zod schemas that validate requests. */
+export function openApiDocument(): Record<string, unknown> {
   return {
     openapi: '3.1.0',
     info: {
       title: 'Vermist',
       version: '1',
       description:
-        'Cases of missing and absent ggz patients. Each case is a durable Temporal workflow; every answer comes from it.',
+        'Cases of missing and absent ggz patients. Each case is a durable Temporal workflow; every answer about a case comes from it. The task inbox is read from Temporal visibility and is eventually consistent; every action is decided by the case workflow and is strongly consistent. Errors are RFC 9457 problems.',
     },
     security: [{ bearer: [] }],
     paths: {
@@ -59,25 +131,73 @@ export function openApiDocument(): Record<string, unknown> {
           summary: 'File an absence report (clinic)',
           description:
             'Idempotent on (institutionId, reportId): filing the same report again returns the same case with 200.',
-          requestBody: {
-            required: true,
-            content: { 'application/json': { schema: schema(CaseReportSchema) } },
-          },
+          requestBody: { required: true, ...json(schema(CaseReportSchema)) },
           responses: {
             '201': { description: 'A new case', ...caseResponse },
             '200': { description: 'The case this report already opened', ...caseResponse },
-            ...errors(400, 401, 403, 409),
+            ...errors(400, 401, 403, 404, 409),
           },
         },
       },
       '/v1/cases/{caseId}': {
         get: {
           summary: "Read a case, in the caller's own view",
+          description: `${caseView} Every read is kept as an access record (who, when, which view).`,
           parameters: [caseIdParam],
-          responses: { '200': caseResponse, ...errors(401, 404) },
+          responses: { '200': { description: 'The case', ...caseResponse }, ...errors(400, 401, 404) },
         },
       },
-      ...actionPaths,
+      '/v1/cases/{caseId}/timeline': {
+        get: {
+          summary: 'Every event of the case, with who and when (clinic and police)',
+          description: 'Every read is kept as an access record.',
+          parameters: [caseIdParam],
+          responses: {
+            '200': { description: 'The timeline, oldest first', ...json(schema(TimelineSchema, 'output')) },
+            ...errors(400, 401, 403, 404),
+          },
+        },
+      },
+      ...actionPaths(),
+      '/v1/tasks': {
+        get: {
+          summary: 'The task inbox: open tasks of your tenant, by due time then priority',
+          description:
+            "Read from Temporal visibility, so eventually consistent: a task shows here a moment after its case changed. Every action on a task is decided by the case's workflow (strongly consistent): acting on a stale list answers 409 with the case's current status, never a silent overwrite. Sorted by due time, then priority (1 = urgent and high risk … 6 = ordinary and low risk), then case and task; page with `nextCursor`.",
+          parameters: queryParameters(TaskFilterSchema),
+          responses: {
+            '200': { description: 'One page of tasks', ...json(schema(InboxPageSchema, 'output')) },
+            ...errors(400, 401, 404),
+          },
+        },
+      },
+      ...taskPaths(),
+      '/v1/access-records': {
+        get: {
+          summary: 'Who read which case of your region, when and in which view (supervisor)',
+          parameters: queryParameters(AccessRecordFilterSchema),
+          responses: {
+            '200': {
+              description: "One day's records, oldest first",
+              ...json({
+                type: 'object',
+                properties: {
+                  region: { type: 'string' },
+                  day: { type: 'string', format: 'date' },
+                  items: { type: 'array', items: schema(AccessRecordSchema, 'output') },
+                },
+              }),
+            },
+            ...errors(400, 401, 403, 404),
+          },
+        },
+      },
+      '/openapi.json': {
+        get: { summary: 'This document', security: [], responses: { '200': { description: 'OpenAPI 3.1' } } },
+      },
+      '/docs': {
+        get: { summary: 'Browsable API docs', security: [], responses: { '200': { description: 'HTML' } } },
+      },
       '/healthz': { get: { summary: 'Liveness', security: [], responses: { '200': { description: 'Up' } } } },
       '/metrics': {
         get: {
@@ -88,16 +208,29 @@ export function openApiDocument(): Record<string, unknown> {
       },
     },
     components: {
-      securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
+      securitySchemes: {
+        bearer: {
+          type: 'http',
+          scheme: 'bearer',
+          bearerFormat: 'JWT',
+          description:
+            'A JWT from your identity provider (issuer, audience and JWKS configured), with `sub`, `role` and the tenant claim: `institutionId` for a clinic, `region` for police and ambulance.',
+        },
+      },
       schemas: {
         Case: schema(CaseViewSchema, 'output'),
+        PoliceView: schema(PoliceViewSchema, 'output'),
+        AmbulanceView: schema(AmbulanceViewSchema, 'output'),
         Problem: {
           type: 'object',
-          required: ['type', 'title', 'status'],
+          required: ['type', 'title', 'status', 'requestId'],
           properties: {
             type: { type: 'string' },
             title: { type: 'string' },
-            status: { type: 'integer' },
+            status: {
+              type: ['integer', 'string'],
+              description: "The HTTP status; on 409, the case's current status instead",
+            },
             detail: { type: 'string' },
             requestId: { type: 'string' },
             errors: {
@@ -107,6 +240,7 @@ export function openApiDocument(): Record<string, unknown> {
                 properties: { path: { type: 'string' }, message: { type: 'string' } },
               },
             },
+            caseId: { type: 'string', description: 'On 409: the case concerned' },
           },
         },
       },

@@ -10,9 +10,15 @@ export function projectFor(principal: Principal, view: CaseView): PartyView[Prin
   return projectCase(principal.role, view, new Date().toISOString());
 }
 
-/** Whether the case belongs to the caller's tenant: the clinic's own institution, the police's own region. */
-export function inTenant(principal: Principal, view: Pick<CaseView, 'institutionId' | 'region'>): boolean {
-  return principal.role === 'clinic'
-    ? view.institutionId === principal.institutionId
-    : view.region === principal.region;
+/**
+ * Whether the case belongs to the caller's tenant: the clinic's own institution, the police's own region
+ * (a transferred case moves with its region), and for an ambulance a case in its region with a crew task.
+ */
+export function inTenant(
+  principal: Principal,
+  view: Pick<CaseView, 'institutionId' | 'region' | 'tasks'>,
+): boolean {
+  if (principal.role === 'clinic') return view.institutionId === principal.institutionId;
+  if (view.region !== principal.region) return false;
+  return principal.role !== 'ambulance' || view.tasks.some((task) => task.role === 'ambulance');
 }

@@ -62,6 +62,8 @@ export type CaseContext = {
   policy: CaseInput['policy'];
   reportedAt: string;
   missingSince: string;
+  /** When and where the person was last seen: from the report, moved by the clinic's updates. */
+  lastSeen: { at: string; place: string };
   internalSearchDone: boolean;
   legalTitle: LegalTitle;
   /** When the legal region last judged the title: the time of the event that changed it. */

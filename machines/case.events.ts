@@ -50,6 +50,7 @@ export const TaskKindSchema = z.enum([
   'arrange_transport',
   'confirm_arrival',
   'debrief',
+  'transport_patient',
 ]);
 export type TaskKind = z.infer<typeof TaskKindSchema>;
 
@@ -78,6 +79,7 @@ export const AdhocTaskKindSchema = TaskKindSchema.extract([
   'request_dna_sample',
   'set_long_term_status',
   'withdraw_public_appeal',
+  'transport_patient',
 ]);
 
 const Instant = z.iso.datetime({ offset: true });
@@ -120,6 +122,13 @@ export const SightingEventSchema = z.object({
   seenAt: Instant,
   place: z.string().min(1).max(500),
   source: z.string().min(1).max(200),
+});
+/** The clinic learns when and where the person was really last seen: the long-missing clock runs from then. */
+export const LastSeenEventSchema = z.object({
+  type: z.literal('clinic.update_last_seen'),
+  ...person,
+  seenAt: Instant,
+  place: z.string().min(1).max(500),
 });
 export const LocatedEventSchema = z.object({
   type: z.literal('case.record_located'),
@@ -216,6 +225,7 @@ export const CommandEventSchemas = [
   TransferEventSchema,
   CloseEventSchema,
   WithdrawEventSchema,
+  LastSeenEventSchema,
 ] as const;
 
 export const CaseEventSchema = z.discriminatedUnion('type', [

@@ -50,6 +50,23 @@ const overdue = (deadline: DeadlineKey, owner: Role) =>
 
 const tasks = (...list: TaskMeta[]) => ({ tasks: list });
 
+/** A new last-seen moves the long-missing clock; while searching, its thresholds are re-armed from it. */
+const updateLastSeen = (rearm: boolean) =>
+  ({
+    guard: 'lastSeenValid',
+    actions: [
+      { type: 'recordLastSeen' },
+      ...(rearm ? [{ type: 'armThresholds' } as const] : []),
+      {
+        type: 'announce',
+        params: ({ event }: { event: { at: string } }) => ({
+          event: 'information.added' as const,
+          at: event.at,
+        }),
+      },
+    ],
+  }) as const;
+
 export const caseMachine = setup({
   types: {
     context: {} as CaseContext,
@@ -80,10 +97,11 @@ export const caseMachine = setup({
         ],
       };
     }),
-    openAdhocTask: assign(({ context, event }, params: Omit<AdhocTask, 'openedAt'>) => ({
-      adhocTasks: context.adhocTasks.some((t) => t.task === params.task)
-        ? context.adhocTasks
-        : [...context.adhocTasks, { ...params, openedAt: instantOf(context, event as At) }],
+    openAdhocTask: assign(({ context, event }, params: Omit<AdhocTask, 'openedAt'> | null) => ({
+      adhocTasks:
+        params === null || context.adhocTasks.some((t) => t.task === params.task)
+          ? context.adhocTasks
+          : [...context.adhocTasks, { ...params, openedAt: instantOf(context, event as At) }],
     })),
     /** Long-missing thresholds run from when the person was last seen, and only for missing persons. */
     armThresholds: assign(({ context }) => {
@@ -97,6 +115,11 @@ export const caseMachine = setup({
       if (!opened.has('set_long_term_status')) deadlines.longTerm = addMs(context.missingSince, t.longTerm);
       return { deadlines };
     }),
+    recordLastSeen: assign(({ event }) =>
+      event.type === 'clinic.update_last_seen'
+        ? { lastSeen: { at: event.seenAt, place: event.place }, missingSince: event.seenAt }
+        : {},
+    ),
     close: assign(({ context, event }, params: { outcome: Outcome }) => ({
       outcome: params.outcome,
       closedAt: instantOf(context, event as At),
@@ -117,8 +140,23 @@ export const caseMachine = setup({
       event.type === 'task.claim' &&
       commandRoles['task.claim'].includes(event.by.role) &&
       (context.claims[event.task] === undefined || context.claims[event.task]!.id === event.by.id),
+    /** An open ad-hoc task is completed by its owner; police complete any of them. */
+    mayComplete: ({ context, event }) =>
+      event.type === 'task.complete' &&
+      context.adhocTasks.some(
+        (t) =>
+          t.task === event.task &&
+          (t.role === event.by.role ||
+            event.by.role === 'police_desk' ||
+            event.by.role === 'police_supervisor'),
+      ),
     holdsClaim: ({ context, event }) =>
       event.type === 'task.release' && context.claims[event.task]?.id === event.by.id,
+    /** A clinic may move the last-seen time, never past the moment it says so. */
+    lastSeenValid: ({ event }) =>
+      event.type === 'clinic.update_last_seen' &&
+      commandRoles[event.type].includes(event.by.role) &&
+      Date.parse(event.seenAt) <= Date.parse(event.at),
     internalSearchDone: ({ context }) => context.internalSearchDone,
     foundOnWard: ({ event }) => event.type === 'clinic.internal_search_done' && event.found,
     isMissing: ({ context }) => context.kind.missing,
@@ -149,6 +187,7 @@ export const caseMachine = setup({
     policy: input.policy,
     reportedAt: input.reportedAt,
     missingSince: input.report.lastSeen.at,
+    lastSeen: input.report.lastSeen,
     internalSearchDone: input.report.internalSearchDone,
     legalTitle: input.report.legalTitle,
     legalJudgedAt: input.reportedAt,
@@ -202,6 +241,7 @@ export const caseMachine = setup({
             { type: 'announce', params: ({ event }) => ({ event: 'legal.extended', at: event.at }) },
           ],
         },
+        'clinic.update_last_seen': updateLastSeen(false),
         'case.public_appeal': {
           guard: 'senderMay',
           actions: [
@@ -226,7 +266,7 @@ export const caseMachine = setup({
           actions: assign(({ context, event }) => ({ claims: without(context.claims, event.task) })),
         },
         'task.complete': {
-          guard: 'senderMay',
+          guard: 'mayComplete',
           actions: [
             assign(({ context, event }) => ({
               adhocTasks: context.adhocTasks.filter((t) => t.task !== event.task),
@@ -372,6 +412,7 @@ export const caseMachine = setup({
               ],
               exit: { type: 'clearDeadlines', params: { deadlines: ['review'] } },
               on: {
+                'clinic.update_last_seen': updateLastSeen(true),
                 'police.review_risk': {
                   guard: 'reviewInWindow',
                   actions: [
@@ -550,6 +591,14 @@ export const caseMachine = setup({
                   target: 'inTransport',
                   actions: [
                     assign(({ event }) => ({ transportMode: event.mode })),
+                    // The crew gets a task of its own: it is what lets an ambulance user see the case at all.
+                    {
+                      type: 'openAdhocTask',
+                      params: ({ event }) =>
+                        event.mode === 'ambulance'
+                          ? { task: 'transport_patient', role: 'ambulance', deadline: 'arrival' }
+                          : null,
+                    },
                     {
                       type: 'announce',
                       params: ({ event }) => ({
@@ -573,7 +622,12 @@ export const caseMachine = setup({
                   dueAt: addMs(instantOf(context, event as At), context.policy.transport.arrivalWithin),
                 }),
               },
-              exit: { type: 'clearDeadlines', params: { deadlines: ['arrival'] } },
+              exit: [
+                { type: 'clearDeadlines', params: { deadlines: ['arrival'] } },
+                assign(({ context }) => ({
+                  adhocTasks: context.adhocTasks.filter((t) => t.task !== 'transport_patient'),
+                })),
+              ],
               on: {
                 'clinic.confirm_return': { guard: 'senderMay', target: 'returned' },
                 // An overdue arrival concerns both ends of the journey: the clinic waits, the police sent them.

@@ -20,10 +20,11 @@ export const commandRoles: Record<CommandType, readonly Role[]> = {
   'clinic.update_title': ['clinic'],
   'police.decide_after_expiry': police,
   'case.public_appeal': police,
-  'task.complete': police,
+  'task.complete': ['ambulance', ...police],
   'task.claim': ['clinic', 'ambulance', ...police],
   'task.release': ['clinic', 'ambulance', ...police],
   'police.transfer': police,
   'case.close': ['clinic', ...police],
   'case.withdraw': ['clinic'],
+  'clinic.update_last_seen': ['clinic'],
 };

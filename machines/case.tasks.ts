@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { SnapshotFrom } from 'xstate';
 import { ActorSchema, RoleSchema, TaskKindSchema } from './case.events';
 import type { CaseMachine, TaskMeta } from './case.machine';
-import type { DeadlineKey } from './case.events';
+import type { CommandType, DeadlineKey, TaskKind } from './case.events';
 
 /** An open task as the inbox shows it. */
 export const OpenTaskSchema = z.object({
@@ -34,3 +34,23 @@ export function openTasks(snapshot: SnapshotFrom<CaseMachine>): OpenTask[] {
     claimedBy: claims[task.task] ?? null,
   }));
 }
+
+/**
+ * The command that gets each task done. Lifecycle tasks close when the case moves on; the tasks a threshold
+ * or a transport opened close with `task.complete`.
+ */
+export const completingCommand = {
+  complete_internal_search: 'clinic.internal_search_done',
+  acknowledge_report: 'police.acknowledge',
+  review_risk: 'police.review_risk',
+  decide_after_title_expiry: 'police.decide_after_expiry',
+  arrange_crisis_assessment: 'transport.arrange',
+  arrange_transport: 'transport.arrange',
+  confirm_arrival: 'clinic.confirm_return',
+  debrief: 'clinic.complete_debrief',
+  notify_national_bureau: 'task.complete',
+  request_dna_sample: 'task.complete',
+  set_long_term_status: 'task.complete',
+  withdraw_public_appeal: 'task.complete',
+  transport_patient: 'task.complete',
+} as const satisfies Record<TaskKind, CommandType>;

@@ -26,6 +26,8 @@ export const CaseViewSchema = z.object({
   proposedRisk: RiskGradeSchema,
   risk: RiskGradeSchema.nullable(),
   reportedAt: z.iso.datetime(),
+  /** When and where the person was last seen, as the clinic last said. */
+  lastSeen: z.object({ at: z.iso.datetime({ offset: true }), place: z.string() }),
   acknowledgedAt: z.iso.datetime().nullable(),
   locatedAt: z.iso.datetime().nullable(),
   returnedAt: z.iso.datetime().nullable(),
@@ -76,6 +78,7 @@ export function caseView(
     proposedRisk: c.proposedRisk,
     risk: c.risk,
     reportedAt: c.reportedAt,
+    lastSeen: c.lastSeen,
     acknowledgedAt: c.acknowledgedAt,
     locatedAt: c.locatedAt,
     returnedAt: c.returnedAt,

@@ -16,3 +16,6 @@ export const commandUpdates = Object.fromEntries(
 
 /** The failure type an Update's validator raises when the machine refuses the command in its current state. */
 export const TRANSITION_REFUSED = 'TransitionRefused';
+
+/** The memo key under which a case publishes its open tasks (machines/case.tasks.ts) for the inbox. */
+export const OPEN_TASKS_MEMO = 'openTasks';

@@ -8,6 +8,7 @@ import {
   proxyActivities,
   setHandler,
   sleep,
+  upsertMemo,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
@@ -18,7 +19,13 @@ import type { CaseEvent, Command, CommandEvent, CommandType, DeadlineKey } from 
 import { caseMachine, type Announcement, type CaseContext, type CaseInput } from '../machines/case.machine';
 import { caseView, type CaseView, type TimelineEntry } from '../machines/case.view';
 import type { CaseReport } from '../machines/report.schema';
-import { appliedCommandsQuery, caseViewQuery, commandUpdates, TRANSITION_REFUSED } from './case.messages';
+import {
+  appliedCommandsQuery,
+  caseViewQuery,
+  commandUpdates,
+  OPEN_TASKS_MEMO,
+  TRANSITION_REFUSED,
+} from './case.messages';
 import { CaseSearchAttributes as SA } from './case.search-attributes';
 
 const { announce } = proxyActivities<CaseActivities>({
@@ -153,6 +160,8 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseWorkfl
       },
       { key: SA.nextDueAt, value: dues[0] ? new Date(dues[0]) : null },
     ]);
+    // The inbox lists tasks, not cases: each open task's facts (no personal data) travel in the memo.
+    upsertMemo({ [OPEN_TASKS_MEMO]: current.tasks });
   }
 
   function eventOf(type: CommandType, command: Command): CommandEvent {

@@ -4,14 +4,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
 import { generateKeyPair } from 'jose';
-import { createActivities } from '../../activities/case.activities';
 import { createApp } from '../../api/app';
 import { createCaseClient } from '../../api/case-client';
 import { createApiMetrics } from '../../api/metrics';
 import { createLogger } from '../../config/log';
-import { createCaseWorker } from '../../temporal/worker';
 import { aReport, testPolicyDocument } from '../support/fixtures';
-import { bundleCaseWorkflows, startDevServer, testDataConverter } from '../support/temporal';
+import { bundleCaseWorkflows, startDevServer, startTestWorker } from '../support/temporal';
 import { principals, testIdentityProvider } from '../support/tokens';
 
 const TASK_QUEUE = 'cases-api-test';
@@ -30,19 +28,7 @@ describe('cases API over HTTP (dev server)', () => {
   beforeAll(async () => {
     const [devEnv, bundle] = await Promise.all([startDevServer(), bundleCaseWorkflows()]);
     env = devEnv;
-    worker = await createCaseWorker({
-      connection: env.nativeConnection,
-      namespace: env.namespace ?? 'default',
-      taskQueue: TASK_QUEUE,
-      dataConverter: testDataConverter,
-      workflowBundle: bundle,
-      activities: createActivities({
-        subscribers: [],
-        now: () => new Date(),
-        webhookTimeoutMs: 1_000,
-        log: () => undefined,
-      }),
-    });
+    worker = await startTestWorker(env, TASK_QUEUE, bundle);
     running = worker.run();
     idp = await testIdentityProvider();
     for (const [name, principal] of Object.entries(principals)) {

@@ -307,6 +307,39 @@ describe('case machine', () => {
       });
     });
 
+    it('re-arms the thresholds from a later last-seen the clinic reports', () => {
+      const update = {
+        type: 'clinic.update_last_seen',
+        at: at(60),
+        by: clinician,
+        seenAt: at(30),
+        place: 'Bushalte Stationsweg',
+      } as const;
+      const { snapshot, events } = drive(missing, acknowledge(), update);
+      expect(snapshot.context.lastSeen).toEqual({ at: at(30), place: 'Bushalte Stationsweg' });
+      expect(due(snapshot, 'nationalBureau')).toBe(at(30 + hours(72)));
+      expect(events).toContain('information.added');
+    });
+
+    it('keeps a new last-seen before the search starts, and arms from it once police acknowledge', () => {
+      const update = {
+        type: 'clinic.update_last_seen',
+        at: at(2),
+        by: clinician,
+        seenAt: at(1),
+        place: 'Tuinpoort',
+      } as const;
+      const { snapshot } = drive(missing, update, acknowledge());
+      expect(due(snapshot, 'nationalBureau')).toBe(at(1 + hours(72)));
+    });
+
+    it('refuses a last-seen in the future, or from the police', () => {
+      const { snapshot } = drive(missing, acknowledge());
+      const update = { type: 'clinic.update_last_seen', at: at(60), by: clinician, place: 'x' } as const;
+      expect(accepts(snapshot, { ...update, seenAt: at(61) })).toBe(false);
+      expect(accepts(snapshot, { ...update, by: police, seenAt: at(30) })).toBe(false);
+    });
+
     it('arms none for an unauthorised absence whose whereabouts are known', () => {
       const { snapshot } = drive(aCaseInput(), acknowledge());
       expect(snapshot.context.deadlines).not.toHaveProperty('nationalBureau');
@@ -428,9 +461,52 @@ describe('case machine', () => {
           escalatedTo: null,
           claimedBy: null,
         },
+        {
+          task: 'transport_patient',
+          role: 'ambulance',
+          dueAt: at(70 + hours(4)),
+          escalatedTo: null,
+          claimedBy: null,
+        },
       ]);
       const [late] = transition(caseMachine, snapshot, deadline('arrival', at(70 + hours(4))));
       expect(openTasks(late)[0]?.escalatedTo).toBe('police_supervisor');
+    });
+
+    it('gives the ambulance crew a transport task only when an ambulance takes the person back', () => {
+      const byStaff = drive(aCaseInput(), acknowledge(), located(60), {
+        type: 'transport.arrange',
+        at: at(70),
+        by: clinician,
+        mode: 'clinic_staff',
+      });
+      expect(openTasks(byStaff.snapshot).map((t) => t.role)).not.toContain('ambulance');
+    });
+
+    it('lets the crew complete its transport task, and nobody complete a task that is not open', () => {
+      const transport = { type: 'transport.arrange', at: at(70), by: police, mode: 'ambulance' } as const;
+      const { snapshot } = drive(aCaseInput(), acknowledge(), located(60), transport);
+      const handover = {
+        type: 'task.complete',
+        at: at(120),
+        by: ambulance,
+        task: 'transport_patient',
+      } as const;
+      expect(accepts(snapshot, { ...handover, task: 'request_dna_sample' })).toBe(false);
+      const [done] = transition(caseMachine, snapshot, handover);
+      expect(openTasks(done).map((t) => t.task)).toEqual(['confirm_arrival']);
+      expect(accepts(done, handover)).toBe(false);
+    });
+
+    it('closes the crew task when the clinic confirms the arrival', () => {
+      const { snapshot } = drive(
+        aCaseInput(),
+        acknowledge(),
+        located(60),
+        { type: 'transport.arrange', at: at(70), by: police, mode: 'ambulance' },
+        { type: 'clinic.confirm_return', at: at(130), by: clinician },
+      );
+      expect(openTasks(snapshot).map((t) => t.task)).toEqual(['debrief']);
     });
 
     it('walks a found person back, through debrief, to the outcome returned', () => {

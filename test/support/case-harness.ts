@@ -1,19 +1,17 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
 import type { Duration } from '@temporalio/common';
-import { createActivities } from '../../activities/case.activities';
 import { createCaseClient, type CaseClient } from '../../api/case-client';
 import { AnnouncementKindSchema } from '../../machines/case.events';
 import type { CaseReportInput } from '../../machines/report.schema';
 import { CaseReportSchema } from '../../machines/report.schema';
-import { createCaseWorker } from '../../temporal/worker';
 import { aReport, testPolicyDocument } from './fixtures';
 import {
   advanceClock,
   bundleCaseWorkflows,
   startDevServer,
+  startTestWorker,
   startTimeSkippingServer,
-  testDataConverter,
 } from './temporal';
 import { WebhookReceiver } from './webhook-receiver';
 
@@ -42,26 +40,13 @@ export class CaseHarness {
     ]);
     this.env = env;
     const url = await this.receiver.start();
-    this.worker = await createCaseWorker({
-      connection: env.nativeConnection,
-      namespace: env.namespace ?? 'default',
-      taskQueue: this.taskQueue,
-      dataConverter: testDataConverter,
-      workflowBundle: bundle,
-      activities: createActivities({
-        subscribers: [
-          {
-            id: 'everyone',
-            party: 'police_supervisor',
-            events: [...AnnouncementKindSchema.options],
-            webhook: { url, secret: this.receiver.secret },
-          },
-        ],
-        now: () => new Date(),
-        webhookTimeoutMs: 2_000,
-        log: () => undefined,
-      }),
-    });
+    const everyone = {
+      id: 'everyone',
+      party: 'police_supervisor' as const,
+      events: [...AnnouncementKindSchema.options],
+      webhook: { url, secret: this.receiver.secret },
+    };
+    this.worker = await startTestWorker(env, this.taskQueue, bundle, [everyone], 2_000);
     this.running = this.worker.run();
     this.cases = createCaseClient({
       client: env.client,

@@ -9,6 +9,10 @@ import type { Duration } from '@temporalio/common';
 import { msToNumber } from '@temporalio/common/lib/time';
 import type { clockWorkflow } from './test.workflows';
 import { CaseSearchAttributes } from '../../workflows/case.search-attributes';
+import type { Worker } from '@temporalio/worker';
+import { createActivities } from '../../activities/case.activities';
+import type { Subscriber } from '../../activities/subscribers.schema';
+import { createCaseWorker } from '../../temporal/worker';
 
 /** A fresh 32-byte key: every test run encrypts its payloads, as production does. */
 export const testDataConverter = createDataConverter([randomBytes(32)]);
@@ -86,4 +90,27 @@ async function withRetries<T>(start: () => Promise<T>, attempts = 3): Promise<T>
       console.warn(`Temporal server did not come up (attempt ${attempt}/${attempts}): ${String(error)}`);
     }
   }
+}
+
+/** A case worker on a test server's task queue, running the test bundle, announcing to `subscribers`. */
+export function startTestWorker(
+  env: TestWorkflowEnvironment,
+  taskQueue: string,
+  bundle: WorkflowBundleWithSourceMap,
+  subscribers: Subscriber[] = [],
+  webhookTimeoutMs = 1_000,
+): Promise<Worker> {
+  return createCaseWorker({
+    connection: env.nativeConnection,
+    namespace: env.namespace ?? 'default',
+    taskQueue,
+    dataConverter: testDataConverter,
+    workflowBundle: bundle,
+    activities: createActivities({
+      subscribers,
+      now: () => new Date(),
+      webhookTimeoutMs,
+      log: () => undefined,
+    }),
+  });
 }

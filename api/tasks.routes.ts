@@ -1,0 +1,62 @@
+import { Router } from 'express';
+import { z } from 'zod';
+import { TaskKindSchema } from '../machines/case.events';
+import { completingCommand } from '../machines/case.tasks';
+import { principalOf } from './auth';
+import { actionBodySchema } from './case-actions';
+import type { CaseClient } from './case-client';
+import { CaseIdParamSchema, IdempotencyKeySchema, sendCommand, visibleCase } from './cases.routes';
+import { conflict } from './problems';
+import { TaskFilterSchema, inboxPage, inboxQuery } from './task-inbox';
+import { parseInput } from './validate';
+
+export const TaskParamsSchema = CaseIdParamSchema.extend({ task: TaskKindSchema });
+const EmptyBodySchema = z.object({}).strict();
+
+/** What one can do with a task: take it on, give it back, or get it done. */
+export const taskVerbs = ['claim', 'release', 'complete'] as const;
+
+/** A completion's body: the payload of the command that gets the task done, less what the path says. */
+export function completionBodySchema(task: z.infer<typeof TaskKindSchema>): z.ZodType {
+  const type = completingCommand[task];
+  return type === 'task.complete' ? EmptyBodySchema : actionBodySchema(type);
+}
+
+/**
+ * The task inbox (GET /v1/tasks, read from Temporal visibility: eventually consistent) and the actions on
+ * one task (claim, release, complete), each decided by the case's workflow: strongly consistent.
+ */
+export function tasksRouter(deps: { cases: CaseClient }): Router {
+  const router = Router();
+
+  router.get('/tasks', async (req, res) => {
+    const principal = principalOf(res);
+    const filter = parseInput(TaskFilterSchema, req.query, 'query');
+    const cases = await deps.cases.listOpenCases(inboxQuery(principal, filter));
+    res.json(inboxPage(principal, filter, cases, new Date().toISOString()));
+  });
+
+  for (const verb of taskVerbs) {
+    router.post(`/cases/:caseId/tasks/:task/${verb}`, async (req, res) => {
+      const principal = principalOf(res);
+      const { caseId, task } = parseInput(TaskParamsSchema, req.params, 'path');
+      const key = parseInput(IdempotencyKeySchema, req.get('idempotency-key'), 'header');
+      const bodySchema = verb === 'complete' ? completionBodySchema(task) : EmptyBodySchema;
+      const body = parseInput(bodySchema, req.body ?? {}, 'body') as object;
+      const view = await visibleCase(deps.cases, principal, caseId);
+      if (verb !== 'complete') {
+        res.json(await sendCommand(deps.cases, principal, caseId, `task.${verb}`, { task }, key));
+        return;
+      }
+      const type = completingCommand[task];
+      // A task no longer open was done by someone else: say so, rather than act on a stale list.
+      if (type !== 'task.complete' && !view.tasks.some((t) => t.task === task)) {
+        throw conflict(`task ${task} is not open on this case`, { caseId, status: view.status });
+      }
+      const payload = type === 'task.complete' ? { task } : body;
+      res.json(await sendCommand(deps.cases, principal, caseId, type, payload, key));
+    });
+  }
+
+  return router;
+}

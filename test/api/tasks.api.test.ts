@@ -1,0 +1,272 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Principal } from '../../api/auth';
+import { ApiHarness, type Item } from '../support/api-harness';
+import { exampleBody } from '../support/action-examples';
+
+const api = new ApiHarness('tasks-api-test');
+let regionSeq = 0;
+
+/** A region of its own per test, so inbox lists see only that test's cases. */
+function tenants() {
+  const region = `r${++regionSeq}-nl`;
+  return {
+    region,
+    clinic: { sub: 'clinician.noord', role: 'clinic', institutionId: 'ggz-noord' } as Principal,
+    desk: { sub: 'desk.1', role: 'police_desk', region } as Principal,
+    desk2: { sub: 'desk.2', role: 'police_desk', region } as Principal,
+    supervisor: { sub: 'chief.1', role: 'police_supervisor', region } as Principal,
+    crew: { sub: 'rav.1', role: 'ambulance', region } as Principal,
+    otherDesk: { sub: 'desk.9', role: 'police_desk', region: 'zuid-nl' } as Principal,
+  };
+}
+
+/** The inbox as `who` sees it once visibility has caught up with `until`. */
+async function inboxUntil(who: Principal, query: string, until: (items: Item[]) => boolean) {
+  let items: Item[] = [];
+  await expect
+    .poll(
+      async () => {
+        const res = await api.call('GET', `/v1/tasks${query}`, { as: who });
+        expect(res.status).toBe(200);
+        items = res.body.items as Item[];
+        return until(items);
+      },
+      { timeout: 15_000, interval: 200 },
+    )
+    .toBe(true);
+  return items;
+}
+
+const act = (who: Principal, caseId: string, path: string, body: unknown) =>
+  api.call('POST', `/v1/cases/${caseId}/${path}`, { as: who, key: api.key(), body });
+
+beforeAll(() => api.start());
+afterAll(() => api.stop());
+
+describe('task inbox over HTTP', () => {
+  it("lists a new report's acknowledge task for the desks of its region only, saying it is eventually consistent", async () => {
+    const t = tenants();
+    const caseId = await api.file(t.clinic, { region: t.region });
+    const items = await inboxUntil(t.desk, '', (list) => list.length === 1);
+    expect(items[0]).toMatchObject({
+      caseId,
+      task: 'acknowledge_report',
+      role: 'police_desk',
+      claimedBy: null,
+    });
+    const other = await api.call('GET', '/v1/tasks', { as: t.otherDesk });
+    expect(other.body.items.map((i: Item) => i.caseId)).not.toContain(caseId);
+    const res = await api.call('GET', '/v1/tasks', { as: t.desk });
+    expect(res.body.consistency).toBe('eventual');
+  });
+
+  it('lets one desk claim a task, refuses a second claim with 409 and the current status, and frees it on release', async () => {
+    const t = tenants();
+    const caseId = await api.file(t.clinic, { region: t.region });
+    const claimed = await act(t.desk, caseId, 'tasks/acknowledge_report/claim', {});
+    expect(claimed.status).toBe(200);
+    expect(claimed.body.tasks[0].claimedBy).toEqual({ id: 'desk.1', role: 'police_desk' });
+    const second = await act(t.desk2, caseId, 'tasks/acknowledge_report/claim', {});
+    expect(second.status).toBe(409);
+    expect(second.body).toMatchObject({ status: 'reported', caseId });
+    expect(second.body).toHaveProperty('requestId');
+    const mine = await inboxUntil(t.desk, '?assigned=me', (list) => list.length === 1);
+    expect(mine[0]?.caseId).toBe(caseId);
+    expect((await act(t.desk, caseId, 'tasks/acknowledge_report/release', {})).status).toBe(200);
+    expect((await act(t.desk2, caseId, 'tasks/acknowledge_report/claim', {})).status).toBe(200);
+  });
+
+  it("completes a task with its own command's payload, and answers a stale completion with 409 and the current status", async () => {
+    const t = tenants();
+    const caseId = await api.file(t.clinic, { region: t.region });
+    const bad = await act(t.desk, caseId, 'tasks/acknowledge_report/complete', { risk: 'extreme' });
+    expect(bad.status).toBe(400);
+    expect(bad.body.errors.map((e: { path: string }) => e.path)).toEqual(
+      expect.arrayContaining(['body.risk', 'body.urgent', 'body.knownFacts']),
+    );
+    const completeAcknowledge = (who: Principal) =>
+      act(who, caseId, 'tasks/acknowledge_report/complete', exampleBody('police.acknowledge'));
+    const done = await completeAcknowledge(t.desk);
+    expect(done.status).toBe(200);
+    expect(done.body).toMatchObject({ status: 'search_active', risk: 'high' });
+    const stale = await completeAcknowledge(t.desk2);
+    expect(stale.status).toBe(409);
+    expect(stale.body.status).toBe('search_active');
+  });
+
+  it('filters on state and risk, and pages in due order', async () => {
+    const t = tenants();
+    const ordinary = await api.file(t.clinic, { region: t.region });
+    const urgent = await api.file(t.clinic, { region: t.region, urgent: true, proposedRisk: 'high' });
+    const acknowledged = await api.file(t.clinic, { region: t.region });
+    await act(t.desk, acknowledged, 'acknowledge', {
+      ...exampleBody('police.acknowledge'),
+      risk: 'low',
+      urgent: false,
+    });
+    const reported = await inboxUntil(t.desk, '?state=reported', (list) => list.length === 2);
+    expect(reported.map((i) => i.caseId)).toEqual([urgent, ordinary]);
+    const low = await inboxUntil(t.desk, '?risk=low', (list) => list.length === 1);
+    expect(low[0]).toMatchObject({ caseId: acknowledged, task: 'review_risk' });
+    const first = await api.call('GET', '/v1/tasks?limit=1&state=reported', { as: t.desk });
+    const second = await api.call('GET', `/v1/tasks?limit=1&state=reported&cursor=${first.body.nextCursor}`, {
+      as: t.desk,
+    });
+    expect([first.body.items[0].caseId, second.body.items[0].caseId]).toEqual([urgent, ordinary]);
+    expect(second.body.nextCursor).toBeNull();
+  });
+
+  it('answers 400 naming each wrong filter', async () => {
+    const res = await api.call('GET', '/v1/tasks?risk=extreme&overdue=maybe&limit=0', { as: tenants().desk });
+    expect(res.status).toBe(400);
+    expect(res.body.errors.map((e: { path: string }) => e.path).sort()).toEqual([
+      'query.limit',
+      'query.overdue',
+      'query.risk',
+    ]);
+  });
+});
+
+describe('a whole case over HTTP: clinic, police desk, supervisor and ambulance', () => {
+  it('drives a case from report to closed, the ambulance seeing it only while its crew has a task', async () => {
+    const t = tenants();
+    const caseId = await api.file(t.clinic, { region: t.region });
+    expect((await api.call('GET', `/v1/cases/${caseId}`, { as: t.crew })).status).toBe(404);
+
+    expect((await act(t.desk, caseId, 'acknowledge', exampleBody('police.acknowledge'))).status).toBe(200);
+    expect((await act(t.clinic, caseId, 'sightings', exampleBody('case.record_sighting'))).status).toBe(200);
+    expect((await act(t.supervisor, caseId, 'review-risk', exampleBody('police.review_risk'))).status).toBe(
+      200,
+    );
+    expect((await act(t.desk, caseId, 'located', exampleBody('case.record_located'))).body.status).toBe(
+      'located',
+    );
+    const transport = await act(t.desk, caseId, 'tasks/arrange_transport/complete', { mode: 'ambulance' });
+    expect(transport.body.status).toBe('in_transport');
+
+    const seen = await api.call('GET', `/v1/cases/${caseId}`, { as: t.crew });
+    expect(seen.status).toBe(200);
+    expect(seen.body).not.toHaveProperty('report');
+    expect(JSON.stringify(seen.body)).not.toContain('schizophrenia');
+    const crewInbox = await inboxUntil(t.crew, '', (list) => list.length === 1);
+    expect(crewInbox[0]).toMatchObject({ caseId, task: 'transport_patient', role: 'ambulance' });
+    expect((await act(t.crew, caseId, 'tasks/transport_patient/claim', {})).status).toBe(200);
+    expect((await act(t.crew, caseId, 'tasks/transport_patient/complete', {})).status).toBe(200);
+    expect((await api.call('GET', `/v1/cases/${caseId}`, { as: t.crew })).status).toBe(404);
+
+    expect((await act(t.clinic, caseId, 'tasks/confirm_arrival/complete', {})).body.status).toBe('returned');
+    const closed = await act(t.clinic, caseId, 'tasks/debrief/complete', { safeAndWell: true });
+    expect(closed.body).toMatchObject({ status: 'closed', outcome: 'returned' });
+
+    const timeline = await api.call('GET', `/v1/cases/${caseId}/timeline`, { as: t.supervisor });
+    expect(timeline.body.entries.map((e: { type: string }) => e.type)).toEqual([
+      'case.reported',
+      'police.acknowledge',
+      'case.record_sighting',
+      'police.review_risk',
+      'case.record_located',
+      'transport.arrange',
+      'task.claim',
+      'task.complete',
+      'clinic.confirm_return',
+      'clinic.complete_debrief',
+    ]);
+    expect(timeline.body.entries[1]).toMatchObject({ by: { id: 'desk.1', role: 'police_desk' } });
+  });
+});
+
+describe('updating a report', () => {
+  it('lets the clinic move the last-seen, which the police view then shows', async () => {
+    const t = tenants();
+    const caseId = await api.file(t.clinic, { region: t.region });
+    const seenAt = new Date(Date.now() - 60_000).toISOString();
+    const res = await act(t.clinic, caseId, 'last-seen', { seenAt, place: 'Bushalte Stationsweg' });
+    expect(res.status).toBe(200);
+    const seen = await api.call('GET', `/v1/cases/${caseId}`, { as: t.desk });
+    expect(seen.body.lastSeen).toEqual({ at: seenAt, place: 'Bushalte Stationsweg' });
+    const future = await act(t.clinic, caseId, 'last-seen', { seenAt: '2999-01-01T00:00:00Z', place: 'x' });
+    expect(future.status).toBe(409);
+  });
+});
+
+describe('timeline and access records', () => {
+  it('refuses the timeline to an ambulance crew with 403', async () => {
+    const t = tenants();
+    const caseId = await api.file(t.clinic, { region: t.region });
+    await act(t.desk, caseId, 'acknowledge', exampleBody('police.acknowledge'));
+    await act(t.desk, caseId, 'located', exampleBody('case.record_located'));
+    await act(t.desk, caseId, 'transport', { mode: 'ambulance' });
+    expect((await api.call('GET', `/v1/cases/${caseId}/timeline`, { as: t.crew })).status).toBe(403);
+  });
+
+  it("records every read of a case (who, when, which view) for the region's supervisor to query", async () => {
+    const t = tenants();
+    const caseId = await api.file(t.clinic, { region: t.region });
+    const before = new Date().toISOString();
+    await api.call('GET', `/v1/cases/${caseId}`, { as: t.desk });
+    await api.call('GET', `/v1/cases/${caseId}/timeline`, { as: t.clinic });
+    const res = await api.call('GET', `/v1/access-records?caseId=${caseId}`, { as: t.supervisor });
+    expect(res.status).toBe(200);
+    expect(res.body.items).toEqual([
+      expect.objectContaining({
+        caseId,
+        by: { id: 'desk.1', role: 'police_desk' },
+        view: 'police_desk',
+        resource: 'case',
+      }),
+      expect.objectContaining({
+        caseId,
+        by: { id: 'clinician.noord', role: 'clinic' },
+        view: 'clinic',
+        resource: 'timeline',
+      }),
+    ]);
+    expect(res.body.items[0].at >= before).toBe(true);
+    expect((await api.call('GET', '/v1/access-records', { as: t.desk })).status).toBe(403);
+    const elsewhere = { sub: 'chief.9', role: 'police_supervisor', region: 'zuid-nl' } as Principal;
+    const theirs = await api.call('GET', `/v1/access-records?caseId=${caseId}`, { as: elsewhere });
+    expect(theirs.body.items).toEqual([]);
+  });
+
+  it('does not record a read that was refused', async () => {
+    const t = tenants();
+    const caseId = await api.file(t.clinic, { region: t.region });
+    expect((await api.call('GET', `/v1/cases/${caseId}`, { as: t.otherDesk })).status).toBe(404);
+    const res = await api.call('GET', `/v1/access-records?caseId=${caseId}`, { as: t.supervisor });
+    expect(res.body.items).toEqual([]);
+  });
+});
+
+describe('API documentation', () => {
+  it('serves a browsable docs page whose assets come from this server', async () => {
+    const page = await api.call('GET', '/docs');
+    expect(page.status).toBe(200);
+    expect(page.body).toContain('/docs/assets/swagger-ui-bundle.js');
+    const bundle = await fetch(`${api.base}/docs/assets/swagger-ui-bundle.js`);
+    expect(bundle.status).toBe(200);
+    expect((await bundle.text()).length).toBeGreaterThan(100_000);
+  });
+
+  it('documents every route with its auth and error responses', async () => {
+    const { body } = await api.call('GET', '/openapi.json');
+    expect(Object.keys(body.paths)).toEqual(
+      expect.arrayContaining([
+        '/v1/tasks',
+        '/v1/cases/{caseId}/timeline',
+        '/v1/cases/{caseId}/tasks/{task}/claim',
+        '/v1/cases/{caseId}/tasks/{task}/complete',
+        '/v1/access-records',
+      ]),
+    );
+    type Operation = { responses: Record<string, { content?: object }> };
+    const paths = body.paths as Record<string, Record<string, Operation>>;
+    for (const [path, item] of Object.entries(paths)) {
+      if (!path.startsWith('/v1/')) continue;
+      for (const operation of Object.values(item)) {
+        expect(Object.keys(operation.responses), path).toEqual(expect.arrayContaining(['400', '401', '404']));
+        expect(operation.responses['401']?.content).toHaveProperty('application/problem+json');
+      }
+    }
+    expect(body.paths['/v1/tasks'].get.description).toMatch(/eventually consistent/);
+  });
+});

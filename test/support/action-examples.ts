@@ -1,0 +1,33 @@
+import type { CommandType } from '../../machines/case.events';
+
+const facts = { knownFacts: 'left through the garden at 07:40', source: 'ward nurse' };
+const inHours = (now: Date, hours: number) => new Date(now.getTime() + hours * 3_600_000).toISOString();
+
+/** A valid request body for each lifecycle action, as a client would send it at `now`. */
+export function exampleBody(type: CommandType, now = new Date()): Record<string, unknown> {
+  const examples: Record<CommandType, Record<string, unknown>> = {
+    'clinic.internal_search_done': { found: false },
+    'police.acknowledge': { risk: 'high', urgent: true, ...facts },
+    'police.reject': { reason: 'no danger and no legal title' },
+    'police.review_risk': { risk: 'medium', urgent: false, ...facts, nextReviewAt: inHours(now, 1) },
+    'case.add_information': { information: 'may be heading to his sister', source: 'mother' },
+    'case.record_sighting': { seenAt: now.toISOString(), place: 'Station Assen', source: 'conductor' },
+    'case.record_located': { foundBy: 'police', place: 'Station Assen' },
+    'transport.arrange': { mode: 'ambulance' },
+    'clinic.confirm_return': {},
+    'clinic.complete_debrief': { safeAndWell: true },
+    'clinic.update_title': {
+      title: { kind: 'zorgmachtiging', startsOn: '2026-06-01', endsOn: '2027-06-01' },
+    },
+    'police.decide_after_expiry': { continueSearch: true },
+    'case.public_appeal': { consentRecordedBy: 'mother', expiresAt: inHours(now, 24) },
+    'task.complete': { task: 'notify_national_bureau' },
+    'task.claim': { task: 'acknowledge_report' },
+    'task.release': { task: 'acknowledge_report' },
+    'police.transfer': { toRegion: 'elders-nl' },
+    'case.close': { outcome: 'returned_on_own' },
+    'case.withdraw': { reason: 'she was in the chapel' },
+    'clinic.update_last_seen': { seenAt: now.toISOString(), place: 'Bushalte Stationsweg' },
+  };
+  return examples[type];
+}
