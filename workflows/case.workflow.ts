@@ -19,6 +19,7 @@ import { caseMachine, type Announcement, type CaseContext, type CaseInput } from
 import { caseView, type CaseView, type TimelineEntry } from '../machines/case.view';
 import type { CaseReport } from '../machines/report.schema';
 import { appliedCommandsQuery, caseViewQuery, commandUpdates, TRANSITION_REFUSED } from './case.messages';
+import { createCaseMetricsRecorder } from './case.metrics';
 import { CaseSearchAttributes as SA } from './case.search-attributes';
 
 const { announce } = proxyActivities<CaseActivities>({
@@ -67,6 +68,7 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseWorkfl
   const applied = new Map<string, CaseView | null>((input.resume?.applied ?? []).map((id) => [id, null]));
   const pending: Announcement[] = [];
   const timers = new Map<DeadlineKey, { dueAt: string; scope: CancellationScope }>();
+  const metrics = createCaseMetricsRecorder(input.report);
 
   let snapshot: CaseSnapshot;
   if (input.resume) {
@@ -86,6 +88,7 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseWorkfl
     snapshot = initial;
     timeline.push({ type: 'case.reported', at: reportedAt, by: null });
     collect(actions);
+    metrics.record(null, snapshot);
   }
   afterChange();
 
@@ -99,6 +102,7 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseWorkfl
 
   function apply(event: CaseEvent): void {
     const [next, actions] = transition(caseMachine, snapshot, event);
+    metrics.record(snapshot, next);
     snapshot = next;
     timeline.push({ type: event.type, at: event.at, by: 'by' in event ? event.by : null });
     collect(actions);
@@ -150,6 +154,10 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseWorkfl
         value: [...new Set(current.tasks.flatMap((t) => (t.claimedBy ? [t.claimedBy.id] : [])))],
       },
       { key: SA.nextDueAt, value: dues[0] ? new Date(dues[0]) : null },
+      {
+        key: SA.overdueRoles,
+        value: [...new Set(current.tasks.flatMap((t) => (t.escalatedTo ? [t.role] : [])))],
+      },
     ]);
   }
 
