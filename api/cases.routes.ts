@@ -33,6 +33,7 @@ export function casesRouter(deps: { cases: CaseClient; metrics: ApiMetrics }): R
       );
     }
     const { created, view } = await deps.cases.file(report);
+    res.locals.caseId = view.caseId;
     if (created) deps.metrics.casesFiled.inc({ region: report.region });
     res
       .status(created ? 201 : 200)
@@ -43,6 +44,7 @@ export function casesRouter(deps: { cases: CaseClient; metrics: ApiMetrics }): R
   router.get('/:caseId', async (req, res) => {
     const principal = principalOf(res);
     const { caseId } = parseInput(CaseIdParamSchema, req.params, 'path');
+    res.locals.caseId = caseId;
     res.json(projectFor(principal, await visibleCase(deps.cases, principal, caseId)));
   });
 
@@ -51,6 +53,7 @@ export function casesRouter(deps: { cases: CaseClient; metrics: ApiMetrics }): R
     router.post(`/:caseId/${segment}`, async (req, res) => {
       const principal = principalOf(res);
       const { caseId } = parseInput(CaseIdParamSchema, req.params, 'path');
+      res.locals.caseId = caseId;
       const key = parseInput(IdempotencyKeySchema, req.get('idempotency-key'), 'header');
       const body = parseInput(bodySchema, req.body ?? {}, 'body');
       await visibleCase(deps.cases, principal, caseId);
