@@ -18,6 +18,7 @@ const KEPT_META = [
   'activityType',
   'attempt',
   'durationMs',
+  'state',
 ] as const;
 
 /** Adapts our JSON logger to the SDK's Logger, keeping only the metadata in KEPT_META. */
