@@ -21,11 +21,13 @@ const scrapeWith = async (list: () => Promise<OpenCaseFacts[]>) => {
 
 describe('case gauges', () => {
   it('counts open cases by state, risk and region, overdue tasks by role, and deadlines within the hour', async () => {
-    const { text } = await scrapeWith(async () => [
-      open({ overdueRoles: ['police_desk'], nextDueAt: new Date('2026-11-24T11:00:00Z') }),
-      open({ nextDueAt: new Date('2026-11-24T12:30:00Z') }),
-      open({ state: 'search_active', risk: 'high', nextDueAt: new Date('2026-11-24T14:00:00Z') }),
-    ]);
+    const { text } = await scrapeWith(() =>
+      Promise.resolve([
+        open({ overdueRoles: ['police_desk'], nextDueAt: new Date('2026-11-24T11:00:00Z') }),
+        open({ nextDueAt: new Date('2026-11-24T12:30:00Z') }),
+        open({ state: 'search_active', risk: 'high', nextDueAt: new Date('2026-11-24T14:00:00Z') }),
+      ]),
+    );
     expect(
       sampleValue(text, 'vermist_open_cases', { state: 'reported', risk: 'medium', region: 'noord-nl' }),
     ).toBe(2);

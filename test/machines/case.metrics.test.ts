@@ -1,11 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { initialTransition, transition, type SnapshotFrom } from 'xstate';
+import { initialTransition, transition } from 'xstate';
 import type { CaseEvent } from '../../machines/case.events';
 import { caseMachine } from '../../machines/case.machine';
 import { caseMetricFacts, type MetricFact } from '../../machines/case.metrics';
 import { aCaseInput, clinician, police } from '../support/fixtures';
 
-type Snapshot = SnapshotFrom<typeof caseMachine>;
 const NOTICED = '2026-11-24T08:00:00.000Z';
 const REPORTED_AT = '2026-11-24T08:10:00.000Z';
 const at = (minutes: number) => new Date(Date.parse(REPORTED_AT) + minutes * 60_000).toISOString();
@@ -20,7 +19,7 @@ function facts(input = aCaseInput(), events: CaseEvent[] = [], previousAbsences?
     collected.push(...caseMetricFacts(snapshot, next, { absenceNoticedAt: NOTICED }));
     snapshot = next;
   }
-  return { collected, snapshot: snapshot as Snapshot };
+  return { collected, snapshot };
 }
 const named = (list: MetricFact[], metric: MetricFact['metric']) => list.filter((f) => f.metric === metric);
 

@@ -18,7 +18,7 @@ import { CaseReportSchema, type CaseReportInput } from '../../machines/report.sc
 import { installTemporalRuntime } from '../../temporal/runtime';
 import { createCaseWorker } from '../../temporal/worker';
 import { scrape } from '../support/exposition';
-import { aReport, clinician, police, testPolicyDocument } from '../support/fixtures';
+import { aReport, clinician, police } from '../support/fixtures';
 import { opsTools, type OpsTools } from '../support/ops-tools';
 import { freePort } from '../support/ports';
 import { PrometheusServer, type PromSample } from '../support/prometheus';

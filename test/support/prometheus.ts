@@ -44,7 +44,9 @@ export class PrometheusServer {
 
   /** Evaluates an instant PromQL query now. Throws with Prometheus's message if the query is invalid. */
   async query(expr: string): Promise<PromSample[]> {
-    const response = await fetch(`${this.base}/api/v1/query?${new URLSearchParams({ query: expr })}`);
+    const response = await fetch(
+      `${this.base}/api/v1/query?${new URLSearchParams({ query: expr }).toString()}`,
+    );
     const body = (await response.json()) as {
       status: string;
       error?: string;
