@@ -6,23 +6,21 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
-import { createActivities } from '../../activities/case.activities';
 import { createApp } from '../../api/app';
 import { listOpenCases, registerCaseGauges } from '../../api/case-gauges.metrics';
 import { createCaseClient, type CaseClient } from '../../api/case-client';
 import { createApiMetrics } from '../../api/metrics';
 import { createLogger } from '../../config/log';
-import { AnnouncementKindSchema } from '../../machines/case.events';
 import { PolicyDocumentSchema } from '../../machines/policy.schema';
 import { CaseReportSchema, type CaseReportInput } from '../../machines/report.schema';
 import { installTemporalRuntime } from '../../temporal/runtime';
-import { createCaseWorker } from '../../temporal/worker';
+import { testCaseWorker } from '../support/case-worker';
 import { scrape } from '../support/exposition';
 import { aReport, clinician, police } from '../support/fixtures';
 import { opsTools, type OpsTools } from '../support/ops-tools';
 import { freePort } from '../support/ports';
 import { PrometheusServer, type PromSample } from '../support/prometheus';
-import { bundleCaseWorkflows, startDevServer, testDataConverter } from '../support/temporal';
+import { bundleCaseWorkflows, startDevServer } from '../support/temporal';
 import { principals, testIdentityProvider } from '../support/tokens';
 import { WebhookReceiver } from '../support/webhook-receiver';
 
@@ -93,25 +91,11 @@ describe('Grafana dashboards against a real Prometheus scraping a loaded system'
       receiver.start(),
     ]);
     env = devEnv;
-    worker = await createCaseWorker({
-      connection: env.nativeConnection,
-      namespace: env.namespace ?? 'default',
+    worker = await testCaseWorker({
+      env,
+      bundle,
       taskQueue: TASK_QUEUE,
-      dataConverter: testDataConverter,
-      workflowBundle: bundle,
-      activities: createActivities({
-        subscribers: [
-          {
-            id: 'control-room',
-            party: 'police_supervisor',
-            events: [...AnnouncementKindSchema.options],
-            webhook: { url: hooks, secret: receiver.secret },
-          },
-        ],
-        now: () => new Date(),
-        webhookTimeoutMs: 2_000,
-        log: () => undefined,
-      }),
+      webhook: { url: hooks, secret: receiver.secret },
     });
     running = worker.run();
     cases = createCaseClient({ client: env.client, taskQueue: TASK_QUEUE, policy });

@@ -1,12 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
-import { createActivities } from '../../activities/case.activities';
 import { createCaseClient, type CaseClient } from '../../api/case-client';
 import { createLogger } from '../../config/log';
 import { CaseReportSchema } from '../../machines/report.schema';
 import { installTemporalRuntime } from '../../temporal/runtime';
-import { createCaseWorker } from '../../temporal/worker';
+import { testCaseWorker } from '../support/case-worker';
 import { sampleValue, scrape } from '../support/exposition';
 import { aReport, police, testPolicyDocument } from '../support/fixtures';
 import { freePort } from '../support/ports';
@@ -29,26 +28,14 @@ describe('case metrics (SDK Prometheus exporter, time-skipping server)', () => {
   let receiverUrl: string;
   let seq = 0;
 
-  const startWorker = async () => {
-    const worker = await createCaseWorker({
-      connection: env.nativeConnection,
-      namespace: env.namespace ?? 'default',
+  const startWorker = async (maxCachedWorkflows?: number) => {
+    const worker = await testCaseWorker({
+      ...(maxCachedWorkflows !== undefined && { maxCachedWorkflows }),
+      env,
+      bundle,
       taskQueue: TASK_QUEUE,
-      dataConverter: testDataConverter,
-      workflowBundle: bundle,
-      activities: createActivities({
-        subscribers: [
-          {
-            id: 'supervisors',
-            party: 'police_supervisor',
-            events: ['case.reported', 'task.escalated', 'case.closed'],
-            webhook: { url: receiverUrl, secret: receiver.secret },
-          },
-        ],
-        now: () => new Date(),
-        webhookTimeoutMs: 2_000,
-        log: () => undefined,
-      }),
+      webhook: { url: receiverUrl, secret: receiver.secret },
+      events: ['case.reported', 'task.escalated', 'case.closed'],
     });
     const running = worker.run();
     return { stop: async () => (worker.shutdown(), await running) };
@@ -134,25 +121,24 @@ describe('case metrics (SDK Prometheus exporter, time-skipping server)', () => {
     expect(domainLines(await metrics())).toEqual(before);
   });
 
-  it('counts once when a new worker replays a running case and its announcements are retried', async () => {
+  it('counts once when every workflow task replays the history and announcements are retried', async () => {
     const region = { region: 'metrics-b' };
-    let worker = await startWorker();
-    const { view } = await file('metrics-b');
-    await acknowledge(view.caseId);
-    // A fresh worker has no cached workflow: it rebuilds the case by replaying its history.
-    await worker.stop();
-    worker = await startWorker();
+    // No workflow cache: each event makes the worker rebuild the case by replaying its whole history.
+    const worker = await startWorker(0);
     try {
       receiver.script.push(503, 503);
       const deliveries = receiver.deliveries;
+      const { view } = await file('metrics-b');
+      await acknowledge(view.caseId);
       await advanceClock(env, TASK_QUEUE, '121 minutes');
       await close(view.caseId);
-      expect(receiver.deliveries - deliveries).toBeGreaterThanOrEqual(4);
+      expect(receiver.deliveries - deliveries).toBeGreaterThanOrEqual(5);
     } finally {
       await worker.stop();
     }
     const text = await metrics();
     expect(sampleValue(text, 'vermist_cases_opened_total', region)).toBe(1);
+    expect(sampleValue(text, 'vermist_time_to_report_seconds_count', region)).toBe(1);
     expect(sampleValue(text, 'vermist_time_to_acknowledgement_seconds_count', region)).toBe(1);
     expect(sampleValue(text, 'vermist_escalations_total', { ...region, reason: 'review_overdue' })).toBe(1);
     expect(sampleValue(text, 'vermist_cases_closed_total', region)).toBe(1);
