@@ -147,6 +147,11 @@ async function printWelcome(
     `  API            ${base}   (OpenAPI: ${base}/openapi.json, metrics: ${base}/metrics)`,
     `  Temporal       ${address}${embedded ? `   (dev server, data in ${env.VERMIST_DATA_DIR}/temporal.db)` : ''}`,
     ...(embedded ? [`  Temporal UI    http://localhost:${env.TEMPORAL_UI_PORT}`] : []),
+    ...(env.VERMIST_WORKER_METRICS_ADDRESS === 'off'
+      ? []
+      : [
+          `  Worker metrics http://${env.VERMIST_WORKER_METRICS_ADDRESS}/metrics   (Temporal SDK and case metrics)`,
+        ]),
     '',
   ];
   if (!env.VERMIST_JWKS_URL) {
