@@ -91,4 +91,23 @@ describe('docker-compose.yml (validated by Debian’s docker-compose, no Docker 
     expect(selected.length).toBeGreaterThan(0);
     for (const job of selected) expect(jobs).toContain(job);
   });
+
+  it('gives every dashboard panel the datasource Grafana provisions', () => {
+    const provisioned = readFileSync(
+      path.join(ROOT, 'ops/grafana/provisioning/datasources/prometheus.yml'),
+      'utf8',
+    );
+    const uid = /uid: (\S+)/.exec(provisioned)![1];
+    for (const file of ['supervisor.json', 'operator.json']) {
+      const { panels } = JSON.parse(
+        readFileSync(path.join(ROOT, 'ops/grafana/dashboards', file), 'utf8'),
+      ) as {
+        panels: { type: string; datasource?: { uid: string }; targets?: { datasource: { uid: string } }[] }[];
+      };
+      for (const panel of panels.filter((p) => p.type !== 'row')) {
+        expect(panel.datasource?.uid).toBe(uid);
+        for (const target of panel.targets ?? []) expect(target.datasource.uid).toBe(uid);
+      }
+    }
+  });
 });
