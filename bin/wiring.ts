@@ -11,7 +11,7 @@ import type { Env } from '../config/env.schema';
 import { loadPolicy, loadSubscribers } from '../config/files';
 import type { Logger } from '../config/log';
 import { createDataConverter } from '../temporal/data-converter';
-import { installTemporalRuntime } from '../temporal/runtime';
+import { activityLogFields, installTemporalRuntime } from '../temporal/runtime';
 import { ensureSearchAttributes } from '../temporal/search-attributes';
 import { CASE_TASK_QUEUE, createCaseWorker } from '../temporal/worker';
 
@@ -104,7 +104,7 @@ export async function startWorker(env: Env, address: string, keys: Buffer[], log
       subscribers: loadSubscribers(env.VERMIST_SUBSCRIBERS_FILE),
       now: () => new Date(),
       webhookTimeoutMs: 10_000,
-      log: (entry) => log.info('activity', entry),
+      log: (entry) => log.info('activity', { ...entry, ...activityLogFields() }),
     }),
   });
 }

@@ -1,3 +1,4 @@
+import { Context } from '@temporalio/activity';
 import type { LogLevel, LogMetadata, Logger as SdkLogger } from '@temporalio/common';
 import { Runtime } from '@temporalio/worker';
 import type { Logger } from '../config/log';
@@ -74,4 +75,22 @@ export function installTemporalRuntime(options: {
       }),
     },
   });
+}
+
+/**
+ * The ids of the activity being run, for our own log lines from activities: they then correlate with the
+ * SDK's lines and the API's by workflow id. Empty outside an activity.
+ */
+export function activityLogFields(): Record<string, string | number> {
+  try {
+    const { workflowExecution, activityId, activityType, attempt } = Context.current().info;
+    return {
+      ...(workflowExecution && { workflowId: workflowExecution.workflowId, runId: workflowExecution.runId }),
+      activityId,
+      activityType,
+      attempt,
+    };
+  } catch {
+    return {};
+  }
 }

@@ -12,6 +12,7 @@ export function testCaseWorker(options: {
   taskQueue: string;
   webhook: { url: string; secret: string };
   events?: AnnouncementKind[];
+  log?: (entry: Record<string, unknown>) => void;
   maxCachedWorkflows?: number;
 }): Promise<Worker> {
   return createCaseWorker({
@@ -32,7 +33,7 @@ export function testCaseWorker(options: {
       ],
       now: () => new Date(),
       webhookTimeoutMs: 2_000,
-      log: () => undefined,
+      log: options.log ?? (() => undefined),
     }),
   });
 }

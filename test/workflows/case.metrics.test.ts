@@ -4,7 +4,7 @@ import { Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { createCaseClient, type CaseClient } from '../../api/case-client';
 import { createLogger } from '../../config/log';
 import { CaseReportSchema } from '../../machines/report.schema';
-import { installTemporalRuntime } from '../../temporal/runtime';
+import { activityLogFields, installTemporalRuntime } from '../../temporal/runtime';
 import { testCaseWorker } from '../support/case-worker';
 import { sampleValue, scrape } from '../support/exposition';
 import { aReport, police, testPolicyDocument } from '../support/fixtures';
@@ -28,8 +28,10 @@ describe('case metrics (SDK Prometheus exporter, time-skipping server)', () => {
   let receiverUrl: string;
   let seq = 0;
 
+  const logged: Record<string, unknown>[] = [];
   const startWorker = async (maxCachedWorkflows?: number) => {
     const worker = await testCaseWorker({
+      log: (entry) => logged.push({ ...entry, ...activityLogFields() }),
       ...(maxCachedWorkflows !== undefined && { maxCachedWorkflows }),
       env,
       bundle,
@@ -111,6 +113,15 @@ describe('case metrics (SDK Prometheus exporter, time-skipping server)', () => {
     expect(sampleValue(text, 'vermist_time_to_report_seconds_count', region)).toBe(1);
     expect(sampleValue(text, 'vermist_time_to_acknowledgement_seconds_count', region)).toBe(1);
     expect(sampleValue(text, 'vermist_time_to_located_seconds_count', region)).toBe(0);
+  });
+
+  it('logs each delivery with the workflow, run and attempt of the activity that made it', () => {
+    const delivered = logged.filter((entry) => entry.caseId === closedCaseId);
+    expect(delivered.length).toBeGreaterThan(0);
+    for (const entry of delivered) {
+      expect(entry).toMatchObject({ workflowId: closedCaseId, activityType: 'announce', attempt: 1 });
+      expect(entry.runId).toEqual(expect.any(String));
+    }
   });
 
   it('emits nothing when a recorded history is replayed', async () => {
