@@ -52,7 +52,15 @@ function requestContext(deps: AppDeps): RequestHandler {
         : 'unmatched';
       deps.metrics.httpRequests.inc({ method: req.method, route, status: String(res.statusCode) });
       stop({ method: req.method, route });
-      deps.log.info('request', { requestId, method: req.method, route, status: res.statusCode });
+      // A case's workflow is named by its case id: one field correlates the request with worker lines.
+      const caseId = typeof res.locals.caseId === 'string' ? res.locals.caseId : undefined;
+      deps.log.info('request', {
+        requestId,
+        method: req.method,
+        route,
+        status: res.statusCode,
+        ...(caseId !== undefined && { caseId, workflowId: caseId }),
+      });
     });
     next();
   };

@@ -44,6 +44,7 @@ export function casesRouter(deps: { cases: CaseClient; metrics: ApiMetrics }): R
       );
     }
     const { created, view } = await deps.cases.file(report);
+    res.locals.caseId = view.caseId;
     if (created) deps.metrics.casesFiled.inc({ region: report.region });
     res
       .status(created ? 201 : 200)
@@ -54,6 +55,7 @@ export function casesRouter(deps: { cases: CaseClient; metrics: ApiMetrics }): R
   router.get('/:caseId', async (req, res) => {
     const principal = principalOf(res);
     const { caseId } = parseInput(CaseIdParamSchema, req.params, 'path');
+    res.locals.caseId = caseId;
     const view = await visibleCase(deps.cases, principal, caseId);
     await recordRead(deps.cases, res, principal, view, 'case');
     res.json(projectFor(principal, view));
@@ -62,6 +64,7 @@ export function casesRouter(deps: { cases: CaseClient; metrics: ApiMetrics }): R
   router.get('/:caseId/timeline', async (req, res) => {
     const principal = principalOf(res);
     const { caseId } = parseInput(CaseIdParamSchema, req.params, 'path');
+    res.locals.caseId = caseId;
     const view = await visibleCase(deps.cases, principal, caseId);
     requireRole(principal, timelineRoles, "read a case's timeline");
     await recordRead(deps.cases, res, principal, view, 'timeline');
@@ -73,6 +76,7 @@ export function casesRouter(deps: { cases: CaseClient; metrics: ApiMetrics }): R
     router.post(`/:caseId/${segment}`, async (req, res) => {
       const principal = principalOf(res);
       const { caseId } = parseInput(CaseIdParamSchema, req.params, 'path');
+      res.locals.caseId = caseId;
       const key = parseInput(IdempotencyKeySchema, req.get('idempotency-key'), 'header');
       const body = parseInput(bodySchema, req.body ?? {}, 'body') as object;
       await visibleCase(deps.cases, principal, caseId);

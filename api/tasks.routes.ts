@@ -40,6 +40,7 @@ export function tasksRouter(deps: { cases: CaseClient }): Router {
     router.post(`/cases/:caseId/tasks/:task/${verb}`, async (req, res) => {
       const principal = principalOf(res);
       const { caseId, task } = parseInput(TaskParamsSchema, req.params, 'path');
+      res.locals.caseId = caseId;
       const key = parseInput(IdempotencyKeySchema, req.get('idempotency-key'), 'header');
       const bodySchema = verb === 'complete' ? completionBodySchema(task) : EmptyBodySchema;
       const body = parseInput(bodySchema, req.body ?? {}, 'body') as object;

@@ -1,5 +1,6 @@
 // The API process for a real Temporal cluster: `TEMPORAL_ADDRESS=… npm run api`.
 import { createApp } from '../api/app';
+import { listOpenCases, registerCaseGauges } from '../api/case-gauges.metrics';
 import { createApiMetrics } from '../api/metrics';
 import { parseEnv } from '../config/env.schema';
 import { createLogger } from '../config/log';
@@ -10,8 +11,16 @@ async function main(): Promise<void> {
   if (!env.TEMPORAL_ADDRESS)
     throw new Error('set TEMPORAL_ADDRESS (or use `npm start` for the embedded default)');
   const log = createLogger(env.LOG_LEVEL, { service: 'vermist-api' });
-  const { connection, cases } = await connectCases(env, env.TEMPORAL_ADDRESS, payloadKeys(env, undefined));
-  const app = createApp({ cases, auth: authConfig(env, undefined), metrics: createApiMetrics(), log });
+  const { connection, client, cases } = await connectCases(
+    env,
+    env.TEMPORAL_ADDRESS,
+    payloadKeys(env, undefined),
+  );
+  const metrics = createApiMetrics();
+  registerCaseGauges(metrics.registry, listOpenCases(client), {
+    onError: (e) => log.warn('case gauges', { error: String(e) }),
+  });
+  const app = createApp({ cases, auth: authConfig(env, undefined), metrics, log });
   const server = app.listen(env.PORT, () => log.info('api listening', { port: env.PORT }));
   const stop = () => server.close(() => void connection.close());
   process.once('SIGINT', stop);

@@ -5,18 +5,28 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import path from 'node:path';
 import { createApp } from '../api/app';
+import { listOpenCases, registerCaseGauges } from '../api/case-gauges.metrics';
 import type { Principal } from '../api/auth';
 import { createApiMetrics } from '../api/metrics';
 import { parseEnv } from '../config/env.schema';
 import { createLogger } from '../config/log';
 import { devServerSearchAttributeFlags } from '../workflows/case.search-attributes';
-import { authConfig, connectCases, devToken, localSecrets, payloadKeys, startWorker } from './wiring';
+import {
+  authConfig,
+  connectCases,
+  devToken,
+  installWorkerRuntime,
+  localSecrets,
+  payloadKeys,
+  startWorker,
+} from './wiring';
 
 const TEMPORAL_PORT = 7233;
 
 async function main(): Promise<void> {
   const env = parseEnv(process.env);
   const log = createLogger(env.LOG_LEVEL, { service: 'vermist' });
+  installWorkerRuntime(env, log);
   mkdirSync(env.VERMIST_DATA_DIR, { recursive: true });
   const local = await localSecrets(env.VERMIST_DATA_DIR);
 
@@ -29,10 +39,14 @@ async function main(): Promise<void> {
   }
 
   const keys = payloadKeys(env, local);
-  const { connection, cases } = await connectCases(env, address, keys);
+  const { connection, client, cases } = await connectCases(env, address, keys);
   const worker = await startWorker(env, address, keys, log);
   const running = worker.run();
-  const app = createApp({ cases, auth: authConfig(env, local), metrics: createApiMetrics(), log });
+  const metrics = createApiMetrics();
+  registerCaseGauges(metrics.registry, listOpenCases(client), {
+    onError: (e) => log.warn('case gauges', { error: String(e) }),
+  });
+  const app = createApp({ cases, auth: authConfig(env, local), metrics, log });
   const http = app.listen(env.PORT);
   await new Promise<void>((resolve) => http.once('listening', resolve));
 
@@ -133,6 +147,11 @@ async function printWelcome(
     `  API            ${base}   (OpenAPI: ${base}/openapi.json, metrics: ${base}/metrics)`,
     `  Temporal       ${address}${embedded ? `   (dev server, data in ${env.VERMIST_DATA_DIR}/temporal.db)` : ''}`,
     ...(embedded ? [`  Temporal UI    http://localhost:${env.TEMPORAL_UI_PORT}`] : []),
+    ...(env.VERMIST_WORKER_METRICS_ADDRESS === 'off'
+      ? []
+      : [
+          `  Worker metrics http://${env.VERMIST_WORKER_METRICS_ADDRESS}/metrics   (Temporal SDK and case metrics)`,
+        ]),
     '',
   ];
   if (!env.VERMIST_JWKS_URL) {

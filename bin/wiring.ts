@@ -11,6 +11,7 @@ import type { Env } from '../config/env.schema';
 import { loadPolicy, loadSubscribers } from '../config/files';
 import type { Logger } from '../config/log';
 import { createDataConverter } from '../temporal/data-converter';
+import { activityLogFields, installTemporalRuntime } from '../temporal/runtime';
 import { ensureSearchAttributes } from '../temporal/search-attributes';
 import { CASE_TASK_QUEUE, createCaseWorker } from '../temporal/worker';
 
@@ -83,7 +84,13 @@ export async function connectCases(env: Env, address: string, keys: Buffer[]) {
     taskQueue: CASE_TASK_QUEUE,
     policy: loadPolicy(env.VERMIST_POLICY_FILE),
   });
-  return { connection, cases };
+  return { connection, client, cases };
+}
+
+/** The worker's Temporal runtime: metrics endpoint and JSON logs. Before the process's first connection. */
+export function installWorkerRuntime(env: Env, log: Logger): void {
+  const address = env.VERMIST_WORKER_METRICS_ADDRESS;
+  installTemporalRuntime({ metricsBindAddress: address === 'off' ? undefined : address, log });
 }
 
 /** Starts a worker for case workflows and their activities. */
@@ -97,7 +104,7 @@ export async function startWorker(env: Env, address: string, keys: Buffer[], log
       subscribers: loadSubscribers(env.VERMIST_SUBSCRIBERS_FILE),
       now: () => new Date(),
       webhookTimeoutMs: 10_000,
-      log: (entry) => log.info('activity', entry),
+      log: (entry) => log.info('activity', { ...entry, ...activityLogFields() }),
     }),
   });
 }

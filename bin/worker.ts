@@ -3,13 +3,14 @@ import { Connection } from '@temporalio/client';
 import { parseEnv } from '../config/env.schema';
 import { createLogger } from '../config/log';
 import { ensureSearchAttributes } from '../temporal/search-attributes';
-import { payloadKeys, startWorker } from './wiring';
+import { installWorkerRuntime, payloadKeys, startWorker } from './wiring';
 
 async function main(): Promise<void> {
   const env = parseEnv(process.env);
   if (!env.TEMPORAL_ADDRESS)
     throw new Error('set TEMPORAL_ADDRESS (or use `npm start` for the embedded default)');
   const log = createLogger(env.LOG_LEVEL, { service: 'vermist-worker' });
+  installWorkerRuntime(env, log);
   const connection = await Connection.connect({ address: env.TEMPORAL_ADDRESS });
   await ensureSearchAttributes(connection, env.TEMPORAL_NAMESPACE);
   await connection.close();

@@ -26,6 +26,13 @@ export const EnvSchema = z.object({
   VERMIST_JWT_AUDIENCE: z.string().min(1).default('vermist-api'),
   VERMIST_JWKS_URL: z.url().optional(),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  /**
+   * Where the worker serves its Prometheus metrics (SDK and case metrics), as `host:port`; `off` for none.
+   * Loopback by default: in a container, set `0.0.0.0:9464` so Prometheus can reach it.
+   */
+  VERMIST_WORKER_METRICS_ADDRESS: z
+    .union([z.literal('off'), z.string().regex(/^[^\s:]+:\d{1,5}$/, 'must be host:port or off')])
+    .default('127.0.0.1:9464'),
 });
 export type Env = z.infer<typeof EnvSchema>;
 

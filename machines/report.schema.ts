@@ -96,6 +96,14 @@ export const CaseReportSchema = z.object({
   proposedRisk: RiskGradeSchema,
   absenceNoticedAt: z.iso.datetime({ offset: true }),
   internalSearchDone: z.boolean(),
+  /** Feeds the repeat-absence metric: a count, so no earlier case needs to be linked to this person. */
+  previousAbsences: z
+    .number()
+    .int()
+    .min(0)
+    .max(1_000)
+    .optional()
+    .describe('How often this patient was absent before in the last 12 months, per the clinic record.'),
   lastSeen: z.object({
     at: z.iso.datetime({ offset: true }),
     place: z.string().min(1).max(500),

@@ -14,6 +14,8 @@ export const CaseSearchAttributes = {
   /** Ids of the people who claimed the case's open tasks: user ids, never names. */
   assignees: defineSearchAttributeKey('VermistAssignees', SearchAttributeType.KEYWORD_LIST),
   nextDueAt: defineSearchAttributeKey('VermistNextDueAt', SearchAttributeType.DATETIME),
+  /** Owner roles of the tasks whose deadline passed: the overdue-tasks gauge counts these. */
+  overdueRoles: defineSearchAttributeKey('VermistOverdueRoles', SearchAttributeType.KEYWORD_LIST),
 } as const;
 
 /** `--search-attribute NAME=Type` flags for the Temporal CLI dev server, so the inbox works out of the box. */

@@ -26,6 +26,7 @@ import {
   OPEN_TASKS_MEMO,
   TRANSITION_REFUSED,
 } from './case.messages';
+import { createCaseMetricsRecorder } from './case.metrics';
 import { CaseSearchAttributes as SA } from './case.search-attributes';
 
 const { announce } = proxyActivities<CaseActivities>({
@@ -76,6 +77,7 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseWorkfl
   const applied = new Map<string, CaseView | null>((input.resume?.applied ?? []).map((id) => [id, null]));
   const pending: Announcement[] = input.resume?.pending ?? [];
   const timers = new Map<DeadlineKey, { dueAt: string; scope: CancellationScope }>();
+  const metrics = createCaseMetricsRecorder(input.report);
 
   let snapshot: CaseSnapshot;
   if (input.resume) {
@@ -95,6 +97,7 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseWorkfl
     snapshot = initial;
     timeline.push({ type: 'case.reported', at: reportedAt, by: null });
     collect(actions);
+    metrics.record(null, snapshot);
   }
   afterChange();
 
@@ -108,6 +111,7 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseWorkfl
 
   function apply(event: CaseEvent): void {
     const [next, actions] = transition(caseMachine, snapshot, event);
+    metrics.record(snapshot, next);
     snapshot = next;
     timeline.push({ type: event.type, at: event.at, by: 'by' in event ? event.by : null });
     collect(actions);
@@ -159,6 +163,10 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseWorkfl
         value: [...new Set(current.tasks.flatMap((t) => (t.claimedBy ? [t.claimedBy.id] : [])))],
       },
       { key: SA.nextDueAt, value: dues[0] ? new Date(dues[0]) : null },
+      {
+        key: SA.overdueRoles,
+        value: [...new Set(current.tasks.flatMap((t) => (t.escalatedTo ? [t.role] : [])))],
+      },
     ]);
     // The inbox lists tasks, not cases: each open task's facts (no personal data) travel in the memo.
     upsertMemo({ [OPEN_TASKS_MEMO]: current.tasks });

@@ -30,13 +30,14 @@ export async function startTimeSkippingServer(): Promise<TestWorkflowEnvironment
 }
 
 /** The Temporal CLI dev server (in memory) with Vermist's search attributes registered. */
-export function startDevServer(): Promise<TestWorkflowEnvironment> {
+export function startDevServer(extraArgs: string[] = []): Promise<TestWorkflowEnvironment> {
   return withRetries(() =>
     TestWorkflowEnvironment.createLocal({
       server: {
         executable: { type: 'existing-path', path: inject('toolchain').temporalCli },
         searchAttributes: Object.values(CaseSearchAttributes),
         log: { format: 'pretty', level: 'error' },
+        extraArgs,
       },
       client: { dataConverter: testDataConverter },
     }),

@@ -1,0 +1,157 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { createCaseClient, type CaseClient } from '../../api/case-client';
+import { createLogger } from '../../config/log';
+import { CaseReportSchema } from '../../machines/report.schema';
+import { activityLogFields, installTemporalRuntime } from '../../temporal/runtime';
+import { testCaseWorker } from '../support/case-worker';
+import { sampleValue, scrape } from '../support/exposition';
+import { aReport, police, testPolicyDocument } from '../support/fixtures';
+import { freePort } from '../support/ports';
+import {
+  advanceClock,
+  bundleCaseWorkflows,
+  startTimeSkippingServer,
+  testDataConverter,
+} from '../support/temporal';
+import { WebhookReceiver } from '../support/webhook-receiver';
+
+const TASK_QUEUE = 'case-metrics-test';
+
+describe('case metrics (SDK Prometheus exporter, time-skipping server)', () => {
+  let env: TestWorkflowEnvironment;
+  let bundle: WorkflowBundleWithSourceMap;
+  let metricsUrl: string;
+  let cases: CaseClient;
+  const receiver = new WebhookReceiver();
+  let receiverUrl: string;
+  let seq = 0;
+
+  const logged: Record<string, unknown>[] = [];
+  const startWorker = async (maxCachedWorkflows?: number) => {
+    const worker = await testCaseWorker({
+      log: (entry) => logged.push({ ...entry, ...activityLogFields() }),
+      ...(maxCachedWorkflows !== undefined && { maxCachedWorkflows }),
+      env,
+      bundle,
+      taskQueue: TASK_QUEUE,
+      webhook: { url: receiverUrl, secret: receiver.secret },
+      events: ['case.reported', 'task.escalated', 'case.closed'],
+    });
+    const running = worker.run();
+    return { stop: async () => (worker.shutdown(), await running) };
+  };
+  const metrics = () => scrape(metricsUrl);
+  // Each test uses its own region, so counts from other tests in this file never mix in.
+  const file = (region: string, overrides: Parameters<typeof aReport>[0] = {}) =>
+    cases.file(CaseReportSchema.parse(aReport({ reportId: `metrics-${++seq}`, region, ...overrides })));
+
+  beforeAll(async () => {
+    const port = await freePort();
+    metricsUrl = `http://127.0.0.1:${port}/metrics`;
+    installTemporalRuntime({ metricsBindAddress: `127.0.0.1:${port}`, log: createLogger('error') });
+    [env, bundle, receiverUrl] = await Promise.all([
+      startTimeSkippingServer(),
+      bundleCaseWorkflows(),
+      receiver.start(),
+    ]);
+    cases = createCaseClient({ client: env.client, taskQueue: TASK_QUEUE, policy: testPolicyDocument });
+  });
+
+  afterAll(async () => {
+    await env?.teardown();
+    await receiver.stop();
+  });
+
+  const acknowledge = (caseId: string) =>
+    cases.command(caseId, 'police.acknowledge', {
+      commandId: `ack-${caseId}`,
+      by: police,
+      risk: 'high',
+      urgent: true,
+      knownFacts: 'seen at the station',
+      source: 'desk',
+    });
+  const close = async (caseId: string) => {
+    await cases.command(caseId, 'case.close', {
+      commandId: `close-${caseId}`,
+      by: police,
+      outcome: 'found_by_family',
+    });
+    await env.client.workflow.getHandle(caseId).result();
+  };
+  const domainLines = (text: string) => text.split('\n').filter((line) => line.startsWith('vermist_'));
+  let closedCaseId: string;
+
+  it('counts each fact of a case once when it opens, is acknowledged and closes', async () => {
+    const worker = await startWorker();
+    try {
+      const { view } = await file('metrics-a', {
+        previousAbsences: 2,
+        kind: { unauthorisedAbsence: true, missing: true },
+      });
+      await acknowledge(view.caseId);
+      await close(view.caseId);
+      closedCaseId = view.caseId;
+    } finally {
+      await worker.stop();
+    }
+    const text = await metrics();
+    const region = { region: 'metrics-a' };
+    expect(sampleValue(text, 'vermist_cases_opened_total', { ...region, kind: 'both' })).toBe(1);
+    expect(
+      sampleValue(text, 'vermist_cases_closed_total', {
+        ...region,
+        kind: 'both',
+        outcome: 'found_by_family',
+      }),
+    ).toBe(1);
+    expect(sampleValue(text, 'vermist_repeat_absences_total', { ...region, institution: 'ggz-noord' })).toBe(
+      1,
+    );
+    expect(sampleValue(text, 'vermist_time_to_report_seconds_count', region)).toBe(1);
+    expect(sampleValue(text, 'vermist_time_to_acknowledgement_seconds_count', region)).toBe(1);
+    expect(sampleValue(text, 'vermist_time_to_located_seconds_count', region)).toBe(0);
+  });
+
+  it('logs each delivery with the workflow, run and attempt of the activity that made it', () => {
+    const delivered = logged.filter((entry) => entry.caseId === closedCaseId);
+    expect(delivered.length).toBeGreaterThan(0);
+    for (const entry of delivered) {
+      expect(entry).toMatchObject({ workflowId: closedCaseId, activityType: 'announce', attempt: 1 });
+      expect(entry.runId).toEqual(expect.any(String));
+    }
+  });
+
+  it('emits nothing when a recorded history is replayed', async () => {
+    const history = await env.client.workflow.getHandle(closedCaseId).fetchHistory();
+    const before = domainLines(await metrics());
+    expect(before.length).toBeGreaterThan(0);
+    await Worker.runReplayHistory({ workflowBundle: bundle, dataConverter: testDataConverter }, history);
+    expect(domainLines(await metrics())).toEqual(before);
+  });
+
+  it('counts once when every workflow task replays the history and announcements are retried', async () => {
+    const region = { region: 'metrics-b' };
+    // No workflow cache: each event makes the worker rebuild the case by replaying its whole history.
+    const worker = await startWorker(0);
+    try {
+      receiver.script.push(503, 503);
+      const deliveries = receiver.deliveries;
+      const { view } = await file('metrics-b');
+      await acknowledge(view.caseId);
+      await advanceClock(env, TASK_QUEUE, '121 minutes');
+      await close(view.caseId);
+      expect(receiver.deliveries - deliveries).toBeGreaterThanOrEqual(5);
+    } finally {
+      await worker.stop();
+    }
+    const text = await metrics();
+    expect(sampleValue(text, 'vermist_cases_opened_total', region)).toBe(1);
+    expect(sampleValue(text, 'vermist_time_to_report_seconds_count', region)).toBe(1);
+    expect(sampleValue(text, 'vermist_time_to_acknowledgement_seconds_count', region)).toBe(1);
+    expect(sampleValue(text, 'vermist_escalations_total', { ...region, reason: 'review_overdue' })).toBe(1);
+    expect(sampleValue(text, 'vermist_cases_closed_total', region)).toBe(1);
+  });
+});

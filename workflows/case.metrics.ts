@@ -1,0 +1,44 @@
+import { metricMeter } from '@temporalio/workflow';
+import type { MetricCounter, MetricHistogram } from '@temporalio/common';
+import type { SnapshotFrom } from 'xstate';
+import type { CaseMachine } from '../machines/case.machine';
+import {
+  caseMetricFacts,
+  caseMetrics,
+  type CaseFactsInput,
+  type CaseMetricKey,
+} from '../machines/case.metrics';
+
+type Instrument = MetricCounter | MetricHistogram;
+
+/**
+ * Records a case's domain metrics through the workflow's metric meter, which the SDK silences while a
+ * workflow replays its history: each fact counts once, on the run that first decides it, whatever the
+ * number of replays, worker restarts or activity retries.
+ */
+export function createCaseMetricsRecorder(input: CaseFactsInput) {
+  const instruments = new Map<CaseMetricKey, Instrument>();
+  const instrument = (key: CaseMetricKey): Instrument => {
+    let found = instruments.get(key);
+    if (!found) {
+      const { name, help, type } = caseMetrics[key];
+      found =
+        type === 'counter'
+          ? metricMeter.createCounter(name, undefined, help)
+          : metricMeter.createHistogram(name, 'float', undefined, help);
+      instruments.set(key, found);
+    }
+    return found;
+  };
+
+  return {
+    /** Records what changed from `before` (null when the case opens) to `after`. */
+    record(before: SnapshotFrom<CaseMachine> | null, after: SnapshotFrom<CaseMachine>): void {
+      for (const fact of caseMetricFacts(before, after, input)) {
+        const target = instrument(fact.metric);
+        if ('add' in target) target.add(fact.value, fact.labels);
+        else target.record(fact.value, fact.labels);
+      }
+    },
+  };
+}
