@@ -173,6 +173,11 @@ export const caseMachine = setup({
       event.type === 'transport.arrange' && (event.mode !== 'police' || event.policeReason !== undefined),
     appealActive: ({ context }) => context.appeal !== null,
     searchStillOn: ({ context }) => context.locatedAt === null,
+    /** After the title lapsed, police decide the search ends: the case closes as legal_basis_expired. */
+    policeEndSearch: ({ event }) =>
+      event.type === 'police.decide_after_expiry' &&
+      !event.continueSearch &&
+      commandRoles['police.decide_after_expiry'].includes(event.by.role),
   },
 }).createMachine({
   id: 'case',
@@ -748,7 +753,7 @@ export const caseMachine = setup({
                   on: {
                     'police.decide_after_expiry': [
                       {
-                        guard: ({ event }) => !event.continueSearch && event.by.role !== 'clinic',
+                        guard: 'policeEndSearch',
                         target: '#case.closed',
                         actions: { type: 'close', params: { outcome: 'legal_basis_expired' } },
                       },

@@ -1,0 +1,29 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { caseMachineDiagram } from '../../machines/case.diagram';
+import { DIAGRAM_FILE, diagramDocument } from '../../scripts/diagram';
+
+describe('case machine diagram', () => {
+  it('is current: docs/case-machine.md matches the machine (run `npm run diagram` when this fails)', () => {
+    expect(readFileSync(DIAGRAM_FILE, 'utf8')).toBe(diagramDocument());
+  });
+
+  it('draws the lifecycle and legal clock as parallel regions of an open case', () => {
+    const diagram = caseMachineDiagram();
+    expect(diagram).toMatch(
+      /state "open" as open \{[\s\S]*state "lifecycle"[\s\S]*\n\s+--\n[\s\S]*state "legal"/,
+    );
+  });
+
+  it('labels transitions with their event and guard, and states with their tasks', () => {
+    const diagram = caseMachineDiagram();
+    expect(diagram).toContain('open_lifecycle_reported --> open_lifecycle_searching : police.acknowledge');
+    expect(diagram).toContain(
+      'open_lifecycle_starting --> open_lifecycle_reported : always [internalSearchDone]',
+    );
+    expect(diagram).toContain(
+      'open_lifecycle_reported : task acknowledge_report for police_desk, due by acknowledge',
+    );
+    expect(diagram).toContain('closed --> [*]');
+  });
+});
