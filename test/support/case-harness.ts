@@ -1,7 +1,10 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
 import type { Duration } from '@temporalio/common';
-import { createCaseClient, type CaseClient } from '../../api/case-client';
+import { caseIdFor, createCaseClient, type CaseClient } from '../../api/case-client';
+import type { CaseInput } from '../../machines/case.machine';
+import { resolvePolicy } from '../../machines/policy.schema';
+import type { caseWorkflow } from '../../workflows/case.workflow';
 import { AnnouncementKindSchema } from '../../machines/case.events';
 import type { CaseReportInput } from '../../machines/report.schema';
 import { CaseReportSchema } from '../../machines/report.schema';
@@ -69,6 +72,34 @@ export class CaseHarness {
       aReport({ reportId: `${this.taskQueue}-${++this.seq}`, ...overrides }),
     );
     return (await this.cases.file(report)).view;
+  }
+
+  /**
+   * Starts a case straight on Temporal, as the API would, with what the API never sets: a policy adjusted
+   * for the test and a history limit low enough to make the case continue as new.
+   */
+  async startCase(
+    overrides: Partial<CaseReportInput>,
+    options: { historyLimit?: number; policy?: (policy: CaseInput['policy']) => CaseInput['policy'] } = {},
+  ): Promise<string> {
+    const report = CaseReportSchema.parse(
+      aReport({ reportId: `${this.taskQueue}-${++this.seq}`, ...overrides }),
+    );
+    const caseId = caseIdFor(report);
+    const policy = resolvePolicy(testPolicyDocument, report.region);
+    await this.env.client.workflow.start<typeof caseWorkflow>('caseWorkflow', {
+      workflowId: caseId,
+      taskQueue: this.taskQueue,
+      args: [
+        {
+          caseId,
+          report,
+          policy: options.policy ? options.policy(policy) : policy,
+          ...(options.historyLimit !== undefined && { historyLimit: options.historyLimit }),
+        },
+      ],
+    });
+    return caseId;
   }
 
   /** The time-skipping server's clock, which tests move forward. */

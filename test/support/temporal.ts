@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { inject } from 'vitest';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
@@ -14,8 +13,12 @@ import { createActivities } from '../../activities/case.activities';
 import type { Subscriber } from '../../activities/subscribers.schema';
 import { createCaseWorker } from '../../temporal/worker';
 
-/** A fresh 32-byte key: every test run encrypts its payloads, as production does. */
-export const testDataConverter = createDataConverter([randomBytes(32)]);
+/**
+ * Tests encrypt every payload, as production does, under a key that is a test fixture and nothing else:
+ * fixed, so the histories under test/replay/histories/ that tests record can be decoded when they replay.
+ */
+export const TEST_PAYLOAD_KEY = Buffer.from('lRZ2BSgM8OKdVzm0FoSdOEHVKzZVW8cahp2B8YPv04I=', 'base64');
+export const testDataConverter = createDataConverter([TEST_PAYLOAD_KEY]);
 
 /** The Java time-skipping test server. Time moves only while a test awaits a result (see advanceClock). */
 export async function startTimeSkippingServer(): Promise<TestWorkflowEnvironment> {

@@ -1,9 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { resolvePolicy } from '../../machines/policy.schema';
-import { CaseReportSchema } from '../../machines/report.schema';
-import type { caseWorkflow } from '../../workflows/case.workflow';
 import { CaseHarness } from '../support/case-harness';
-import { aReport, police, testPolicyDocument } from '../support/fixtures';
+import { police } from '../support/fixtures';
 
 const TASK_QUEUE = 'case-can-test';
 /** Reviews of high risk fall due within seconds here, so a timer can fire on a server that keeps real time. */
@@ -18,26 +15,10 @@ describe('a long case (continue-as-new)', () => {
 
   /** Starts a case whose runs continue as new past `historyLimit` events. */
   async function startLongCase(reportId: string, historyLimit: number) {
-    const report = CaseReportSchema.parse(
-      aReport({
-        reportId,
-        legalTitle: { kind: 'zorgmachtiging', startsOn: '2026-01-01', endsOn: '2030-01-01' },
-      }),
+    const caseId = await h.startCase(
+      { legalTitle: { kind: 'zorgmachtiging', startsOn: '2026-01-01', endsOn: '2030-01-01' } },
+      { historyLimit, policy: (p) => ({ ...p, review: { ...p.review, high: REVIEW_WINDOW_MS } }) },
     );
-    const caseId = `case-${report.institutionId}-${reportId}`;
-    const policy = resolvePolicy(testPolicyDocument, report.region);
-    await h.env.client.workflow.start<typeof caseWorkflow>('caseWorkflow', {
-      workflowId: caseId,
-      taskQueue: TASK_QUEUE,
-      args: [
-        {
-          caseId,
-          report,
-          policy: { ...policy, review: { ...policy.review, high: REVIEW_WINDOW_MS } },
-          historyLimit,
-        },
-      ],
-    });
     await h.cases.command(caseId, 'police.acknowledge', {
       commandId: `${reportId}-ack`,
       by: police,
