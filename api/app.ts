@@ -81,7 +81,7 @@ function errorHandler(log: Logger): ErrorRequestHandler {
     res
       .status(status)
       .type('application/problem+json')
-      .json({ type, title, status, detail: message, requestId, ...extras });
+      .json({ ...extras, type, title, status, detail: message, requestId });
   };
 }
 

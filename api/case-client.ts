@@ -119,7 +119,7 @@ export function createCaseClient(deps: CaseClientDeps) {
           error.cause instanceof ApplicationFailure &&
           error.cause.type === TRANSITION_REFUSED
         ) {
-          throw conflict(error.cause.message, { caseId, status: error.cause.details?.[0] });
+          throw conflict(error.cause.message, { caseId, caseStatus: error.cause.details?.[0] });
         }
         // A closed case takes no Updates (the server says "not found"); a retry of the command that
         // closed it still deserves its first answer.
@@ -133,7 +133,10 @@ export function createCaseClient(deps: CaseClientDeps) {
           const applied = await handle(caseId).query(appliedCommandsQuery);
           const view = await get(caseId);
           if (applied.includes(command.commandId)) return view;
-          throw conflict(`'${type}' is not possible: the case is closed`, { caseId, status: view.status });
+          throw conflict(`'${type}' is not possible: the case is closed`, {
+            caseId,
+            caseStatus: view.status,
+          });
         }
         throw error;
       }

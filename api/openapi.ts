@@ -23,7 +23,7 @@ const errorMeaning: Record<number, string> = {
   401: 'No bearer token, or one that fails signature, issuer, audience or expiry.',
   403: 'Your role may not do this.',
   404: "No such case, or not one of your tenant's (which is the same to you).",
-  409: "The case's state does not allow this now: the body carries the case's current `status`.",
+  409: "The case's state does not allow this now: the body carries the case's current `caseStatus`.",
   500: 'A bug on our side: logged under the `requestId` the body carries; nothing else is disclosed.',
 };
 const errors = (...codes: number[]) =>
@@ -227,10 +227,7 @@ export function openApiDocument(): Record<string, unknown> {
           properties: {
             type: { type: 'string' },
             title: { type: 'string' },
-            status: {
-              type: ['integer', 'string'],
-              description: "The HTTP status; on 409, the case's current status instead",
-            },
+            status: { type: 'integer', description: 'The HTTP status code' },
             detail: { type: 'string' },
             requestId: { type: 'string' },
             errors: {
@@ -241,6 +238,7 @@ export function openApiDocument(): Record<string, unknown> {
               },
             },
             caseId: { type: 'string', description: 'On 409: the case concerned' },
+            caseStatus: { type: 'string', description: "On 409: the case's current status" },
           },
         },
       },

@@ -52,7 +52,7 @@ export function tasksRouter(deps: { cases: CaseClient }): Router {
       const type = completingCommand[task];
       // A task no longer open was done by someone else: say so, rather than act on a stale list.
       if (type !== 'task.complete' && !view.tasks.some((t) => t.task === task)) {
-        throw conflict(`task ${task} is not open on this case`, { caseId, status: view.status });
+        throw conflict(`task ${task} is not open on this case`, { caseId, caseStatus: view.status });
       }
       const payload = type === 'task.complete' ? { task } : body;
       res.json(await sendCommand(deps.cases, principal, caseId, type, payload, key));

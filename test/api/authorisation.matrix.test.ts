@@ -197,7 +197,7 @@ describe('authorisation: role × endpoint × tenant', () => {
         const res = await send(endpoint, caseId, own[role]);
         seen[role] = res.status;
         if (res.status === 409)
-          expect(res.body.status, `${role}: a refusal by the machine`).toEqual(expect.any(String));
+          expect(res.body.caseStatus, `${role}: a refusal by the machine`).toEqual(expect.any(String));
       }
       const expected = Object.fromEntries([
         ...roles.map((role) => [`outside ${role}`, 404]),

@@ -212,7 +212,7 @@ describe('cases API over HTTP (dev server)', () => {
         body: {},
       });
       expect(res.status).toBe(409);
-      expect(res.body.status).toBe('reported');
+      expect(res.body).toMatchObject({ status: 409, caseStatus: 'reported' });
     });
 
     it('answers 400 naming the header when the Idempotency-Key is missing', async () => {

@@ -68,7 +68,7 @@ describe('task inbox over HTTP', () => {
     expect(claimed.body.tasks[0].claimedBy).toEqual({ id: 'desk.1', role: 'police_desk' });
     const second = await act(t.desk2, caseId, 'tasks/acknowledge_report/claim', {});
     expect(second.status).toBe(409);
-    expect(second.body).toMatchObject({ status: 'reported', caseId });
+    expect(second.body).toMatchObject({ status: 409, caseStatus: 'reported', caseId });
     expect(second.body).toHaveProperty('requestId');
     const mine = await inboxUntil(t.desk, '?assigned=me', (list) => list.length === 1);
     expect(mine[0]?.caseId).toBe(caseId);
@@ -91,7 +91,7 @@ describe('task inbox over HTTP', () => {
     expect(done.body).toMatchObject({ status: 'search_active', risk: 'high' });
     const stale = await completeAcknowledge(t.desk2);
     expect(stale.status).toBe(409);
-    expect(stale.body.status).toBe('search_active');
+    expect(stale.body).toMatchObject({ status: 409, caseStatus: 'search_active' });
   });
 
   it('filters on state and risk, and pages in due order', async () => {
