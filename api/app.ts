@@ -4,11 +4,19 @@ import type { Logger } from '../config/log';
 import { authenticate, type AuthConfig } from './auth';
 import type { CaseClient } from './case-client';
 import { casesRouter } from './cases.routes';
+import { feedRouter, type FeedReader } from './feed.routes';
 import type { ApiMetrics } from './metrics';
 import { openApiDocument } from './openapi';
 import { Problem } from './problems';
 
-export type AppDeps = { cases: CaseClient; auth: AuthConfig; metrics: ApiMetrics; log: Logger };
+export type AppDeps = {
+  cases: CaseClient;
+  auth: AuthConfig;
+  metrics: ApiMetrics;
+  log: Logger;
+  /** In-app notification feeds; without them the feed routes answer 503. */
+  feeds?: FeedReader;
+};
 
 /** The HTTP edge. Builds an Express app from its dependencies; the caller decides where it listens. */
 export function createApp(deps: AppDeps): express.Express {
@@ -27,6 +35,7 @@ export function createApp(deps: AppDeps): express.Express {
   });
   app.use('/v1', authenticate(deps.auth));
   app.use('/v1/cases', casesRouter(deps));
+  app.use('/v1', feedRouter(deps));
 
   app.use((req, _res, next) => next(new Problem(404, 'Not found', `no route ${req.method} ${req.path}`)));
   app.use(errorHandler(deps.log));

@@ -57,7 +57,7 @@ export function createCaseClient(deps: CaseClientDeps) {
           workflowId: caseId,
           taskQueue: deps.taskQueue,
           workflowIdReusePolicy: 'REJECT_DUPLICATE',
-          args: [{ caseId, report, policy: resolvePolicy(deps.policy, report.region) }],
+          args: [{ caseId, report, policy: resolvePolicy(deps.policy, report.region, report.institutionId) }],
         });
         return { created: true, view: await get(caseId) };
       } catch (error) {

@@ -5,7 +5,7 @@ import { badRequest } from './problems';
 export function parseInput<S extends z.ZodType>(
   schema: S,
   value: unknown,
-  where: 'body' | 'path' | 'header',
+  where: 'body' | 'path' | 'header' | 'query',
 ): z.infer<S> {
   const result = schema.safeParse(value);
   if (result.success) return result.data;

@@ -10,8 +10,12 @@ async function main(): Promise<void> {
   if (!env.TEMPORAL_ADDRESS)
     throw new Error('set TEMPORAL_ADDRESS (or use `npm start` for the embedded default)');
   const log = createLogger(env.LOG_LEVEL, { service: 'vermist-api' });
-  const { connection, cases } = await connectCases(env, env.TEMPORAL_ADDRESS, payloadKeys(env, undefined));
-  const app = createApp({ cases, auth: authConfig(env, undefined), metrics: createApiMetrics(), log });
+  const { connection, cases, feeds } = await connectCases(
+    env,
+    env.TEMPORAL_ADDRESS,
+    payloadKeys(env, undefined),
+  );
+  const app = createApp({ cases, feeds, auth: authConfig(env, undefined), metrics: createApiMetrics(), log });
   const server = app.listen(env.PORT, () => log.info('api listening', { port: env.PORT }));
   const stop = () => server.close(() => void connection.close());
   process.once('SIGINT', stop);

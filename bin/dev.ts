@@ -29,10 +29,10 @@ async function main(): Promise<void> {
   }
 
   const keys = payloadKeys(env, local);
-  const { connection, cases } = await connectCases(env, address, keys);
+  const { connection, cases, feeds } = await connectCases(env, address, keys);
   const worker = await startWorker(env, address, keys, log);
   const running = worker.run();
-  const app = createApp({ cases, auth: authConfig(env, local), metrics: createApiMetrics(), log });
+  const app = createApp({ cases, feeds, auth: authConfig(env, local), metrics: createApiMetrics(), log });
   const http = app.listen(env.PORT);
   await new Promise<void>((resolve) => http.once('listening', resolve));
 

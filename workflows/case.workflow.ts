@@ -5,31 +5,21 @@ import {
   condition,
   continueAsNew,
   isCancellation,
-  proxyActivities,
   setHandler,
   sleep,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
 import { initialTransition, transition, type SnapshotFrom } from 'xstate';
-import type { CaseActivities } from '../activities/case.activities';
 import { accepts } from '../machines/case.commands';
 import type { CaseEvent, Command, CommandEvent, CommandType, DeadlineKey } from '../machines/case.events';
 import { caseMachine, type Announcement, type CaseContext, type CaseInput } from '../machines/case.machine';
 import { caseView, type CaseView, type TimelineEntry } from '../machines/case.view';
+import type { DeliveryRecord } from '../machines/notification.schema';
 import type { CaseReport } from '../machines/report.schema';
 import { appliedCommandsQuery, caseViewQuery, commandUpdates, TRANSITION_REFUSED } from './case.messages';
+import { notifyParties } from './case.notifications';
 import { CaseSearchAttributes as SA } from './case.search-attributes';
-
-const { announce } = proxyActivities<CaseActivities>({
-  startToCloseTimeout: '30 seconds',
-  retry: {
-    initialInterval: '2 seconds',
-    backoffCoefficient: 2,
-    maximumInterval: '5 minutes',
-    maximumAttempts: 20,
-  },
-});
 
 /** Where a case stood when its previous run continued as new. Plain JSON. */
 export type CaseResume = {
@@ -37,6 +27,7 @@ export type CaseResume = {
   context: CaseContext;
   timeline: TimelineEntry[];
   applied: string[];
+  deliveries?: DeliveryRecord[];
 };
 
 /** The workflow's argument: the full report (encrypted by the payload codec) and the policy it runs under. */
@@ -66,6 +57,7 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseWorkfl
   const timeline: TimelineEntry[] = input.resume?.timeline ?? [];
   const applied = new Map<string, CaseView | null>((input.resume?.applied ?? []).map((id) => [id, null]));
   const pending: Announcement[] = [];
+  const deliveries: DeliveryRecord[] = input.resume?.deliveries ?? [];
   const timers = new Map<DeadlineKey, { dueAt: string; scope: CancellationScope }>();
 
   let snapshot: CaseSnapshot;
@@ -90,7 +82,7 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseWorkfl
   afterChange();
 
   function view(): CaseView {
-    return caseView(snapshot, { report: input.report, timeline });
+    return caseView(snapshot, { report: input.report, timeline, deliveries });
   }
 
   function collect(actions: { type: string; params?: unknown }[]): void {
@@ -195,11 +187,21 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseWorkfl
     await condition(() => pending.length > 0 || snapshot.status === 'done' || historyFull());
     while (pending.length > 0) {
       const announcement = pending.shift()!;
-      await announce({
-        caseId: snapshot.context.caseId,
-        region: snapshot.context.region,
-        institutionId: snapshot.context.institutionId,
-        announcement,
+      await notifyParties(announcement, {
+        context: snapshot.context,
+        view: view(),
+        deliveries,
+        failed: ({ deliveryId, reason, at }) => {
+          // A failure to tell the supervisor of a failure is on the record; escalating it again would loop.
+          if (announcement.event === 'delivery.failed') return;
+          const event = { type: 'delivery.failed', at, deliveryId, reason } as const;
+          if (snapshot.can(event)) apply(event);
+          else {
+            // The case has ended and takes no events; the supervisor must still hear of it.
+            const escalateTo = snapshot.context.policy.notifications.escalateFailuresTo;
+            pending.push({ event: 'delivery.failed', at, reason, escalateTo });
+          }
+        },
       });
     }
     if (snapshot.status === 'done') break;
@@ -219,6 +221,7 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseWorkfl
           context: persisted.context,
           timeline,
           applied: [...applied.keys()].slice(-APPLIED_KEPT),
+          deliveries,
         },
       });
     }

@@ -1,2 +1,3 @@
 // The worker's workflow bundle: every workflow type the task queue serves.
 export { caseWorkflow } from './case.workflow';
+export { feedWorkflow } from './feed.workflow';

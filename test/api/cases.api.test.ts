@@ -12,7 +12,9 @@ import { createLogger } from '../../config/log';
 import { createCaseWorker } from '../../temporal/worker';
 import { aReport, testPolicyDocument } from '../support/fixtures';
 import { bundleCaseWorkflows, startDevServer, testDataConverter } from '../support/temporal';
+import { PartyReceivers } from '../support/party-receivers';
 import { principals, testIdentityProvider } from '../support/tokens';
+import { createFeedStore } from '../../temporal/feed.store';
 
 const TASK_QUEUE = 'cases-api-test';
 const facts = { knownFacts: 'left through the garden at 07:40', source: 'ward nurse' };
@@ -26,6 +28,7 @@ describe('cases API over HTTP (dev server)', () => {
   let idp: Awaited<ReturnType<typeof testIdentityProvider>>;
   const tokens = {} as Record<keyof typeof principals, string>;
   let seq = 0;
+  const parties = new PartyReceivers();
 
   beforeAll(async () => {
     const [devEnv, bundle] = await Promise.all([startDevServer(), bundleCaseWorkflows()]);
@@ -36,12 +39,7 @@ describe('cases API over HTTP (dev server)', () => {
       taskQueue: TASK_QUEUE,
       dataConverter: testDataConverter,
       workflowBundle: bundle,
-      activities: createActivities({
-        subscribers: [],
-        now: () => new Date(),
-        webhookTimeoutMs: 1_000,
-        log: () => undefined,
-      }),
+      activities: createActivities(await parties.start(env.client, TASK_QUEUE).then((p) => p.activityDeps())),
     });
     running = worker.run();
     idp = await testIdentityProvider();
@@ -50,6 +48,7 @@ describe('cases API over HTTP (dev server)', () => {
     }
     const app = createApp({
       cases: createCaseClient({ client: env.client, taskQueue: TASK_QUEUE, policy: testPolicyDocument }),
+      feeds: createFeedStore({ client: env.client, taskQueue: TASK_QUEUE }),
       auth: idp.auth,
       metrics: createApiMetrics(),
       log: createLogger('error'),
@@ -64,6 +63,7 @@ describe('cases API over HTTP (dev server)', () => {
     worker?.shutdown();
     await running;
     await env?.teardown();
+    await parties.stop();
   });
 
   async function call(

@@ -3,22 +3,21 @@ import type { Worker } from '@temporalio/worker';
 import type { Duration } from '@temporalio/common';
 import { createActivities } from '../../activities/case.activities';
 import { createCaseClient, type CaseClient } from '../../api/case-client';
-import { AnnouncementKindSchema } from '../../machines/case.events';
 import type { CaseReportInput } from '../../machines/report.schema';
 import { CaseReportSchema } from '../../machines/report.schema';
 import { createCaseWorker } from '../../temporal/worker';
 import { aReport, testPolicyDocument } from './fixtures';
 import { advanceClock, bundleCaseWorkflows, startTimeSkippingServer, testDataConverter } from './temporal';
-import { WebhookReceiver } from './webhook-receiver';
+import { PartyReceivers } from './party-receivers';
 
 /**
- * A time-skipping Temporal server with a case worker on it, a real webhook receiver subscribed to every
- * announcement, and the API's case client. One per test file: start it in beforeAll, stop it in afterAll.
+ * A time-skipping Temporal server with a case worker on it, real receivers (webhook, SMTP, in-app feeds)
+ * for every party, and the API's case client. One per test file: start it in beforeAll, stop it in afterAll.
  */
 export class CaseHarness {
   env!: TestWorkflowEnvironment;
   cases!: CaseClient;
-  readonly receiver = new WebhookReceiver();
+  readonly parties = new PartyReceivers();
   private worker!: Worker;
   private running!: Promise<void>;
   private seq = 0;
@@ -28,26 +27,14 @@ export class CaseHarness {
   async start(): Promise<this> {
     const [env, bundle] = await Promise.all([startTimeSkippingServer(), bundleCaseWorkflows()]);
     this.env = env;
-    const url = await this.receiver.start();
+    await this.parties.start(env.client, this.taskQueue);
     this.worker = await createCaseWorker({
       connection: env.nativeConnection,
       namespace: env.namespace ?? 'default',
       taskQueue: this.taskQueue,
       dataConverter: testDataConverter,
       workflowBundle: bundle,
-      activities: createActivities({
-        subscribers: [
-          {
-            id: 'everyone',
-            party: 'police_supervisor',
-            events: [...AnnouncementKindSchema.options],
-            webhook: { url, secret: this.receiver.secret },
-          },
-        ],
-        now: () => new Date(),
-        webhookTimeoutMs: 2_000,
-        log: () => undefined,
-      }),
+      activities: createActivities(this.parties.activityDeps()),
     });
     this.running = this.worker.run();
     this.cases = createCaseClient({
@@ -62,7 +49,7 @@ export class CaseHarness {
     this.worker?.shutdown();
     await this.running;
     await this.env?.teardown();
-    await this.receiver.stop();
+    await this.parties.stop();
   }
 
   /** Files a fresh report (unique report id) and returns the case's first view. */
@@ -82,8 +69,8 @@ export class CaseHarness {
     return advanceClock(this.env, this.taskQueue, duration);
   }
 
-  /** The announcement types a real receiver accepted for one case, in order. */
-  announcements(caseId: string): string[] {
-    return this.receiver.received.filter((r) => r.body.data.caseId === caseId).map((r) => r.body.type);
+  /** The announcement types the parties' real receivers got for one case, through any channel. */
+  announcements(caseId: string): Promise<string[]> {
+    return this.parties.events(caseId);
   }
 }
