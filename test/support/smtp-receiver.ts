@@ -7,6 +7,8 @@ export type ReceivedEmail = {
   subject: string;
   headers: Record<string, string>;
   raw: string;
+  /** Every MIME part's body, transfer encoding undone: what a reader sees, for content assertions. */
+  decoded: string;
 };
 
 /**
@@ -17,6 +19,8 @@ export class SmtpReceiver {
   readonly received: ReceivedEmail[] = [];
   /** Replies to give, in order, before accepting messages: e.g. [451] to make the sender retry. */
   readonly script: number[] = [];
+  /** Which messages the script answers (by their headers); the others are accepted as usual. */
+  scriptFor: (headers: Record<string, string>) => boolean = () => true;
   private server: SMTPServer | undefined;
 
   private port = 0;
@@ -30,18 +34,19 @@ export class SmtpReceiver {
         const chunks: Buffer[] = [];
         stream.on('data', (chunk: Buffer) => chunks.push(chunk));
         stream.on('end', () => {
-          const next = this.script.shift();
+          const raw = Buffer.concat(chunks).toString('utf8');
+          const headers = parseHeaders(raw);
+          const next = this.scriptFor(headers) ? this.script.shift() : undefined;
           if (next !== undefined) {
             return callback(Object.assign(new Error(`scripted ${next}`), { responseCode: next }));
           }
-          const raw = Buffer.concat(chunks).toString('utf8');
-          const headers = parseHeaders(raw);
           this.received.push({
             messageId: headers['message-id'] ?? '',
             to: session.envelope.rcptTo.map((r) => r.address),
             subject: headers.subject ?? '',
             headers,
             raw,
+            decoded: decodeParts(raw),
           });
           callback();
         });
@@ -77,4 +82,24 @@ function parseHeaders(raw: string): Record<string, string> {
       return colon > 0 ? [[line.slice(0, colon).trim().toLowerCase(), line.slice(colon + 1).trim()]] : [];
     }),
   );
+}
+
+/** Undoes quoted-printable and base64 in each part, so a word is found even where the encoder broke it. */
+function decodeParts(raw: string): string {
+  return raw
+    .split(/\r?\n--[^\r\n]+\r?\n/)
+    .map((part) => {
+      const [head = '', ...rest] = part.split(/\r?\n\r?\n/);
+      const body = rest.join('\n\n');
+      const encoding = /content-transfer-encoding:\s*([\w-]+)/i.exec(head)?.[1]?.toLowerCase();
+      if (encoding === 'base64') return Buffer.from(body.replace(/\s+/g, ''), 'base64').toString('utf8');
+      if (encoding === 'quoted-printable') {
+        const bytes = body
+          .replace(/=\r?\n/g, '')
+          .replace(/=([0-9A-F]{2})/gi, (_m, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+        return Buffer.from(bytes, 'latin1').toString('utf8');
+      }
+      return body;
+    })
+    .join('\n');
 }
