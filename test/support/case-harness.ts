@@ -21,28 +21,41 @@ export class CaseHarness {
   private worker!: Worker;
   private running!: Promise<void>;
   private seq = 0;
+  private bundle!: Awaited<ReturnType<typeof bundleCaseWorkflows>>;
 
   constructor(private readonly taskQueue: string) {}
 
   async start(): Promise<this> {
     const [env, bundle] = await Promise.all([startTimeSkippingServer(), bundleCaseWorkflows()]);
     this.env = env;
+    this.bundle = bundle;
     await this.parties.start(env.client, this.taskQueue);
-    this.worker = await createCaseWorker({
-      connection: env.nativeConnection,
-      namespace: env.namespace ?? 'default',
-      taskQueue: this.taskQueue,
-      dataConverter: testDataConverter,
-      workflowBundle: bundle,
-      activities: createActivities(this.parties.activityDeps()),
-    });
-    this.running = this.worker.run();
+    await this.startWorker();
     this.cases = createCaseClient({
       client: env.client,
       taskQueue: this.taskQueue,
       policy: testPolicyDocument,
     });
     return this;
+  }
+
+  /** Stops the worker, letting what it runs end as a real shutdown would, and starts a fresh one. */
+  async restartWorker(): Promise<void> {
+    this.worker.shutdown();
+    await this.running;
+    await this.startWorker();
+  }
+
+  private async startWorker(): Promise<void> {
+    this.worker = await createCaseWorker({
+      connection: this.env.nativeConnection,
+      namespace: this.env.namespace ?? 'default',
+      taskQueue: this.taskQueue,
+      dataConverter: testDataConverter,
+      workflowBundle: this.bundle,
+      activities: createActivities(this.parties.activityDeps()),
+    });
+    this.running = this.worker.run();
   }
 
   async stop(): Promise<void> {

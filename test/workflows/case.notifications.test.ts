@@ -229,6 +229,31 @@ describe('case notifications (time-skipping server)', () => {
     }
   });
 
+  it('does not deliver twice when the worker restarts while a delivery is in flight', async () => {
+    const receiver = h.parties.webhook;
+    receiver.scriptFor = (webhookId) =>
+      webhookId.endsWith('.police_desk.webhook') && webhookId.includes('.case.reported.');
+    receiver.script.push('accept-then-timeout');
+    try {
+      const filed = await h.file({ legalTitle: farTitle });
+      const inFlight = (r: string) => r.includes(`.${filed.caseId}.`) && r.endsWith('.police_desk.webhook');
+      await expect.poll(() => receiver.requests.some(inFlight), { timeout: 10_000 }).toBe(true);
+      await h.restartWorker();
+      // The old worker's attempt never reported back: the server retries once its start-to-close timeout passes.
+      await h.advance('1 minute');
+      const view = await settled(filed.caseId, 4);
+      const delivery = party(view, 'case.reported', 'police_desk', 'webhook');
+      expect(delivery.status).toBe('delivered');
+      expect(receiver.requests.filter((r) => r === delivery.id).length).toBeGreaterThanOrEqual(2);
+      expect(receiver.received.filter((r) => r.id === delivery.id)).toHaveLength(1);
+      // The other parties were told once each, restart or not.
+      expect(view.deliveries.every((d) => d.attempts === 1 || d.id === delivery.id)).toBe(true);
+    } finally {
+      receiver.script.length = 0;
+      receiver.scriptFor = () => true;
+    }
+  });
+
   it('escalates a delivery the receiver refuses for good to the supervisor, who can list it', async () => {
     const receiver = h.parties.webhook;
     receiver.scriptFor = (webhookId) =>
