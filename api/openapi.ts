@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { CaseViewSchema } from '../machines/case.view';
 import { CaseReportSchema } from '../machines/report.schema';
 import { actionBodySchema, actionRoles, caseActions } from './case-actions';
+import { feedOpenApiPaths } from './feed.openapi';
 
 const schema = (s: z.ZodType, io: 'input' | 'output' = 'input') =>
   z.toJSONSchema(s, { io, unrepresentable: 'any', target: 'draft-2020-12' });
@@ -78,6 +79,7 @@ export function openApiDocument(): Record<string, unknown> {
         },
       },
       ...actionPaths,
+      ...feedOpenApiPaths(),
       '/healthz': { get: { summary: 'Liveness', security: [], responses: { '200': { description: 'Up' } } } },
       '/metrics': {
         get: {
@@ -88,6 +90,7 @@ export function openApiDocument(): Record<string, unknown> {
       },
     },
     components: {
+      responses: { Problem: problem },
       securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
       schemas: {
         Case: schema(CaseViewSchema, 'output'),
