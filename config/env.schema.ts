@@ -28,7 +28,7 @@ export const EnvSchema = z.object({
   VERMIST_CONTACTS_FILE: z.string().min(1).optional(),
   /** SMTP server for e-mail notifications, e.g. `smtp://mail.internal:587` or `smtps://user:pass@host`. */
   VERMIST_SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
-  VERMIST_MAIL_FROM: z.string().min(3).default('Vermist <noreply@vermist.invalid>'),
+  VERMIST_MAIL_FROM: z.string().min(3).default('noreply@vermist.invalid'),
   /** Where people open a case: notifications link to `<this>/v1/cases/<id>`. */
   VERMIST_PUBLIC_URL: z.url({ protocol: /^https?$/ }).default('http://localhost:3000'),
 });
