@@ -108,7 +108,10 @@ export async function startWorker(env: Env, address: string, keys: Buffer[], log
     activities: createActivities({
       contacts,
       mailer: {
-        transport: nodemailer.createTransport(env.VERMIST_SMTP_URL ?? { jsonTransport: true }),
+        // Without SMTP no contact has an address (checked above): the JSON transport is never used to send.
+        transport: env.VERMIST_SMTP_URL
+          ? nodemailer.createTransport(env.VERMIST_SMTP_URL)
+          : nodemailer.createTransport({ jsonTransport: true }),
         from: env.VERMIST_MAIL_FROM,
       },
       feed: createFeedStore({ client: feedClient, taskQueue: CASE_TASK_QUEUE }),

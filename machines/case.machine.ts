@@ -9,7 +9,7 @@ import {
   type CaseInput,
   type TaskMeta,
 } from './case.context';
-import type { AnnouncementKind, CaseEvent, CommandType, DeadlineKey, Outcome, Role } from './case.events';
+import type { AnnouncementKind, CaseEvent, DeadlineKey, Outcome, Role } from './case.events';
 import { commandRoles } from './case.permissions';
 import { addMs } from './duration';
 
@@ -109,7 +109,7 @@ export const caseMachine = setup({
       event.type === 'deadline.passed' && event.deadline === params.deadline,
     /** The sender's role may send this command at all (see case.permissions.ts). */
     senderMay: ({ event }) =>
-      'by' in event && commandRoles[event.type as CommandType].includes(event.by.role),
+      'by' in event && commandRoles[event.type].includes(event.by.role),
     mayCloseWith: ({ event }) =>
       event.type === 'case.close' && closingRoles[event.outcome].includes(event.by.role),
     /** Anyone of a role that may claim may take an unclaimed task, or one they hold already. */

@@ -28,7 +28,7 @@ describe('case notifications (time-skipping server)', () => {
     type: Parameters<typeof h.cases.command>[1],
     body: object,
     by: Actor = police,
-  ) => h.cases.command(caseId, type, { commandId: `ntf-${++seq}-${caseId}`, by, ...body } as never);
+  ) => h.cases.command(caseId, type, { commandId: `ntf-${++seq}-${caseId}`, by, ...body });
   const acknowledge = (caseId: string) =>
     send(caseId, 'police.acknowledge', {
       risk: 'high',
