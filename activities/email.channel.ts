@@ -22,13 +22,9 @@ export async function sendEmail(transport: Transporter, mail: EmailMessage): Pro
     return { response: info.response ?? '' };
   } catch (error) {
     const failure = error as { responseCode?: number; code?: string; message?: string };
-    const detail =
-      `e-mail ${mail.messageId} failed: ${failure.code ?? 'error'} ${failure.responseCode ?? ''} ${
-        failure.message ?? String(error)
-      }`
-        // A contact person's address is personal data: it must not reach the case's record or the supervisor.
-        .replace(/[^\s<>@"']+@[^\s<>@"']+/g, '<address>')
-        .trim();
+    // A contact person's address is personal data: it must not reach the case's record or the supervisor.
+    const said = (failure.message ?? String(error)).replace(/[^\s<>@"']+@[^\s<>@"']+/g, '<address>');
+    const detail = `e-mail ${mail.messageId} failed: ${failure.code ?? 'error'} ${said}`;
     if (typeof failure.responseCode === 'number' && failure.responseCode >= 500) {
       throw ApplicationFailure.create({ type: 'EmailRefused', message: detail, nonRetryable: true });
     }

@@ -108,8 +108,7 @@ export const caseMachine = setup({
     deadlineIs: ({ event }, params: { deadline: DeadlineKey }) =>
       event.type === 'deadline.passed' && event.deadline === params.deadline,
     /** The sender's role may send this command at all (see case.permissions.ts). */
-    senderMay: ({ event }) =>
-      'by' in event && commandRoles[event.type].includes(event.by.role),
+    senderMay: ({ event }) => 'by' in event && commandRoles[event.type].includes(event.by.role),
     mayCloseWith: ({ event }) =>
       event.type === 'case.close' && closingRoles[event.outcome].includes(event.by.role),
     /** Anyone of a role that may claim may take an unclaimed task, or one they hold already. */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { RoleSchema } from './case.events';
 
 /**
  * The parties a case concerns (domain.md, "Parties"). API users act in a role; the crisis service and the
@@ -15,10 +16,5 @@ export const PartySchema = z.enum([
 export type Party = z.infer<typeof PartySchema>;
 
 /** Parties with people who log in, and so an in-app feed. */
-export const FeedPartySchema = PartySchema.extract([
-  'clinic',
-  'police_desk',
-  'police_supervisor',
-  'ambulance',
-]);
+export const FeedPartySchema = PartySchema.extract(RoleSchema.options);
 export type FeedParty = z.infer<typeof FeedPartySchema>;

@@ -17,6 +17,8 @@ export type CaseWorkerDeps = {
   taskQueue?: string;
   /** A pre-built bundle (tests build one per file); without it the worker bundles WORKFLOWS_PATH. */
   workflowBundle?: WorkerOptions['workflowBundle'];
+  /** Workflows kept in memory; 0 turns sticky execution off, so another worker can take over at once. */
+  maxCachedWorkflows?: number;
 };
 
 /** A worker that runs case workflows and their activities. */
@@ -27,6 +29,7 @@ export function createCaseWorker(deps: CaseWorkerDeps): Promise<Worker> {
     taskQueue: deps.taskQueue ?? CASE_TASK_QUEUE,
     activities: deps.activities,
     dataConverter: deps.dataConverter,
+    ...(deps.maxCachedWorkflows !== undefined && { maxCachedWorkflows: deps.maxCachedWorkflows }),
     ...(deps.workflowBundle ? { workflowBundle: deps.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
   });
 }

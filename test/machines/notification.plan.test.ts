@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { caseMachine, type Announcement } from '../../machines/case.machine';
 import { caseView, type CaseView } from '../../machines/case.view';
 import { composeMessage, deliveryId, planDeliveries } from '../../machines/notification.plan';
+import { PartySchema } from '../../machines/party.schema';
 import { CaseReportSchema } from '../../machines/report.schema';
 import { aCaseInput, aReport, police } from '../support/fixtures';
 
@@ -69,16 +70,7 @@ describe('planDeliveries', () => {
 
   it('tells everybody the matrix names of the end of a case', () => {
     const plan = planDeliveries(policy, caseId, announce('case.closed', { reason: 'returned' }));
-    expect(new Set(plan.map((p) => p.party))).toEqual(
-      new Set([
-        'clinic',
-        'police_desk',
-        'police_supervisor',
-        'ambulance',
-        'crisis_service',
-        'contact_person',
-      ]),
-    );
+    expect(new Set(plan.map((p) => p.party))).toEqual(new Set(PartySchema.options));
   });
 
   it('plans the same ids for the same announcement, and different ids for another', () => {

@@ -23,7 +23,11 @@ export class CaseHarness {
   private seq = 0;
   private bundle!: Awaited<ReturnType<typeof bundleCaseWorkflows>>;
 
-  constructor(private readonly taskQueue: string) {}
+  constructor(
+    private readonly taskQueue: string,
+    /** 0 for tests that restart the worker: without sticky execution the new worker takes over at once. */
+    private readonly maxCachedWorkflows?: number,
+  ) {}
 
   async start(): Promise<this> {
     const [env, bundle] = await Promise.all([startTimeSkippingServer(), bundleCaseWorkflows()]);
@@ -53,6 +57,7 @@ export class CaseHarness {
       taskQueue: this.taskQueue,
       dataConverter: testDataConverter,
       workflowBundle: this.bundle,
+      ...(this.maxCachedWorkflows !== undefined && { maxCachedWorkflows: this.maxCachedWorkflows }),
       activities: createActivities(this.parties.activityDeps()),
     });
     this.running = this.worker.run();

@@ -5,6 +5,8 @@ import type { DeliveryRecord } from '../../machines/notification.schema';
 import { CaseHarness } from '../support/case-harness';
 import { ambulance, clinician, police } from '../support/fixtures';
 import { addresses } from '../support/party-receivers';
+import type { SmtpReceiver } from '../support/smtp-receiver';
+import type { WebhookReceiver } from '../support/webhook-receiver';
 
 /**
  * Notifications end to end on the time-skipping server: the case workflow plans them from the policy's
@@ -59,6 +61,34 @@ describe('case notifications (time-skipping server)', () => {
     view.deliveries.find((d) => d.event === event && d.party === who && d.channel === channel)!;
   const webhookBodiesFor = (caseId: string) =>
     h.parties.webhook.received.filter((r) => r.body.data.caseId === caseId);
+
+  /** Runs `body` while the police desk's webhook answers new-report messages with `answers` first. */
+  const withDeskWebhookAnswering = async (
+    answers: WebhookReceiver['script'],
+    body: (receiver: WebhookReceiver) => Promise<void>,
+  ) => {
+    const receiver = h.parties.webhook;
+    receiver.scriptFor = (id) => id.endsWith('.police_desk.webhook') && id.includes('.case.reported.');
+    receiver.script.push(...answers);
+    try {
+      await body(receiver);
+    } finally {
+      receiver.script.length = 0;
+      receiver.scriptFor = () => true;
+    }
+  };
+  /** Runs `body` while the SMTP server replies `replies` to the clinic's e-mails first. */
+  const withClinicSmtpReplying = async (replies: number[], body: (smtp: SmtpReceiver) => Promise<void>) => {
+    const smtp = h.parties.smtp;
+    smtp.scriptFor = (headers) => (headers['x-vermist-delivery-id'] ?? '').endsWith('.clinic.email');
+    smtp.script.push(...replies);
+    try {
+      await body(smtp);
+    } finally {
+      smtp.script.length = 0;
+      smtp.scriptFor = () => true;
+    }
+  };
 
   it('delivers exactly what the matrix says through a whole lifecycle, each once, to real receivers', async () => {
     const filed = await h.file({ legalTitle: farTitle });
@@ -193,11 +223,7 @@ describe('case notifications (time-skipping server)', () => {
   });
 
   it('retries a webhook after a 5xx and a timeout, and the receiver gets it once', async () => {
-    const receiver = h.parties.webhook;
-    receiver.scriptFor = (webhookId) =>
-      webhookId.endsWith('.police_desk.webhook') && webhookId.includes('.case.reported.');
-    receiver.script.push(503, 'timeout');
-    try {
+    await withDeskWebhookAnswering([503, 'timeout'], async (receiver) => {
       const filed = await h.file({ legalTitle: farTitle });
       const view = await settled(filed.caseId, 4);
       const delivery = party(view, 'case.reported', 'police_desk', 'webhook');
@@ -205,61 +231,22 @@ describe('case notifications (time-skipping server)', () => {
       expect(receiver.requests.filter((r) => r === delivery.id)).toHaveLength(3);
       expect(receiver.received.filter((r) => r.id === delivery.id)).toHaveLength(1);
       expect(view.escalations).toEqual([]);
-    } finally {
-      receiver.script.length = 0;
-      receiver.scriptFor = () => true;
-    }
+    });
   });
 
   it('sends a message whose answer was lost again with the same id, which the receiver drops', async () => {
-    const receiver = h.parties.webhook;
-    receiver.scriptFor = (webhookId) =>
-      webhookId.endsWith('.police_desk.webhook') && webhookId.includes('.case.reported.');
-    receiver.script.push('accept-then-timeout');
-    try {
+    await withDeskWebhookAnswering(['accept-then-timeout'], async (receiver) => {
       const filed = await h.file({ legalTitle: farTitle });
       const view = await settled(filed.caseId, 4);
       const delivery = party(view, 'case.reported', 'police_desk', 'webhook');
       expect(delivery).toMatchObject({ status: 'delivered', attempts: 2 });
       expect(receiver.requests.filter((r) => r === delivery.id)).toHaveLength(2);
       expect(receiver.received.filter((r) => r.id === delivery.id)).toHaveLength(1);
-    } finally {
-      receiver.script.length = 0;
-      receiver.scriptFor = () => true;
-    }
-  });
-
-  it('does not deliver twice when the worker restarts while a delivery is in flight', async () => {
-    const receiver = h.parties.webhook;
-    receiver.scriptFor = (webhookId) =>
-      webhookId.endsWith('.police_desk.webhook') && webhookId.includes('.case.reported.');
-    receiver.script.push('accept-then-timeout');
-    try {
-      const filed = await h.file({ legalTitle: farTitle });
-      const inFlight = (r: string) => r.includes(`.${filed.caseId}.`) && r.endsWith('.police_desk.webhook');
-      await expect.poll(() => receiver.requests.some(inFlight), { timeout: 10_000 }).toBe(true);
-      await h.restartWorker();
-      // The old worker's attempt never reported back: the server retries once its start-to-close timeout passes.
-      await h.advance('1 minute');
-      const view = await settled(filed.caseId, 4);
-      const delivery = party(view, 'case.reported', 'police_desk', 'webhook');
-      expect(delivery.status).toBe('delivered');
-      expect(receiver.requests.filter((r) => r === delivery.id).length).toBeGreaterThanOrEqual(2);
-      expect(receiver.received.filter((r) => r.id === delivery.id)).toHaveLength(1);
-      // The other parties were told once each, restart or not.
-      expect(view.deliveries.every((d) => d.attempts === 1 || d.id === delivery.id)).toBe(true);
-    } finally {
-      receiver.script.length = 0;
-      receiver.scriptFor = () => true;
-    }
+    });
   });
 
   it('escalates a delivery the receiver refuses for good to the supervisor, who can list it', async () => {
-    const receiver = h.parties.webhook;
-    receiver.scriptFor = (webhookId) =>
-      webhookId.endsWith('.police_desk.webhook') && webhookId.includes('.case.reported.');
-    receiver.script.push(410);
-    try {
+    await withDeskWebhookAnswering([410], async () => {
       const filed = await h.file({ legalTitle: farTitle });
       const id = filed.caseId;
       const view = await settled(id, 7);
@@ -281,18 +268,11 @@ describe('case notifications (time-skipping server)', () => {
       );
       expect(supervisorFeed).toHaveLength(1);
       expect(supervisorFeed[0]!.facts.reason).toBe(failed.reason);
-    } finally {
-      receiver.script.length = 0;
-      receiver.scriptFor = () => true;
-    }
+    });
   });
 
   it('escalates a delivery once its retries run out', async () => {
-    const receiver = h.parties.webhook;
-    receiver.scriptFor = (webhookId) =>
-      webhookId.endsWith('.police_desk.webhook') && webhookId.includes('.case.reported.');
-    receiver.script.push(...Array<number>(8).fill(503));
-    try {
+    await withDeskWebhookAnswering([...Array<number>(8).fill(503)], async (receiver) => {
       const filed = await h.file({ legalTitle: farTitle });
       await h.advance('10 minutes');
       const view = await settled(filed.caseId, 7);
@@ -306,17 +286,11 @@ describe('case notifications (time-skipping server)', () => {
           (r) => r.body.data.caseId === filed.caseId && r.body.type === 'case.reported',
         ),
       ).toEqual([]);
-    } finally {
-      receiver.script.length = 0;
-      receiver.scriptFor = () => true;
-    }
+    });
   });
 
   it('retries an e-mail the SMTP server defers, and sends it once', async () => {
-    const smtp = h.parties.smtp;
-    smtp.scriptFor = (headers) => (headers['x-vermist-delivery-id'] ?? '').endsWith('.clinic.email');
-    smtp.script.push(451);
-    try {
+    await withClinicSmtpReplying([451], async (smtp) => {
       const filed = await h.file({ legalTitle: farTitle });
       const view = await settled(filed.caseId, 4);
       const delivery = party(view, 'case.reported', 'clinic', 'email');
@@ -326,27 +300,19 @@ describe('case notifications (time-skipping server)', () => {
         .filter((m) => m.headers['x-vermist-delivery-id'] === delivery.id);
       expect(mails).toHaveLength(1);
       expect(mails[0]!.subject).toBe(`[SPOED] Nieuwe melding van afwezigheid (Zaak ${filed.caseId})`);
-    } finally {
-      smtp.script.length = 0;
-      smtp.scriptFor = () => true;
-    }
+    });
   });
 
   it('escalates an e-mail the SMTP server refuses for good, without the address in the reason', async () => {
-    const smtp = h.parties.smtp;
-    smtp.scriptFor = (headers) => (headers['x-vermist-delivery-id'] ?? '').endsWith('.clinic.email');
-    smtp.script.push(550);
-    try {
+    await withClinicSmtpReplying([550], async () => {
       const filed = await h.file({ legalTitle: farTitle });
       const view = await settled(filed.caseId, 7);
       const delivery = party(view, 'case.reported', 'clinic', 'email');
       expect(delivery).toMatchObject({ status: 'failed', attempts: 1 });
       expect(delivery.reason).toContain('550');
+      expect(delivery.reason).toContain(delivery.id);
       expect(delivery.reason).not.toContain(addresses.clinic);
       expect(view.escalations.map((e) => e.reason)).toEqual(['delivery_failed']);
-    } finally {
-      smtp.script.length = 0;
-      smtp.scriptFor = () => true;
-    }
+    });
   });
 });
