@@ -1,70 +1,26 @@
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
 import { generateKeyPair } from 'jose';
-import { createActivities } from '../../activities/case.activities';
-import { createApp } from '../../api/app';
-import { createCaseClient } from '../../api/case-client';
-import { createApiMetrics } from '../../api/metrics';
-import { createLogger } from '../../config/log';
-import { createCaseWorker } from '../../temporal/worker';
-import { aReport, testPolicyDocument } from '../support/fixtures';
-import { bundleCaseWorkflows, startDevServer, testDataConverter } from '../support/temporal';
-import { PartyReceivers } from '../support/party-receivers';
-import { principals, testIdentityProvider } from '../support/tokens';
-import { createFeedStore } from '../../temporal/feed.store';
+import { ApiStack } from '../support/api-stack';
+import { aReport } from '../support/fixtures';
+import { principals } from '../support/tokens';
 
 const TASK_QUEUE = 'cases-api-test';
 const facts = { knownFacts: 'left through the garden at 07:40', source: 'ward nurse' };
 
 describe('cases API over HTTP (dev server)', () => {
+  const stack = new ApiStack(TASK_QUEUE);
   let env: TestWorkflowEnvironment;
-  let worker: Worker;
-  let running: Promise<void>;
-  let server: Server;
   let base: string;
-  let idp: Awaited<ReturnType<typeof testIdentityProvider>>;
-  const tokens = {} as Record<keyof typeof principals, string>;
+  let idp: ApiStack['idp'];
+  const tokens = stack.tokens;
   let seq = 0;
-  const parties = new PartyReceivers();
 
   beforeAll(async () => {
-    const [devEnv, bundle] = await Promise.all([startDevServer(), bundleCaseWorkflows()]);
-    env = devEnv;
-    worker = await createCaseWorker({
-      connection: env.nativeConnection,
-      namespace: env.namespace ?? 'default',
-      taskQueue: TASK_QUEUE,
-      dataConverter: testDataConverter,
-      workflowBundle: bundle,
-      activities: createActivities(await parties.start(env.client, TASK_QUEUE).then((p) => p.activityDeps())),
-    });
-    running = worker.run();
-    idp = await testIdentityProvider();
-    for (const [name, principal] of Object.entries(principals)) {
-      tokens[name as keyof typeof principals] = await idp.sign(principal);
-    }
-    const app = createApp({
-      cases: createCaseClient({ client: env.client, taskQueue: TASK_QUEUE, policy: testPolicyDocument }),
-      feeds: createFeedStore({ client: env.client, taskQueue: TASK_QUEUE }),
-      auth: idp.auth,
-      metrics: createApiMetrics(),
-      log: createLogger('error'),
-    });
-    server = app.listen(0, '127.0.0.1');
-    await new Promise<void>((resolve) => server.once('listening', resolve));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    ({ env, base, idp } = await stack.start());
   });
 
-  afterAll(async () => {
-    server?.close();
-    worker?.shutdown();
-    await running;
-    await env?.teardown();
-    await parties.stop();
-  });
+  afterAll(() => stack.stop());
 
   async function call(
     method: string,

@@ -1,68 +1,21 @@
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
-import { createActivities } from '../../activities/case.activities';
-import { createApp } from '../../api/app';
-import { createCaseClient } from '../../api/case-client';
-import { createApiMetrics } from '../../api/metrics';
-import { createLogger } from '../../config/log';
-import { createFeedStore } from '../../temporal/feed.store';
-import { createCaseWorker } from '../../temporal/worker';
-import { aReport, testPolicyDocument } from '../support/fixtures';
-import { PartyReceivers } from '../support/party-receivers';
-import { bundleCaseWorkflows, startDevServer, testDataConverter } from '../support/temporal';
-import { principals, testIdentityProvider } from '../support/tokens';
+import { ApiStack } from '../support/api-stack';
+import { aReport } from '../support/fixtures';
+import type { principals } from '../support/tokens';
 
 const TASK_QUEUE = 'feed-api-test';
 
 describe('notification feed API over HTTP (dev server)', () => {
-  let env: TestWorkflowEnvironment;
-  let worker: Worker;
-  let running: Promise<void>;
-  let server: Server;
+  const stack = new ApiStack(TASK_QUEUE);
+  const { parties, tokens } = stack;
   let base: string;
-  const parties = new PartyReceivers();
-  const tokens = {} as Record<keyof typeof principals, string>;
   let seq = 0;
 
   beforeAll(async () => {
-    const [devEnv, bundle] = await Promise.all([startDevServer(), bundleCaseWorkflows()]);
-    env = devEnv;
-    await parties.start(env.client, TASK_QUEUE);
-    worker = await createCaseWorker({
-      connection: env.nativeConnection,
-      namespace: env.namespace ?? 'default',
-      taskQueue: TASK_QUEUE,
-      dataConverter: testDataConverter,
-      workflowBundle: bundle,
-      activities: createActivities(parties.activityDeps()),
-    });
-    running = worker.run();
-    const idp = await testIdentityProvider();
-    for (const [name, principal] of Object.entries(principals)) {
-      tokens[name as keyof typeof principals] = await idp.sign(principal);
-    }
-    const app = createApp({
-      cases: createCaseClient({ client: env.client, taskQueue: TASK_QUEUE, policy: testPolicyDocument }),
-      feeds: createFeedStore({ client: env.client, taskQueue: TASK_QUEUE }),
-      auth: idp.auth,
-      metrics: createApiMetrics(),
-      log: createLogger('error'),
-    });
-    server = app.listen(0, '127.0.0.1');
-    await new Promise<void>((resolve) => server.once('listening', resolve));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    ({ base } = await stack.start());
   });
 
-  afterAll(async () => {
-    server?.close();
-    worker?.shutdown();
-    await running;
-    await env?.teardown();
-    await parties.stop();
-  });
+  afterAll(() => stack.stop());
 
   async function get(path: string, as: keyof typeof principals) {
     const response = await fetch(`${base}${path}`, { headers: { authorization: `Bearer ${tokens[as]}` } });
