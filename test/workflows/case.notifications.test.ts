@@ -77,10 +77,14 @@ describe('case notifications (time-skipping server)', () => {
       receiver.scriptFor = () => true;
     }
   };
-  /** Runs `body` while the SMTP server replies `replies` to the clinic's e-mails first. */
-  const withClinicSmtpReplying = async (replies: number[], body: (smtp: SmtpReceiver) => Promise<void>) => {
+  /** Runs `body` while the SMTP server replies `replies` to e-mails for one party first. */
+  const withSmtpReplying = async (
+    to: 'clinic' | 'contact_person',
+    replies: number[],
+    body: (smtp: SmtpReceiver) => Promise<void>,
+  ) => {
     const smtp = h.parties.smtp;
-    smtp.scriptFor = (headers) => (headers['x-vermist-delivery-id'] ?? '').endsWith('.clinic.email');
+    smtp.scriptFor = (headers) => (headers['x-vermist-delivery-id'] ?? '').endsWith(`.${to}.email`);
     smtp.script.push(...replies);
     try {
       await body(smtp);
@@ -290,7 +294,7 @@ describe('case notifications (time-skipping server)', () => {
   });
 
   it('retries an e-mail the SMTP server defers, and sends it once', async () => {
-    await withClinicSmtpReplying([451], async (smtp) => {
+    await withSmtpReplying('clinic', [451], async (smtp) => {
       const filed = await h.file({ legalTitle: farTitle });
       const view = await settled(filed.caseId, 4);
       const delivery = party(view, 'case.reported', 'clinic', 'email');
@@ -304,7 +308,7 @@ describe('case notifications (time-skipping server)', () => {
   });
 
   it('escalates an e-mail the SMTP server refuses for good, without the address in the reason', async () => {
-    await withClinicSmtpReplying([550], async () => {
+    await withSmtpReplying('clinic', [550], async () => {
       const filed = await h.file({ legalTitle: farTitle });
       const view = await settled(filed.caseId, 7);
       const delivery = party(view, 'case.reported', 'clinic', 'email');
@@ -313,6 +317,27 @@ describe('case notifications (time-skipping server)', () => {
       expect(delivery.reason).toContain(delivery.id);
       expect(delivery.reason).not.toContain(addresses.clinic);
       expect(view.escalations.map((e) => e.reason)).toEqual(['delivery_failed']);
+    });
+  });
+
+  it('still tells the supervisor when a delivery about a case that has ended fails for good', async () => {
+    await withSmtpReplying('contact_person', [550], async () => {
+      const filed = await h.file({ legalTitle: farTitle });
+      await send(filed.caseId, 'case.withdraw', { reason: 'back on the ward', falseAlarm: false }, clinician);
+      const final = (await h.env.client.workflow.getHandle(filed.caseId).result()) as CaseView;
+      expect(party(final, 'case.closed', 'contact_person', 'email')).toMatchObject({ status: 'failed' });
+      // The machine has ended and records no escalation; the supervisor is told all the same.
+      expect(final.escalations).toEqual([]);
+      expect(
+        final.deliveries
+          .filter((d) => d.event === 'delivery.failed')
+          .map((d) => `${d.party} ${d.channel} ${d.status}`)
+          .sort(),
+      ).toEqual([
+        'police_supervisor email sent',
+        'police_supervisor feed delivered',
+        'police_supervisor webhook delivered',
+      ]);
     });
   });
 });
