@@ -6,12 +6,20 @@ import type { CaseClient } from './case-client';
 import { accessRecordsRouter } from './access-records.routes';
 import { casesRouter } from './cases.routes';
 import { docsRouter } from './docs.routes';
+import { feedRouter, type FeedReader } from './feed.routes';
 import type { ApiMetrics } from './metrics';
 import { openApiDocument } from './openapi';
 import { Problem } from './problems';
 import { tasksRouter } from './tasks.routes';
 
-export type AppDeps = { cases: CaseClient; auth: AuthConfig; metrics: ApiMetrics; log: Logger };
+export type AppDeps = {
+  cases: CaseClient;
+  auth: AuthConfig;
+  metrics: ApiMetrics;
+  log: Logger;
+  /** In-app notification feeds; without them the feed routes answer 503. */
+  feeds?: FeedReader;
+};
 
 /** The HTTP edge. Builds an Express app from its dependencies; the caller decides where it listens. */
 export function createApp(deps: AppDeps): express.Express {
@@ -33,6 +41,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use('/v1/cases', casesRouter(deps));
   app.use('/v1', tasksRouter(deps));
   app.use('/v1/access-records', accessRecordsRouter(deps));
+  app.use('/v1', feedRouter(deps));
 
   app.use((req, _res, next) => next(new Problem(404, 'Not found', `no route ${req.method} ${req.path}`)));
   app.use(errorHandler(deps.log));

@@ -15,6 +15,7 @@ import {
   appliedCommandsQuery,
   caseViewQuery,
   commandUpdates,
+  type CommandReceipt,
   OPEN_TASKS_MEMO,
   TRANSITION_REFUSED,
 } from '../workflows/case.messages';
@@ -90,7 +91,7 @@ export function createCaseClient(deps: CaseClientDeps) {
           workflowId: caseId,
           taskQueue: deps.taskQueue,
           workflowIdReusePolicy: 'REJECT_DUPLICATE',
-          args: [{ caseId, report, policy: resolvePolicy(deps.policy, report.region) }],
+          args: [{ caseId, report, policy: resolvePolicy(deps.policy, report.region, report.institutionId) }],
         });
         return { created: true, view: await get(caseId) };
       } catch (error) {
@@ -105,14 +106,15 @@ export function createCaseClient(deps: CaseClientDeps) {
       }
     },
 
-    /** Sends a command to the case's machine. Retrying with the same commandId returns the first answer. */
+    /**
+     * Sends a command to the case's machine and answers the case as it stands after it. Retrying with the
+     * same commandId applies nothing twice.
+     */
     async command<T extends CommandType>(caseId: string, type: T, command: Command<T>): Promise<CaseView> {
-      const update = commandUpdates[type] as UpdateDefinition<CaseView, [Command<T>]>;
+      const update = commandUpdates[type] as UpdateDefinition<CommandReceipt, [Command<T>]>;
       try {
-        return await handle(caseId).executeUpdate(update, {
-          args: [command],
-          updateId: command.commandId,
-        });
+        await handle(caseId).executeUpdate(update, { args: [command], updateId: command.commandId });
+        return await get(caseId);
       } catch (error) {
         if (
           error instanceof WorkflowUpdateFailedError &&

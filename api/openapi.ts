@@ -10,6 +10,7 @@ import { actionBodySchema, actionRoles, caseActions } from './case-actions';
 import { TimelineSchema } from './cases.routes';
 import { InboxPageSchema, TaskFilterSchema } from './task-inbox';
 import { completionBodySchema, taskVerbs } from './tasks.routes';
+import { FailedDeliveriesSchema, FeedPageSchema, FeedQuerySchema } from './feed.routes';
 
 const schema = (s: z.ZodType, io: 'input' | 'output' = 'input') =>
   z.toJSONSchema(s, { io, unrepresentable: 'any', target: 'draft-2020-12' });
@@ -24,6 +25,7 @@ const errorMeaning: Record<number, string> = {
   403: 'Your role may not do this.',
   404: "No such case, or not one of your tenant's (which is the same to you).",
   409: "The case's state does not allow this now: the body carries the case's current `caseStatus`.",
+  503: 'This deployment has no notification feeds configured.',
   500: 'A bug on our side: logged under the `requestId` the body carries; nothing else is disclosed.',
 };
 const errors = (...codes: number[]) =>
@@ -197,6 +199,25 @@ export function openApiDocument(): Record<string, unknown> {
       },
       '/docs': {
         get: { summary: 'Browsable API docs', security: [], responses: { '200': { description: 'HTML' } } },
+      },
+      '/v1/feed': {
+        get: {
+          summary: "What the caller's role was told, in the caller's tenant (institution or region)",
+          parameters: queryParameters(FeedQuerySchema),
+          responses: {
+            '200': { description: 'The entries, oldest first', ...json(schema(FeedPageSchema, 'output')) },
+            ...errors(400, 401, 503),
+          },
+        },
+      },
+      '/v1/deliveries/failed': {
+        get: {
+          summary: "Notifications that failed for good in the supervisor's region (police supervisor)",
+          responses: {
+            '200': { description: 'The failures', ...json(schema(FailedDeliveriesSchema, 'output')) },
+            ...errors(400, 401, 403, 503),
+          },
+        },
       },
       '/healthz': { get: { summary: 'Liveness', security: [], responses: { '200': { description: 'Up' } } } },
       '/metrics': {

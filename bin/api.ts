@@ -11,7 +11,7 @@ async function main(): Promise<void> {
   if (!env.TEMPORAL_ADDRESS)
     throw new Error('set TEMPORAL_ADDRESS (or use `npm start` for the embedded default)');
   const log = createLogger(env.LOG_LEVEL, { service: 'vermist-api' });
-  const { connection, client, cases } = await connectCases(
+  const { connection, client, cases, feeds } = await connectCases(
     env,
     env.TEMPORAL_ADDRESS,
     payloadKeys(env, undefined),
@@ -20,7 +20,7 @@ async function main(): Promise<void> {
   registerCaseGauges(metrics.registry, listOpenCases(client), {
     onError: (e) => log.warn('case gauges', { error: String(e) }),
   });
-  const app = createApp({ cases, auth: authConfig(env, undefined), metrics, log });
+  const app = createApp({ cases, feeds, auth: authConfig(env, undefined), metrics, log });
   const server = app.listen(env.PORT, () => log.info('api listening', { port: env.PORT }));
   const stop = () => server.close(() => void connection.close());
   process.once('SIGINT', stop);

@@ -39,14 +39,14 @@ async function main(): Promise<void> {
   }
 
   const keys = payloadKeys(env, local);
-  const { connection, client, cases } = await connectCases(env, address, keys);
+  const { connection, client, cases, feeds } = await connectCases(env, address, keys);
   const worker = await startWorker(env, address, keys, log);
   const running = worker.run();
   const metrics = createApiMetrics();
   registerCaseGauges(metrics.registry, listOpenCases(client), {
     onError: (e) => log.warn('case gauges', { error: String(e) }),
   });
-  const app = createApp({ cases, auth: authConfig(env, local), metrics, log });
+  const app = createApp({ cases, feeds, auth: authConfig(env, local), metrics, log });
   const http = app.listen(env.PORT);
   await new Promise<void>((resolve) => http.once('listening', resolve));
 

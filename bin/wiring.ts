@@ -3,14 +3,16 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, type Worker } from '@temporalio/worker';
+import nodemailer from 'nodemailer';
 import { createLocalJWKSet, createRemoteJWKSet, exportJWK, generateKeyPair, SignJWT, type JWK } from 'jose';
 import { createActivities } from '../activities/case.activities';
 import type { AuthConfig, Principal } from '../api/auth';
 import { createCaseClient } from '../api/case-client';
 import type { Env } from '../config/env.schema';
-import { loadPolicy, loadSubscribers } from '../config/files';
+import { loadContacts, loadPolicy } from '../config/files';
 import type { Logger } from '../config/log';
 import { createDataConverter } from '../temporal/data-converter';
+import { createFeedStore } from '../temporal/feed.store';
 import { activityLogFields, installTemporalRuntime } from '../temporal/runtime';
 import { ensureSearchAttributes } from '../temporal/search-attributes';
 import { CASE_TASK_QUEUE, createCaseWorker } from '../temporal/worker';
@@ -84,7 +86,7 @@ export async function connectCases(env: Env, address: string, keys: Buffer[]) {
     taskQueue: CASE_TASK_QUEUE,
     policy: loadPolicy(env.VERMIST_POLICY_FILE),
   });
-  return { connection, client, cases };
+  return { connection, client, cases, feeds: createFeedStore({ client, taskQueue: CASE_TASK_QUEUE }) };
 }
 
 /** The worker's Temporal runtime: metrics endpoint and JSON logs. Before the process's first connection. */
@@ -96,12 +98,31 @@ export function installWorkerRuntime(env: Env, log: Logger): void {
 /** Starts a worker for case workflows and their activities. */
 export async function startWorker(env: Env, address: string, keys: Buffer[], log: Logger): Promise<Worker> {
   const connection = await NativeConnection.connect({ address });
+  const contacts = loadContacts(env.VERMIST_CONTACTS_FILE);
+  if (!env.VERMIST_SMTP_URL && contacts.some((c) => c.email)) {
+    throw new Error('set VERMIST_SMTP_URL: VERMIST_CONTACTS_FILE names e-mail addresses');
+  }
+  // The delivery activity appends to in-app feeds, which are workflows: it needs a client of its own.
+  const feedClient = new Client({
+    connection: await Connection.connect({ address }),
+    namespace: env.TEMPORAL_NAMESPACE,
+    dataConverter: createDataConverter(keys),
+  });
   return createCaseWorker({
     connection,
     namespace: env.TEMPORAL_NAMESPACE,
     dataConverter: createDataConverter(keys),
     activities: createActivities({
-      subscribers: loadSubscribers(env.VERMIST_SUBSCRIBERS_FILE),
+      contacts,
+      mailer: {
+        // Without SMTP no contact has an address (checked above): the JSON transport is never used to send.
+        transport: env.VERMIST_SMTP_URL
+          ? nodemailer.createTransport(env.VERMIST_SMTP_URL)
+          : nodemailer.createTransport({ jsonTransport: true }),
+        from: env.VERMIST_MAIL_FROM,
+      },
+      feed: createFeedStore({ client: feedClient, taskQueue: CASE_TASK_QUEUE }),
+      publicBaseUrl: env.VERMIST_PUBLIC_URL,
       now: () => new Date(),
       webhookTimeoutMs: 10_000,
       log: (entry) => log.info('activity', { ...entry, ...activityLogFields() }),

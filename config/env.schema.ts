@@ -19,8 +19,6 @@ export const EnvSchema = z.object({
     .pipe(z.array(base64Key).min(1))
     .optional(),
   VERMIST_POLICY_FILE: z.string().min(1).default('config/policy.json'),
-  /** JSON list of webhook subscribers (activities/subscribers.schema.ts). */
-  VERMIST_SUBSCRIBERS_FILE: z.string().min(1).optional(),
   /** Bearer tokens are verified against this issuer, audience and JWKS (an OIDC provider's jwks_uri). */
   VERMIST_JWT_ISSUER: z.string().min(1).default('vermist-dev'),
   VERMIST_JWT_AUDIENCE: z.string().min(1).default('vermist-api'),
@@ -33,6 +31,13 @@ export const EnvSchema = z.object({
   VERMIST_WORKER_METRICS_ADDRESS: z
     .union([z.literal('off'), z.string().regex(/^[^\s:]+:\d{1,5}$/, 'must be host:port or off')])
     .default('127.0.0.1:9464'),
+  /** JSON list of party contacts: webhook URL and secret, e-mail addresses (activities/contacts.schema.ts). */
+  VERMIST_CONTACTS_FILE: z.string().min(1).optional(),
+  /** SMTP server for e-mail notifications, e.g. `smtp://mail.internal:587` or `smtps://user:pass@host`. */
+  VERMIST_SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
+  VERMIST_MAIL_FROM: z.string().min(3).default('noreply@vermist.invalid'),
+  /** Where people open a case: notifications link to `<this>/v1/cases/<id>`. */
+  VERMIST_PUBLIC_URL: z.url({ protocol: /^https?$/ }).default('http://localhost:3000'),
 });
 export type Env = z.infer<typeof EnvSchema>;
 

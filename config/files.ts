@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { z } from 'zod';
-import { SubscribersSchema, type Subscriber } from '../activities/subscribers.schema';
+import { ContactsSchema, type Contact } from '../activities/contacts.schema';
 import { PolicyDocumentSchema, type PolicyDocument } from '../machines/policy.schema';
 
 /** Reads and validates a JSON config file; a bad one stops start-up with the file, field and reason. */
@@ -18,5 +18,5 @@ export function loadJsonFile<S extends z.ZodType>(file: string, schema: S): z.in
 }
 
 export const loadPolicy = (file: string): PolicyDocument => loadJsonFile(file, PolicyDocumentSchema);
-export const loadSubscribers = (file: string | undefined): Subscriber[] =>
-  file ? loadJsonFile(file, SubscribersSchema) : [];
+export const loadContacts = (file: string | undefined): Contact[] =>
+  file ? loadJsonFile(file, ContactsSchema) : [];

@@ -41,7 +41,12 @@ export type Assessment = {
   nextReviewAt: string;
 };
 
-export type Escalation = { reason: `${DeadlineKey}_overdue`; to: Role; at: string; dueAt: string };
+export type Escalation = {
+  reason: `${DeadlineKey}_overdue` | 'delivery_failed';
+  to: Role;
+  at: string;
+  dueAt: string;
+};
 
 export type AdhocTask = {
   task: z.infer<typeof AdhocTaskKindSchema>;

@@ -205,6 +205,15 @@ export const DeadlinePassedEventSchema = z.object({
   deadline: DeadlineKeySchema,
 });
 
+/** Sent by the engine when a notification could not be delivered for good: the case must escalate it. */
+export const DeliveryFailedEventSchema = z.object({
+  type: z.literal('delivery.failed'),
+  at: Instant,
+  deliveryId: z.string().min(1).max(300),
+  /** The party and channel that were not reached, and why: facts of handling, never personal data. */
+  reason: z.string().min(1).max(1_000),
+});
+
 export const CommandEventSchemas = [
   InternalSearchDoneEventSchema,
   AcknowledgeEventSchema,
@@ -231,10 +240,11 @@ export const CommandEventSchemas = [
 export const CaseEventSchema = z.discriminatedUnion('type', [
   ...CommandEventSchemas,
   DeadlinePassedEventSchema,
+  DeliveryFailedEventSchema,
 ]);
 export type CaseEvent = z.infer<typeof CaseEventSchema>;
-/** Events a person sends (every event but the engine's own timer events). */
-export type CommandEvent = Exclude<CaseEvent, { type: 'deadline.passed' }>;
+/** Events a person sends (every event but the engine's own: timers and failed deliveries). */
+export type CommandEvent = Exclude<CaseEvent, { type: 'deadline.passed' | 'delivery.failed' }>;
 export type CommandType = CommandEvent['type'];
 
 /** A command is an event as a person sends it: the engine stamps its time, `commandId` makes retries safe. */
@@ -279,6 +289,7 @@ export const AnnouncementKindSchema = z.enum([
   'appeal.started',
   'appeal.to_withdraw',
   'case.closed',
+  'delivery.failed',
 ]);
 export type AnnouncementKind = z.infer<typeof AnnouncementKindSchema>;
 

@@ -131,8 +131,7 @@ export const caseMachine = setup({
     deadlineIs: ({ event }, params: { deadline: DeadlineKey }) =>
       event.type === 'deadline.passed' && event.deadline === params.deadline,
     /** The sender's role may send this command at all (see case.permissions.ts). */
-    senderMay: ({ event }) =>
-      event.type !== 'deadline.passed' && commandRoles[event.type].includes(event.by.role),
+    senderMay: ({ event }) => 'by' in event && commandRoles[event.type].includes(event.by.role),
     mayCloseWith: ({ event }) =>
       event.type === 'case.close' && closingRoles[event.outcome].includes(event.by.role),
     /** Anyone of a role that may claim may take an unclaimed task, or one they hold already. */
@@ -281,6 +280,31 @@ export const caseMachine = setup({
               type: 'clearDeadlines',
               params: ({ event }) => ({
                 deadlines: event.task === 'withdraw_public_appeal' ? ['appealWithdrawal'] : [],
+              }),
+            },
+          ],
+        },
+        // A party that could not be told is a handover at risk: the case escalates it, so someone acts.
+        'delivery.failed': {
+          actions: [
+            assign(({ context, event }) => ({
+              escalations: [
+                ...context.escalations,
+                {
+                  reason: 'delivery_failed' as const,
+                  to: context.policy.notifications.escalateFailuresTo,
+                  at: event.at,
+                  dueAt: event.at,
+                },
+              ],
+            })),
+            {
+              type: 'announce',
+              params: ({ context, event }) => ({
+                event: 'delivery.failed',
+                at: event.at,
+                reason: event.reason,
+                escalateTo: context.policy.notifications.escalateFailuresTo,
               }),
             },
           ],

@@ -1,21 +1,10 @@
 import { z } from 'zod';
 import { CaseViewSchema } from './case.view';
 import type { CaseView } from './case.view';
+import type { Party } from './party.schema';
 import { CaseReportSchema, PersonSchema, RiskFactorsSchema } from './report.schema';
 
-/**
- * The parties a case concerns (domain.md, "Parties"). API users act in a role; the crisis service and the
- * contact person are told things but do not log in.
- */
-export const PartySchema = z.enum([
-  'clinic',
-  'police_desk',
-  'police_supervisor',
-  'ambulance',
-  'crisis_service',
-  'contact_person',
-]);
-export type Party = z.infer<typeof PartySchema>;
+export { PartySchema, type Party } from './party.schema';
 
 /** Police see everything but the clinical fields: diagnosis, treatment notes, record extracts (domain.md). */
 export const PoliceViewSchema = CaseViewSchema.extend({
@@ -35,6 +24,7 @@ export const AmbulanceViewSchema = CaseViewSchema.pick({
   transportMode: true,
   legal: true,
   tasks: true,
+  deliveries: true,
 }).extend({
   person: PersonSchema.pick({
     name: true,
@@ -114,6 +104,7 @@ function ambulanceView(view: CaseView): AmbulanceView {
     transportMode: view.transportMode,
     legal: view.legal,
     tasks: view.tasks.filter((t) => t.role === 'ambulance' || t.task === 'arrange_transport'),
+    deliveries: view.deliveries.filter((d) => d.party === 'ambulance'),
     person: {
       name,
       dateOfBirth,

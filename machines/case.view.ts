@@ -5,6 +5,7 @@ import type { CaseMachine } from './case.machine';
 import { titleEndsAt } from './case.context';
 import { CaseStatusSchema, LegalStatusSchema, caseStatus, legalStatusOf } from './case.status';
 import { OpenTaskSchema, openTasks } from './case.tasks';
+import { DeliveryRecordSchema, type DeliveryRecord } from './notification.schema';
 import { CaseKindSchema, CaseReportSchema, LegalTitleKindSchema, RiskGradeSchema } from './report.schema';
 
 /** One entry of a case's timeline: what happened, when, and who did it (null for the engine's own timers). */
@@ -57,6 +58,8 @@ export const CaseViewSchema = z.object({
     z.object({ reason: z.string(), to: RoleSchema, at: z.iso.datetime(), dueAt: z.iso.datetime() }),
   ),
   timeline: z.array(TimelineEntrySchema),
+  /** Every notification the case sent or tried to send, and where it stands. */
+  deliveries: z.array(DeliveryRecordSchema),
   policyVersion: z.string(),
   report: CaseReportSchema,
 });
@@ -65,7 +68,7 @@ export type CaseView = z.infer<typeof CaseViewSchema>;
 /** Builds the case view from the machine's snapshot and what the workflow keeps beside it. */
 export function caseView(
   snapshot: SnapshotFrom<CaseMachine>,
-  extras: { report: CaseView['report']; timeline: TimelineEntry[] },
+  extras: { report: CaseView['report']; timeline: TimelineEntry[]; deliveries?: DeliveryRecord[] },
 ): CaseView {
   const c = snapshot.context;
   return {
@@ -92,6 +95,7 @@ export function caseView(
     tasks: openTasks(snapshot),
     escalations: c.escalations,
     timeline: extras.timeline,
+    deliveries: extras.deliveries ?? [],
     policyVersion: c.policy.version,
     report: extras.report,
   };

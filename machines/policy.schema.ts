@@ -1,5 +1,10 @@
 import { z } from 'zod';
 import { DurationSchema } from './duration';
+import {
+  NotificationOverrideSchema,
+  NotificationPolicySchema,
+  overrideNotifications,
+} from './notification.schema';
 import { IdSchema } from './report.schema';
 
 const Role = z.enum(['clinic', 'police_desk', 'police_supervisor', 'ambulance']);
@@ -30,7 +35,7 @@ const sections = {
   escalation: z.object({ clinic: Role, police_desk: Role, police_supervisor: Role, ambulance: Role }),
 };
 
-export const PolicySchema = z.object(sections).strict();
+export const PolicySchema = z.object({ ...sections, notifications: NotificationPolicySchema }).strict();
 /** A resolved policy for one region, durations in milliseconds. Carried in the case so it never shifts under it. */
 export type Policy = z.infer<typeof PolicySchema>;
 
@@ -43,7 +48,11 @@ const OverrideSchema = z
     },
   )
   .partial()
+  .extend({ notifications: NotificationOverrideSchema.optional() })
   .strict();
+
+/** What one institution changes: only who hears what (its deadlines are its region's). */
+const InstitutionOverrideSchema = z.object({ notifications: NotificationOverrideSchema }).strict();
 
 /** The policy document: defaults for everyone, overrides per region. */
 export const PolicyDocumentSchema = z
@@ -51,18 +60,31 @@ export const PolicyDocumentSchema = z
     version: z.string().min(1).max(64),
     defaults: PolicySchema,
     regions: z.record(IdSchema, OverrideSchema).default({}),
+    institutions: z.record(IdSchema, InstitutionOverrideSchema).default({}),
   })
   .strict();
 export type PolicyDocument = z.infer<typeof PolicyDocumentSchema>;
 
-/** The policy that applies in one region: the defaults with that region's overrides laid over them. */
-export function resolvePolicy(document: PolicyDocument, region: string): Policy & { version: string } {
-  const override = document.regions[region] ?? {};
+/**
+ * The policy that applies to a case: the defaults with its region's overrides laid over them, and for who
+ * hears what, its institution's overrides over those.
+ */
+export function resolvePolicy(
+  document: PolicyDocument,
+  region: string,
+  institutionId?: string,
+): Policy & { version: string } {
+  const { notifications: regionNotifications, ...override } = document.regions[region] ?? {};
   const merged = Object.fromEntries(
     Object.entries(document.defaults).map(([name, section]) => [
       name,
       { ...section, ...(override as Record<string, object | undefined>)[name] },
     ]),
   ) as Policy;
+  merged.notifications = overrideNotifications(
+    document.defaults.notifications,
+    regionNotifications,
+    institutionId === undefined ? undefined : document.institutions[institutionId]?.notifications,
+  );
   return { ...merged, version: document.version };
 }

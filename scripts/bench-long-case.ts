@@ -29,7 +29,8 @@ function scaled(document: PolicyDocument): PolicyDocument {
 
 async function main(): Promise<void> {
   const days = Number(process.argv[2] ?? 30);
-  const { env, cases, stop } = await startBenchSystem(TASK_QUEUE, scaled(shippedPolicy()));
+  const system = await startBenchSystem(TASK_QUEUE, scaled(shippedPolicy()));
+  const { env, cases } = system;
   const now = new Date().toISOString();
   const report = CaseReportSchema.parse({
     ...exampleReport(),
@@ -79,7 +80,7 @@ async function main(): Promise<void> {
     runId =
       history.events?.at(-1)?.workflowExecutionContinuedAsNewEventAttributes?.newExecutionRunId || undefined;
   }
-  await stop();
+  await system.stop();
 
   const events = runs.map((r) => r.events);
   writeResults('long-case', {

@@ -6,11 +6,13 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
+import nodemailer from 'nodemailer';
 import { createActivities } from '../activities/case.activities';
 import { createCaseClient } from '../api/case-client';
 import { createLogger } from '../config/log';
 import { PolicyDocumentSchema, type PolicyDocument } from '../machines/policy.schema';
 import { createDataConverter } from '../temporal/data-converter';
+import { createFeedStore } from '../temporal/feed.store';
 import { installTemporalRuntime } from '../temporal/runtime';
 import { createCaseWorker } from '../temporal/worker';
 import { CaseSearchAttributes } from '../workflows/case.search-attributes';
@@ -43,8 +45,15 @@ export async function startBenchSystem(taskQueue: string, policy: PolicyDocument
     namespace: 'default',
     taskQueue,
     dataConverter,
+    // Nobody is reachable: notifications are planned and recorded (withheld), in-app feeds written.
     activities: createActivities({
-      subscribers: [],
+      contacts: [],
+      mailer: {
+        transport: nodemailer.createTransport({ jsonTransport: true }),
+        from: 'noreply@vermist.test',
+      },
+      feed: createFeedStore({ client: env.client, taskQueue }),
+      publicBaseUrl: 'http://localhost:3000',
       now: () => new Date(),
       webhookTimeoutMs: 1_000,
       log: () => {},
@@ -55,7 +64,7 @@ export async function startBenchSystem(taskQueue: string, policy: PolicyDocument
   return {
     env,
     cases,
-    async stop() {
+    stop: async () => {
       worker.shutdown();
       await running;
       await env.teardown();

@@ -17,7 +17,8 @@ export type CaseWorkerDeps = {
   taskQueue?: string;
   /** A pre-built bundle (tests build one per file); without it the worker bundles WORKFLOWS_PATH. */
   workflowBundle?: WorkerOptions['workflowBundle'];
-  /** 0 makes every workflow task replay the case's history: tests use it to prove replay safety. */
+  /** Workflows kept in memory. 0 turns sticky execution off: every workflow task replays the case's history
+   * (tests prove replay safety with it) and another worker can take over at once. */
   maxCachedWorkflows?: number;
 };
 

@@ -5,7 +5,6 @@ import {
   condition,
   continueAsNew,
   isCancellation,
-  proxyActivities,
   setHandler,
   sleep,
   upsertMemo,
@@ -13,31 +12,23 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import { initialTransition, transition, type SnapshotFrom } from 'xstate';
-import type { CaseActivities } from '../activities/case.activities';
 import { accepts } from '../machines/case.commands';
 import type { CaseEvent, Command, CommandEvent, CommandType, DeadlineKey } from '../machines/case.events';
 import { caseMachine, type Announcement, type CaseContext, type CaseInput } from '../machines/case.machine';
 import { caseView, type CaseView, type TimelineEntry } from '../machines/case.view';
+import type { DeliveryRecord } from '../machines/notification.schema';
 import type { CaseReport } from '../machines/report.schema';
 import {
   appliedCommandsQuery,
   caseViewQuery,
   commandUpdates,
+  type CommandReceipt,
   OPEN_TASKS_MEMO,
   TRANSITION_REFUSED,
 } from './case.messages';
 import { createCaseMetricsRecorder } from './case.metrics';
+import { notifyParties } from './case.notifications';
 import { CaseSearchAttributes as SA } from './case.search-attributes';
-
-const { announce } = proxyActivities<CaseActivities>({
-  startToCloseTimeout: '30 seconds',
-  retry: {
-    initialInterval: '2 seconds',
-    backoffCoefficient: 2,
-    maximumInterval: '5 minutes',
-    maximumAttempts: 20,
-  },
-});
 
 /** Where a case stood when its previous run continued as new. Plain JSON. */
 export type CaseResume = {
@@ -47,6 +38,8 @@ export type CaseResume = {
   applied: string[];
   /** Announcements the previous run had not yet made. */
   pending: Announcement[];
+  /** What was delivered to whom so far: part of the case, visible to its parties. */
+  deliveries: DeliveryRecord[];
 };
 
 /** The workflow's argument: the full report (encrypted by the payload codec) and the policy it runs under. */
@@ -67,6 +60,11 @@ type CaseSnapshot = SnapshotFrom<typeof caseMachine>;
 /** Command ids remembered across runs, so retries stay idempotent after continue-as-new. */
 const APPLIED_KEPT = 1_000;
 const DEFAULT_HISTORY_LIMIT = 5_000;
+/**
+ * Continue as new past this many bytes of history too: the view a run carries grows with the case, and a
+ * run's history must stay far below Temporal's 50 MB hard limit and fetchable in one 4 MB page.
+ */
+const HISTORY_BYTES_LIMIT = 2 * 1024 * 1024;
 
 /**
  * One case, end to end. The XState machine decides every transition; this workflow only feeds it events
@@ -74,8 +72,9 @@ const DEFAULT_HISTORY_LIMIT = 5_000;
  */
 export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseWorkflowResult> {
   const timeline: TimelineEntry[] = input.resume?.timeline ?? [];
-  const applied = new Map<string, CaseView | null>((input.resume?.applied ?? []).map((id) => [id, null]));
+  const applied = new Set<string>(input.resume?.applied ?? []);
   const pending: Announcement[] = input.resume?.pending ?? [];
+  const deliveries: DeliveryRecord[] = input.resume?.deliveries ?? [];
   const timers = new Map<DeadlineKey, { dueAt: string; scope: CancellationScope }>();
   const metrics = createCaseMetricsRecorder(input.report);
 
@@ -102,7 +101,7 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseWorkfl
   afterChange();
 
   function view(): CaseView {
-    return caseView(snapshot, { report: input.report, timeline });
+    return caseView(snapshot, { report: input.report, timeline, deliveries });
   }
 
   function collect(actions: { type: string; params?: unknown }[]): void {
@@ -181,12 +180,12 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseWorkfl
   for (const type of Object.keys(commandUpdates) as CommandType[]) {
     setHandler(
       commandUpdates[type],
-      (command: Command) => {
-        if (applied.has(command.commandId)) return applied.get(command.commandId) ?? view();
-        apply(eventOf(type, command));
-        const result = view();
-        applied.set(command.commandId, result);
-        return result;
+      (command: Command): CommandReceipt => {
+        if (!applied.has(command.commandId)) {
+          apply(eventOf(type, command));
+          applied.add(command.commandId);
+        }
+        return { caseId: input.caseId, commandId: command.commandId, status: view().status };
       },
       {
         validator: (command: Command) => {
@@ -204,20 +203,22 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseWorkfl
     );
   }
   setHandler(caseViewQuery, view);
-  setHandler(appliedCommandsQuery, () => [...applied.keys()]);
+  setHandler(appliedCommandsQuery, () => [...applied]);
 
   // Handlers change the snapshot while the loop awaits: read its status through a function.
   const closed = () => snapshot.status === 'done';
   const historyLimit = input.historyLimit ?? DEFAULT_HISTORY_LIMIT;
   const historyFull = () =>
-    workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > historyLimit;
+    workflowInfo().continueAsNewSuggested ||
+    workflowInfo().historyLength > historyLimit ||
+    workflowInfo().historySize > HISTORY_BYTES_LIMIT;
 
   for (;;) {
     await condition(() => pending.length > 0 || snapshot.status === 'done' || historyFull());
     if (snapshot.status !== 'done' && historyFull()) {
-      // Long cases stay bounded: carry the snapshot (deadlines included) and any announcements not yet
-      // made into a fresh run. Timers are re-armed there from the deadlines, so one armed here fires there
-      // at the same instant.
+      // Long cases stay bounded: carry the snapshot (deadlines included), the delivery record and any
+      // announcements not yet made into a fresh run. Timers are re-armed there from the deadlines, so one
+      // armed here fires there at the same instant.
       await condition(allHandlersFinished);
       if (!closed()) {
         const persisted = caseMachine.getPersistedSnapshot(snapshot) as unknown as {
@@ -230,8 +231,9 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseWorkfl
             value: persisted.value,
             context: persisted.context,
             timeline,
-            applied: [...applied.keys()].slice(-APPLIED_KEPT),
+            applied: [...applied].slice(-APPLIED_KEPT),
             pending,
+            deliveries,
           },
         });
       }
@@ -239,11 +241,21 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseWorkfl
     // One at a time, so a history that fills up meanwhile is noticed before the next.
     const announcement = pending.shift();
     if (announcement) {
-      await announce({
-        caseId: snapshot.context.caseId,
-        region: snapshot.context.region,
-        institutionId: snapshot.context.institutionId,
-        announcement,
+      await notifyParties(announcement, {
+        context: snapshot.context,
+        view: view(),
+        deliveries,
+        failed: ({ deliveryId, reason, at }) => {
+          // A failure to tell the supervisor of a failure is on the record; escalating it again would loop.
+          if (announcement.event === 'delivery.failed') return;
+          const event = { type: 'delivery.failed', at, deliveryId, reason } as const;
+          if (snapshot.can(event)) apply(event);
+          else {
+            // The case has ended and takes no events; the supervisor must still hear of it.
+            const escalateTo = snapshot.context.policy.notifications.escalateFailuresTo;
+            pending.push({ event: 'delivery.failed', at, reason, escalateTo });
+          }
+        },
       });
     } else if (snapshot.status === 'done') {
       break;

@@ -308,6 +308,7 @@ describe('per-party views', () => {
       [
         'caseId',
         'clinicContact',
+        'deliveries',
         'institutionId',
         'legal',
         'locatedAt',

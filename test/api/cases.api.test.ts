@@ -1,80 +1,31 @@
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
 import { generateKeyPair } from 'jose';
-import { createApp } from '../../api/app';
-import { createCaseClient } from '../../api/case-client';
-import { createApiMetrics } from '../../api/metrics';
-import { createLogger } from '../../config/log';
-import { aReport, testPolicyDocument } from '../support/fixtures';
-import { bundleCaseWorkflows, startDevServer, startTestWorker } from '../support/temporal';
-import { principals, testIdentityProvider } from '../support/tokens';
+import { ApiHarness, type CallOptions } from '../support/api-harness';
+import { aReport } from '../support/fixtures';
+import { principals } from '../support/tokens';
 
 const TASK_QUEUE = 'cases-api-test';
 const facts = { knownFacts: 'left through the garden at 07:40', source: 'ward nurse' };
 
 describe('cases API over HTTP (dev server)', () => {
+  const stack = new ApiHarness(TASK_QUEUE);
   let env: TestWorkflowEnvironment;
-  let worker: Worker;
-  let running: Promise<void>;
-  let server: Server;
-  let base: string;
-  let idp: Awaited<ReturnType<typeof testIdentityProvider>>;
-  const tokens = {} as Record<keyof typeof principals, string>;
+  let idp: ApiHarness['idp'];
   let seq = 0;
 
   beforeAll(async () => {
-    const [devEnv, bundle] = await Promise.all([startDevServer(), bundleCaseWorkflows()]);
-    env = devEnv;
-    worker = await startTestWorker(env, TASK_QUEUE, bundle);
-    running = worker.run();
-    idp = await testIdentityProvider();
-    for (const [name, principal] of Object.entries(principals)) {
-      tokens[name as keyof typeof principals] = await idp.sign(principal);
-    }
-    const app = createApp({
-      cases: createCaseClient({ client: env.client, taskQueue: TASK_QUEUE, policy: testPolicyDocument }),
-      auth: idp.auth,
-      metrics: createApiMetrics(),
-      log: createLogger('error'),
-    });
-    server = app.listen(0, '127.0.0.1');
-    await new Promise<void>((resolve) => server.once('listening', resolve));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    ({ env, idp } = await stack.start());
   });
 
-  afterAll(async () => {
-    server?.close();
-    worker?.shutdown();
-    await running;
-    await env?.teardown();
-  });
+  afterAll(() => stack.stop());
 
-  async function call(
+  /** The harness's call, naming the caller by the test principals' names. */
+  const call = (
     method: string,
     path: string,
-    opts: { as?: keyof typeof principals; token?: string; body?: unknown; key?: string } = {},
-  ) {
-    const headers: Record<string, string> = { 'content-type': 'application/json' };
-    const token = opts.token ?? (opts.as ? tokens[opts.as] : undefined);
-    if (token) headers.authorization = `Bearer ${token}`;
-    if (opts.key) headers['idempotency-key'] = opts.key;
-    const response = await fetch(`${base}${path}`, {
-      method,
-      headers,
-      ...(opts.body !== undefined && {
-        body: typeof opts.body === 'string' ? opts.body : JSON.stringify(opts.body),
-      }),
-    });
-    const text = await response.text();
-    return {
-      status: response.status,
-      type: response.headers.get('content-type') ?? '',
-      body: text ? JSON.parse(text) : undefined,
-    };
-  }
+    { as, ...opts }: Omit<CallOptions, 'as'> & { as?: keyof typeof principals } = {},
+  ) => stack.call(method, path, as ? { ...opts, as: principals[as] } : opts);
 
   const fileCase = async (overrides: Parameters<typeof aReport>[0] = {}) => {
     const res = await call('POST', '/v1/cases', {

@@ -774,4 +774,43 @@ describe('case machine', () => {
       expect(events.at(-1)).toBe('case.closed');
     });
   });
+
+  describe('a delivery that failed for good', () => {
+    const failed = (minutes: number) =>
+      ({
+        type: 'delivery.failed',
+        at: at(minutes),
+        deliveryId: 'ntf.case.case.reported.1.x.police_desk.webhook',
+        reason: 'police_desk by webhook: answered 410',
+      }) as const;
+
+    it('is escalated to the role the policy names and announced to it', () => {
+      const { snapshot, announced } = drive(aCaseInput(), failed(3));
+      expect(snapshot.context.escalations).toEqual([
+        { reason: 'delivery_failed', to: 'police_supervisor', at: at(3), dueAt: at(3) },
+      ]);
+      expect(announced.at(-1)).toEqual({
+        event: 'delivery.failed',
+        at: at(3),
+        reason: 'police_desk by webhook: answered 410',
+        escalateTo: 'police_supervisor',
+      });
+    });
+
+    it('leaves the lifecycle where it was', () => {
+      const { snapshot } = drive(aCaseInput(), acknowledge(), failed(10));
+      expect(caseStatus(snapshot)).toBe('search_active');
+    });
+
+    it('is not taken by a closed case', () => {
+      const { snapshot } = drive(aCaseInput(), {
+        type: 'case.withdraw',
+        at: at(2),
+        by: clinician,
+        reason: 'back',
+        falseAlarm: true,
+      });
+      expect(snapshot.can(failed(3))).toBe(false);
+    });
+  });
 });

@@ -21,7 +21,7 @@ const BACKGROUND: DeadlineKey[] = [
 
 /**
  * The kinds of case the paths start from. A missing person's thresholds multiply the states, so there the
- * events the absence model covers already (a new title, a transfer) are left out.
+ * events the absence model covers already (a new title or a public appeal, a transfer) are left out.
  */
 const kinds = {
   'an unauthorised absence under a zorgmachtiging': aCaseInput(),
@@ -30,12 +30,15 @@ const kinds = {
     without: ['clinic.update_title', 'police.transfer'],
   },
   'a report filed before the ward searched': aCaseInput({ report: { internalSearchDone: false } }),
-  'a missing person without a compulsory title': aCaseInput({
-    report: {
-      kind: { unauthorisedAbsence: false, missing: true },
-      legalTitle: { kind: 'none', startsOn: '2026-11-01' },
-    },
-  }),
+  'a missing person without a compulsory title': {
+    ...aCaseInput({
+      report: {
+        kind: { unauthorisedAbsence: false, missing: true },
+        legalTitle: { kind: 'none', startsOn: '2026-11-01' },
+      },
+    }),
+    without: ['police.transfer', 'case.public_appeal'],
+  },
 } satisfies Record<string, CaseInput & { without?: CaseEvent['type'][] }>;
 
 type Path = ReturnType<typeof replay>;

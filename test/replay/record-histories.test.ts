@@ -18,7 +18,7 @@ describe.runIf(recording)('recording case histories for replay', () => {
   it.each(scenarios)(
     'records $name',
     async (scenario) => {
-      const h = await new CaseHarness(`record-${scenario.name}`, scenario.server).start();
+      const h = await new CaseHarness(`record-${scenario.name}`, { server: scenario.server }).start();
       try {
         const caseId = await scenario.drive(h);
         await h.env.client.workflow.getHandle(caseId).result();

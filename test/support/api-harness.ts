@@ -7,7 +7,9 @@ import type { Principal } from '../../api/auth';
 import { createCaseClient } from '../../api/case-client';
 import { createApiMetrics } from '../../api/metrics';
 import { createLogger } from '../../config/log';
+import { createFeedStore } from '../../temporal/feed.store';
 import { aReport, testPolicyDocument } from './fixtures';
+import { PartyReceivers } from './party-receivers';
 import { bundleCaseWorkflows, startDevServer, startTestWorker } from './temporal';
 import { testIdentityProvider } from './tokens';
 
@@ -20,8 +22,9 @@ export const caseIdsOf = (answer: Answer): string[] => (answer.body.items as Ite
 export type CallOptions = { as?: Principal; token?: string; body?: unknown; key?: string };
 
 /**
- * The API over real HTTP on a Temporal CLI dev server with a case worker: what a client integrates with.
- * One per test file: start it in beforeAll, stop it in afterAll.
+ * The API over real HTTP on a Temporal CLI dev server with a case worker, real receivers for every party
+ * and a throwaway identity provider: what a client integrates with. One per test file: start it in
+ * beforeAll, stop it in afterAll.
  */
 export class ApiHarness {
   env!: TestWorkflowEnvironment;
@@ -29,7 +32,8 @@ export class ApiHarness {
   private worker!: Worker;
   private running!: Promise<void>;
   private server!: Server;
-  private idp!: Awaited<ReturnType<typeof testIdentityProvider>>;
+  idp!: Awaited<ReturnType<typeof testIdentityProvider>>;
+  readonly parties = new PartyReceivers();
   private readonly tokens = new Map<string, string>();
   private seq = 0;
 
@@ -38,11 +42,13 @@ export class ApiHarness {
   async start(): Promise<this> {
     const [env, bundle] = await Promise.all([startDevServer(), bundleCaseWorkflows()]);
     this.env = env;
-    this.worker = await startTestWorker(env, this.taskQueue, bundle);
+    await this.parties.start(env.client, this.taskQueue);
+    this.worker = await startTestWorker(env, this.taskQueue, bundle, this.parties.activityDeps());
     this.running = this.worker.run();
     this.idp = await testIdentityProvider();
     const app = createApp({
       cases: createCaseClient({ client: env.client, taskQueue: this.taskQueue, policy: testPolicyDocument }),
+      feeds: createFeedStore({ client: env.client, taskQueue: this.taskQueue }),
       auth: this.idp.auth,
       metrics: createApiMetrics(),
       log: createLogger('error'),
@@ -58,6 +64,7 @@ export class ApiHarness {
     this.worker?.shutdown();
     await this.running;
     await this.env?.teardown();
+    await this.parties.stop();
   }
 
   async token(principal: Principal): Promise<string> {

@@ -4,11 +4,11 @@ import type { Duration } from '@temporalio/common';
 import { caseIdFor, createCaseClient, type CaseClient } from '../../api/case-client';
 import type { CaseInput } from '../../machines/case.machine';
 import { resolvePolicy } from '../../machines/policy.schema';
-import type { caseWorkflow } from '../../workflows/case.workflow';
-import { AnnouncementKindSchema } from '../../machines/case.events';
 import type { CaseReportInput } from '../../machines/report.schema';
 import { CaseReportSchema } from '../../machines/report.schema';
+import type { caseWorkflow } from '../../workflows/case.workflow';
 import { aReport, testPolicyDocument } from './fixtures';
+import { PartyReceivers } from './party-receivers';
 import {
   advanceClock,
   bundleCaseWorkflows,
@@ -16,41 +16,39 @@ import {
   startTestWorker,
   startTimeSkippingServer,
 } from './temporal';
-import { WebhookReceiver } from './webhook-receiver';
 
 /**
- * A Temporal server with a case worker on it, a real webhook receiver subscribed to every announcement, and
- * the API's case client. The time-skipping server by default, for deadlines; the dev server where a test
- * needs the real server's semantics. One per test file: start it in beforeAll, stop it in afterAll.
+ * A Temporal server with a case worker on it, real receivers (webhook, SMTP, in-app feeds) for every
+ * party, and the API's case client. The time-skipping server by default, for deadlines; the dev server where
+ * a test needs the real server's semantics. One per test file: start it in beforeAll, stop it in afterAll.
  */
 export class CaseHarness {
   env!: TestWorkflowEnvironment;
   cases!: CaseClient;
-  readonly receiver = new WebhookReceiver();
+  readonly parties = new PartyReceivers();
   private worker!: Worker;
   private running!: Promise<void>;
   private seq = 0;
+  private bundle!: Awaited<ReturnType<typeof bundleCaseWorkflows>>;
 
   constructor(
     private readonly taskQueue: string,
-    private readonly server: 'time-skipping' | 'dev' = 'time-skipping',
+    private readonly options: {
+      server?: 'time-skipping' | 'dev';
+      /** 0 for tests that restart the worker: without sticky execution the new worker takes over at once. */
+      maxCachedWorkflows?: number;
+    } = {},
   ) {}
 
   async start(): Promise<this> {
     const [env, bundle] = await Promise.all([
-      this.server === 'dev' ? startDevServer() : startTimeSkippingServer(),
+      this.options.server === 'dev' ? startDevServer() : startTimeSkippingServer(),
       bundleCaseWorkflows(),
     ]);
     this.env = env;
-    const url = await this.receiver.start();
-    const everyone = {
-      id: 'everyone',
-      party: 'police_supervisor' as const,
-      events: [...AnnouncementKindSchema.options],
-      webhook: { url, secret: this.receiver.secret },
-    };
-    this.worker = await startTestWorker(env, this.taskQueue, bundle, [everyone], 2_000);
-    this.running = this.worker.run();
+    this.bundle = bundle;
+    await this.parties.start(env.client, this.taskQueue);
+    await this.startWorker();
     this.cases = createCaseClient({
       client: env.client,
       taskQueue: this.taskQueue,
@@ -59,11 +57,27 @@ export class CaseHarness {
     return this;
   }
 
+  /** Stops the worker, letting what it runs end as a real shutdown would, and starts a fresh one. */
+  async restartWorker(): Promise<void> {
+    this.worker.shutdown();
+    await this.running;
+    await this.startWorker();
+  }
+
+  private async startWorker(): Promise<void> {
+    this.worker = await startTestWorker(this.env, this.taskQueue, this.bundle, this.parties.activityDeps(), {
+      ...(this.options.maxCachedWorkflows !== undefined && {
+        maxCachedWorkflows: this.options.maxCachedWorkflows,
+      }),
+    });
+    this.running = this.worker.run();
+  }
+
   async stop(): Promise<void> {
     this.worker?.shutdown();
     await this.running;
     await this.env?.teardown();
-    await this.receiver.stop();
+    await this.parties.stop();
   }
 
   /** Files a fresh report (unique report id) and returns the case's first view. */
@@ -86,7 +100,7 @@ export class CaseHarness {
       aReport({ reportId: `${this.taskQueue}-${++this.seq}`, ...overrides }),
     );
     const caseId = caseIdFor(report);
-    const policy = resolvePolicy(testPolicyDocument, report.region);
+    const policy = resolvePolicy(testPolicyDocument, report.region, report.institutionId);
     await this.env.client.workflow.start<typeof caseWorkflow>('caseWorkflow', {
       workflowId: caseId,
       taskQueue: this.taskQueue,
@@ -108,13 +122,13 @@ export class CaseHarness {
   }
 
   advance(duration: Duration): Promise<void> {
-    if (this.server === 'dev')
+    if (this.options.server === 'dev')
       throw new Error('the dev server keeps real time: only the time-skipping server advances');
     return advanceClock(this.env, this.taskQueue, duration);
   }
 
-  /** The announcement types a real receiver accepted for one case, in order. */
-  announcements(caseId: string): string[] {
-    return this.receiver.received.filter((r) => r.body.data.caseId === caseId).map((r) => r.body.type);
+  /** The announcement types the parties' real receivers got for one case, through any channel. */
+  announcements(caseId: string): Promise<string[]> {
+    return this.parties.events(caseId);
   }
 }

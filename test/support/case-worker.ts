@@ -1,39 +1,41 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker, WorkflowBundleWithSourceMap } from '@temporalio/worker';
-import { createActivities } from '../../activities/case.activities';
-import { AnnouncementKindSchema, type AnnouncementKind } from '../../machines/case.events';
-import { createCaseWorker } from '../../temporal/worker';
-import { testDataConverter } from './temporal';
+import nodemailer from 'nodemailer';
+import { createFeedStore } from '../../temporal/feed.store';
+import { startTestWorker } from './temporal';
 
-/** A case worker on a test server whose announcements go to one real webhook receiver (the supervisors). */
+/**
+ * A case worker on a test server whose webhook notifications for the police (desk and supervisor) go to
+ * one real receiver; nobody has an e-mail address, and the in-app feeds are the real ones.
+ */
 export function testCaseWorker(options: {
   env: TestWorkflowEnvironment;
   bundle: WorkflowBundleWithSourceMap;
   taskQueue: string;
   webhook: { url: string; secret: string };
-  events?: AnnouncementKind[];
   log?: (entry: Record<string, unknown>) => void;
   maxCachedWorkflows?: number;
 }): Promise<Worker> {
-  return createCaseWorker({
-    connection: options.env.nativeConnection,
-    namespace: options.env.namespace ?? 'default',
-    taskQueue: options.taskQueue,
-    dataConverter: testDataConverter,
-    workflowBundle: options.bundle,
-    ...(options.maxCachedWorkflows !== undefined && { maxCachedWorkflows: options.maxCachedWorkflows }),
-    activities: createActivities({
-      subscribers: [
-        {
-          id: 'supervisors',
-          party: 'police_supervisor',
-          events: options.events ?? [...AnnouncementKindSchema.options],
-          webhook: options.webhook,
-        },
+  const { env, bundle, taskQueue, webhook } = options;
+  return startTestWorker(
+    env,
+    taskQueue,
+    bundle,
+    {
+      contacts: [
+        { id: 'police-desks', party: 'police_desk', language: 'nl', webhook },
+        { id: 'police-supervisors', party: 'police_supervisor', language: 'nl', webhook },
       ],
+      mailer: {
+        transport: nodemailer.createTransport({ jsonTransport: true }),
+        from: 'noreply@vermist.test',
+      },
+      feed: createFeedStore({ client: env.client, taskQueue }),
+      publicBaseUrl: 'https://vermist.test',
       now: () => new Date(),
       webhookTimeoutMs: 2_000,
       log: options.log ?? (() => undefined),
-    }),
-  });
+    },
+    { ...(options.maxCachedWorkflows !== undefined && { maxCachedWorkflows: options.maxCachedWorkflows }) },
+  );
 }

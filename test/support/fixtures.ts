@@ -68,7 +68,7 @@ export function aCaseInput(
     caseId: 'case-ggz-noord-rep-0001',
     reportedAt: overrides.reportedAt ?? '2026-11-24T08:10:00.000Z',
     report,
-    policy: resolvePolicy(testPolicyDocument, report.region),
+    policy: resolvePolicy(testPolicyDocument, report.region, report.institutionId),
   };
 }
 

@@ -9,8 +9,7 @@ import { msToNumber } from '@temporalio/common/lib/time';
 import type { clockWorkflow } from './test.workflows';
 import { CaseSearchAttributes } from '../../workflows/case.search-attributes';
 import type { Worker } from '@temporalio/worker';
-import { createActivities } from '../../activities/case.activities';
-import type { Subscriber } from '../../activities/subscribers.schema';
+import { createActivities, type ActivityDeps } from '../../activities/case.activities';
 import { createCaseWorker } from '../../temporal/worker';
 
 /**
@@ -96,13 +95,13 @@ async function withRetries<T>(start: () => Promise<T>, attempts = 3): Promise<T>
   }
 }
 
-/** A case worker on a test server's task queue, running the test bundle, announcing to `subscribers`. */
+/** A case worker on a test server's task queue, running the test bundle, delivering through `activities`. */
 export function startTestWorker(
   env: TestWorkflowEnvironment,
   taskQueue: string,
   bundle: WorkflowBundleWithSourceMap,
-  subscribers: Subscriber[] = [],
-  webhookTimeoutMs = 1_000,
+  activities: ActivityDeps,
+  options: { maxCachedWorkflows?: number } = {},
 ): Promise<Worker> {
   return createCaseWorker({
     connection: env.nativeConnection,
@@ -110,11 +109,7 @@ export function startTestWorker(
     taskQueue,
     dataConverter: testDataConverter,
     workflowBundle: bundle,
-    activities: createActivities({
-      subscribers,
-      now: () => new Date(),
-      webhookTimeoutMs,
-      log: () => undefined,
-    }),
+    ...(options.maxCachedWorkflows !== undefined && { maxCachedWorkflows: options.maxCachedWorkflows }),
+    activities: createActivities(activities),
   });
 }

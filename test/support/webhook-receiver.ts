@@ -16,9 +16,16 @@ export class WebhookReceiver {
   readonly secret = `whsec_${randomBytes(24).toString('base64')}`;
   readonly received: ReceivedWebhook[] = [];
   readonly rejected: string[] = [];
-  /** Answers to give, in order, before accepting: e.g. [503, 'timeout'] to make the sender retry. */
-  readonly script: (number | 'timeout')[] = [];
+  /**
+   * Answers to give, in order, before accepting: e.g. [503, 'timeout'] to make the sender retry;
+   * 'accept-then-timeout' keeps the message but never answers, as when a response is lost on the way.
+   */
+  readonly script: (number | 'timeout' | 'accept-then-timeout')[] = [];
+  /** Which requests the script answers (by webhook-id); the others are accepted as usual. */
+  scriptFor: (webhookId: string) => boolean = () => true;
   deliveries = 0;
+  /** The webhook-id of every request, retries included. */
+  readonly requests: string[] = [];
   private server: Server | undefined;
 
   async start(): Promise<string> {
@@ -28,14 +35,17 @@ export class WebhookReceiver {
       req.on('data', (chunk: Buffer) => chunks.push(chunk));
       req.on('end', () => {
         this.deliveries++;
-        const next = this.script.shift();
+        const webhookId = String(req.headers['webhook-id']);
+        this.requests.push(webhookId);
+        const next = this.scriptFor(webhookId) ? this.script.shift() : undefined;
         if (next === 'timeout') return; // never answers: the sender's timeout must fire
-        if (next !== undefined) return void res.writeHead(next).end();
+        if (typeof next === 'number') return void res.writeHead(next).end();
         const raw = Buffer.concat(chunks).toString('utf8');
         try {
           const body = verifier.verify(raw, req.headers as Record<string, string>) as ReceivedWebhook['body'];
           const id = String(req.headers['webhook-id']);
           if (!this.received.some((r) => r.id === id)) this.received.push({ id, body });
+          if (next === 'accept-then-timeout') return;
           res.writeHead(204).end();
         } catch (error) {
           this.rejected.push(String(error));

@@ -12,7 +12,7 @@ import {
   startTimeSkippingServer,
   testDataConverter,
 } from '../support/temporal';
-import { WebhookReceiver } from '../support/webhook-receiver';
+import { PartyReceivers } from '../support/party-receivers';
 
 describe('case workflow (time-skipping server)', () => {
   let env: TestWorkflowEnvironment;
@@ -20,31 +20,19 @@ describe('case workflow (time-skipping server)', () => {
   let worker: Worker;
   let running: Promise<void>;
   let cases: CaseClient;
-  const receiver = new WebhookReceiver();
+  const parties = new PartyReceivers();
   let reportSeq = 0;
 
   beforeAll(async () => {
     [env, bundle] = await Promise.all([startTimeSkippingServer(), bundleCaseWorkflows()]);
-    const url = await receiver.start();
+    await parties.start(env.client, 'case-workflow-test');
     worker = await createCaseWorker({
       connection: env.nativeConnection,
       namespace: env.namespace ?? 'default',
       taskQueue: 'case-workflow-test',
       dataConverter: testDataConverter,
       workflowBundle: bundle,
-      activities: createActivities({
-        subscribers: [
-          {
-            id: 'supervisors',
-            party: 'police_supervisor',
-            events: ['task.escalated', 'case.closed'],
-            webhook: { url, secret: receiver.secret },
-          },
-        ],
-        now: () => new Date(),
-        webhookTimeoutMs: 2_000,
-        log: () => undefined,
-      }),
+      activities: createActivities(parties.activityDeps()),
     });
     running = worker.run();
     cases = createCaseClient({
@@ -58,7 +46,7 @@ describe('case workflow (time-skipping server)', () => {
     worker?.shutdown();
     await running;
     await env?.teardown();
-    await receiver.stop();
+    await parties.stop();
   });
 
   const fileCase = async (overrides: Parameters<typeof aReport>[0] = {}) => {
@@ -96,7 +84,9 @@ describe('case workflow (time-skipping server)', () => {
     ]);
     await expect
       .poll(() =>
-        receiver.received.filter((r) => r.body.data.caseId === filed.caseId).map((r) => r.body.type),
+        parties.webhook.received
+          .filter((r) => r.body.data.caseId === filed.caseId && r.body.data.party === 'police_supervisor')
+          .map((r) => r.body.type),
       )
       .toEqual(['task.escalated']);
   });
@@ -150,7 +140,7 @@ describe('case workflow (time-skipping server)', () => {
       commandId: 'early-return-1',
       by: clinician,
     });
-    await expect(attempt).rejects.toMatchObject({ status: 409, extras: { status: 'reported' } });
+    await expect(attempt).rejects.toMatchObject({ status: 409, extras: { caseStatus: 'reported' } });
     const history = await env.client.workflow.getHandle(filed.caseId).fetchHistory();
     expect(history.events?.some((e) => e.workflowExecutionUpdateAcceptedEventAttributes)).toBe(false);
   });

@@ -1,0 +1,100 @@
+import type { Client } from '@temporalio/client';
+import nodemailer from 'nodemailer';
+import type { ActivityDeps } from '../../activities/case.activities';
+import type { Contact } from '../../activities/contacts.schema';
+import type { FeedEntry } from '../../machines/notification.schema';
+import type { FeedParty } from '../../machines/party.schema';
+import { createFeedStore } from '../../temporal/feed.store';
+import { SmtpReceiver } from './smtp-receiver';
+import { WebhookReceiver } from './webhook-receiver';
+
+/** The e-mail address each party's contact has in the tests. */
+export const addresses = {
+  clinic: 'dienst@ggz-noord.test',
+  police_supervisor: 'chef@politie.test',
+  crisis_service: 'crisis@ggz-crisis.test',
+  contact_person: 'familie@example.test',
+} as const;
+
+/**
+ * Real receivers for every party: one Standard Webhooks receiver and one SMTP server, with a contact per
+ * party as a deployment would configure it, and the real in-app feeds (workflows on the test server).
+ */
+export class PartyReceivers {
+  readonly webhook = new WebhookReceiver();
+  readonly smtp = new SmtpReceiver();
+  contacts: Contact[] = [];
+  private feeds!: ReturnType<typeof createFeedStore>;
+
+  async start(client: Client, taskQueue: string): Promise<this> {
+    const url = await this.webhook.start();
+    const hook = { url, secret: this.webhook.secret };
+    await this.smtp.start();
+    this.contacts = [
+      { id: 'desk-noord', party: 'police_desk', regions: ['noord-nl'], language: 'nl', webhook: hook },
+      {
+        id: 'chef-noord',
+        party: 'police_supervisor',
+        language: 'en',
+        webhook: hook,
+        email: { to: [addresses.police_supervisor] },
+      },
+      { id: 'ggz-noord-dienst', party: 'clinic', language: 'nl', email: { to: [addresses.clinic] } },
+      { id: 'rav-noord', party: 'ambulance', language: 'nl', webhook: hook },
+      {
+        id: 'crisisdienst',
+        party: 'crisis_service',
+        language: 'nl',
+        email: { to: [addresses.crisis_service] },
+      },
+      { id: 'familie', party: 'contact_person', language: 'nl', email: { to: [addresses.contact_person] } },
+    ];
+    this.feeds = createFeedStore({ client, taskQueue });
+    return this;
+  }
+
+  /** The delivery activities' dependencies, pointed at these receivers. */
+  activityDeps(overrides: Partial<ActivityDeps> = {}): ActivityDeps {
+    const smtp = this.smtp.address();
+    return {
+      contacts: this.contacts,
+      mailer: {
+        transport: nodemailer.createTransport({ ...smtp, secure: false, ignoreTLS: true }),
+        from: 'Vermist <noreply@vermist.test>',
+      },
+      feed: this.feeds,
+      publicBaseUrl: 'https://vermist.test',
+      now: () => new Date(),
+      webhookTimeoutMs: 2_000,
+      log: () => undefined,
+      ...overrides,
+    };
+  }
+
+  /** A role's feed for the test tenants (institution ggz-noord, region noord-nl). */
+  feed(party: FeedParty): Promise<FeedEntry[]> {
+    return this.feeds.list(party, party === 'clinic' ? 'ggz-noord' : 'noord-nl');
+  }
+
+  /** Every event one case was announced as, through any channel, as the receivers got it. */
+  async events(caseId: string): Promise<string[]> {
+    const feeds = await Promise.all(
+      (['clinic', 'police_desk', 'police_supervisor', 'ambulance'] as const).map((p) => this.feed(p)),
+    );
+    return [
+      ...new Set([
+        ...this.webhook.received.filter((r) => r.body.data.caseId === caseId).map((r) => r.body.type),
+        ...this.smtp.forCase(caseId).map((m) => m.headers['x-vermist-event'] ?? ''),
+        ...feeds
+          .flat()
+          .filter((e) => e.caseId === caseId)
+          .map((e) => e.event),
+      ]),
+    ];
+  }
+
+  async stop(): Promise<void> {
+    await this.webhook.stop();
+    await this.smtp.stop();
+  }
+}

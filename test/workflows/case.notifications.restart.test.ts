@@ -1,0 +1,37 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CaseHarness } from '../support/case-harness';
+
+/**
+ * A worker that stops while a delivery is in flight, on the time-skipping server. Its own file and
+ * server: workers here keep no sticky cache, so the new worker takes every case over at once.
+ */
+describe('case notifications across a worker restart (time-skipping server)', () => {
+  const h = new CaseHarness('case-notifications-restart-test', { maxCachedWorkflows: 0 });
+  beforeAll(() => h.start().then(() => undefined));
+  afterAll(() => h.stop());
+
+  it('does not deliver twice when the worker restarts while a delivery is in flight', async () => {
+    const receiver = h.parties.webhook;
+    receiver.scriptFor = (id) => id.endsWith('.police_desk.webhook');
+    // The first attempt reaches the receiver, which keeps it but never answers: the worker cannot know.
+    receiver.script.push('accept-then-timeout');
+    const filed = await h.file({
+      legalTitle: { kind: 'zorgmachtiging', startsOn: '2026-01-01', endsOn: '2030-01-01' },
+    });
+    const inFlight = (r: string) => r.includes(`.${filed.caseId}.`) && r.endsWith('.police_desk.webhook');
+    await expect.poll(() => receiver.requests.some(inFlight), { timeout: 10_000 }).toBe(true);
+    await h.restartWorker();
+    // Whether the old worker reported its attempt as failed or not at all, time brings the retry.
+    await h.advance('1 minute');
+
+    const delivery = async () =>
+      (await h.cases.get(filed.caseId)).deliveries.find(
+        (d) => d.party === 'police_desk' && d.channel === 'webhook',
+      );
+    await expect.poll(async () => (await delivery())?.status, { timeout: 30_000 }).toBe('delivered');
+    const id = (await delivery())!.id;
+    expect(receiver.requests.filter((r) => r === id).length).toBeGreaterThanOrEqual(2);
+    expect(receiver.received.filter((r) => r.id === id)).toHaveLength(1);
+    expect(receiver.rejected).toEqual([]);
+  });
+});

@@ -1,0 +1,101 @@
+import { ActivityFailure, ApplicationFailure, proxyActivities } from '@temporalio/workflow';
+import type { CaseActivities } from '../activities/case.activities';
+import type { DeliveryFailureDetails } from '../activities/notification.activities';
+import type { Announcement, CaseContext } from '../machines/case.machine';
+import type { CaseView } from '../machines/case.view';
+import { composeMessage, planDeliveries, type PlannedDelivery } from '../machines/notification.plan';
+import type { DeliveryRecord } from '../machines/notification.schema';
+
+const { deliver } = proxyActivities<CaseActivities>({
+  startToCloseTimeout: '30 seconds',
+  retry: {
+    initialInterval: '2 seconds',
+    backoffCoefficient: 2,
+    maximumInterval: '2 minutes',
+    // About seven minutes of trying; after that a person must act, so the failure is escalated.
+    maximumAttempts: 8,
+  },
+});
+
+/** What the notifier needs of the case workflow. */
+export type NotifyContext = {
+  context: Pick<CaseContext, 'caseId' | 'region' | 'institutionId' | 'policy'>;
+  view: CaseView;
+  /** The case's delivery record; the notifier replaces entries as they progress. */
+  deliveries: DeliveryRecord[];
+  /** A delivery failed for good: the case must escalate it. */
+  failed: (failure: { deliveryId: string; reason: string; at: string }) => void;
+};
+
+/**
+ * Tells every party the matrix names of one announcement: one activity per party and channel, run side by
+ * side, each recorded on the case as it goes. A delivery already on the record is not planned again.
+ */
+export async function notifyParties(announcement: Announcement, ctx: NotifyContext): Promise<void> {
+  const { caseId, region, institutionId, policy } = ctx.context;
+  const planned = planDeliveries(policy.notifications, caseId, announcement).filter(
+    (p) => !ctx.deliveries.some((d) => d.id === p.id),
+  );
+  await Promise.all(
+    planned.map(async (delivery) => {
+      const message = composeMessage(delivery, announcement, ctx.view);
+      const now = new Date().toISOString();
+      const record: DeliveryRecord = {
+        id: delivery.id,
+        event: announcement.event,
+        party: delivery.party,
+        channel: delivery.channel,
+        urgency: delivery.urgency,
+        status: message ? 'queued' : 'withheld',
+        attempts: 0,
+        recipients: 0,
+        ...(!message && { reason: 'no recorded consent to contact this party' }),
+        queuedAt: now,
+        updatedAt: now,
+      };
+      ctx.deliveries.push(record);
+      if (!message) return;
+      try {
+        const result = await deliver({ message, channel: delivery.channel, region, institutionId });
+        update(ctx.deliveries, delivery.id, {
+          status: result.status,
+          attempts: result.attempts,
+          recipients: result.recipients,
+          ...(result.reason !== undefined && { reason: result.reason }),
+        });
+      } catch (error) {
+        const reason = failureReason(delivery, error);
+        const at = update(ctx.deliveries, delivery.id, {
+          status: 'failed',
+          attempts: attemptsOf(error),
+          reason,
+        });
+        ctx.failed({ deliveryId: delivery.id, reason, at });
+      }
+    }),
+  );
+}
+
+function update(records: DeliveryRecord[], id: string, change: Partial<DeliveryRecord>): string {
+  const index = records.findIndex((r) => r.id === id);
+  const updatedAt = new Date().toISOString();
+  // A new object, so a view handed out earlier (an Update's cached answer) keeps what it said then.
+  records[index] = { ...records[index]!, ...change, updatedAt };
+  return updatedAt;
+}
+
+function causeOf(error: unknown): unknown {
+  return error instanceof ActivityFailure ? error.cause : error;
+}
+
+function attemptsOf(error: unknown): number {
+  const cause = causeOf(error);
+  if (!(cause instanceof ApplicationFailure)) return 0;
+  return (cause.details?.[0] as DeliveryFailureDetails | undefined)?.attempt ?? 0;
+}
+
+function failureReason(delivery: PlannedDelivery, error: unknown): string {
+  const cause = causeOf(error);
+  const detail = cause instanceof Error ? cause.message : String(cause);
+  return `${delivery.party} by ${delivery.channel}: ${detail}`.slice(0, 1_000);
+}
