@@ -2,6 +2,7 @@ import type { SnapshotFrom } from 'xstate';
 import type { CaseContext } from './case.context';
 import type { CaseMachine } from './case.machine';
 import { legalStatusOf } from './case.status';
+import type { DeliveryRecord } from './notification.schema';
 
 /**
  * The domain metrics a case workflow records, one entry per fact it decides. Labels are bounded sets
@@ -52,6 +53,11 @@ export const caseMetrics = {
     name: 'vermist_time_to_returned_seconds',
     help: 'Seconds from the absence being noticed to the clinic confirming the return, by region.',
     type: 'histogram',
+  },
+  notifications: {
+    name: 'vermist_notifications_total',
+    help: 'Notifications settled, by receiving party, channel, result (sent, delivered, failed, withheld) and region.',
+    type: 'counter',
   },
 } as const;
 export type CaseMetricKey = keyof typeof caseMetrics;
@@ -136,4 +142,16 @@ export function caseMetricFacts(
       labels: { kind: kindLabel(now.kind), outcome: now.outcome, ...region },
     });
   return facts;
+}
+
+/** A notification settled: counted once, when its delivery reaches its final status. */
+export function notificationFact(
+  delivery: Pick<DeliveryRecord, 'party' | 'channel' | 'status'>,
+  region: string,
+): MetricFact {
+  return {
+    metric: 'notifications',
+    value: 1,
+    labels: { party: delivery.party, channel: delivery.channel, result: delivery.status, region },
+  };
 }

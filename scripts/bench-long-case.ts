@@ -2,11 +2,13 @@
 // shipped policy's clock scaled so that an hour lasts a second (30 days take 12 minutes). Measures how long
 // each run's history gets: continue-as-new must keep every run bounded however long a case lasts.
 // Usage: npx tsx scripts/bench-long-case.ts [days, default 30]. Writes scripts/bench-results/long-case.json.
+import { temporal } from '@temporalio/proto';
 import type { PolicyDocument } from '../machines/policy.schema';
 import { CaseReportSchema } from '../machines/report.schema';
 import { exampleReport, shippedPolicy, startBenchSystem, writeResults } from './bench-system';
 
 const TASK_QUEUE = 'bench-long-case';
+const { History } = temporal.api.history.v1;
 const HOUR_LASTS_MS = 1_000;
 const SCALE = 3_600_000 / HOUR_LASTS_MS;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
@@ -72,23 +74,26 @@ async function main(): Promise<void> {
   const open = await cases.get(caseId);
   await cases.command(caseId, 'case.close', { commandId: `${caseId}-close`, by, outcome: 'found_by_family' });
 
-  const runs: { runId: string; events: number }[] = [];
+  const runs: { runId: string; events: number; bytes: number }[] = [];
   let runId: string | undefined = firstRun;
   while (runId) {
     const history = await env.client.workflow.getHandle(caseId, runId).fetchHistory();
-    runs.push({ runId, events: history.events?.length ?? 0 });
+    runs.push({ runId, events: history.events?.length ?? 0, bytes: History.encode(history).finish().length });
     runId =
       history.events?.at(-1)?.workflowExecutionContinuedAsNewEventAttributes?.newExecutionRunId || undefined;
   }
   await system.stop();
 
   const events = runs.map((r) => r.events);
+  const bytes = runs.map((r) => r.bytes);
   writeResults('long-case', {
     case: { days, reviewEveryHours: 2, reviews, hourLastsMs: HOUR_LASTS_MS },
-    historyLimit: 'workflow default (5,000 events) or the server suggestion, whichever comes first',
+    continueAsNewPast: '5,000 events or 2 MiB of history, or when the server suggests it',
     runs: runs.length,
     eventsPerRun: events,
     maxEventsInARun: Math.max(...events),
+    bytesPerRun: bytes,
+    maxBytesInARun: Math.max(...bytes),
     totalEvents: events.reduce((a, b) => a + b, 0),
     eventsPerReview: Math.round((events.reduce((a, b) => a + b, 0) / reviews) * 10) / 10,
     beforeClosing: {

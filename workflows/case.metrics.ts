@@ -2,11 +2,14 @@ import { metricMeter } from '@temporalio/workflow';
 import type { MetricCounter, MetricHistogram } from '@temporalio/common';
 import type { SnapshotFrom } from 'xstate';
 import type { CaseMachine } from '../machines/case.machine';
+import type { DeliveryRecord } from '../machines/notification.schema';
 import {
   caseMetricFacts,
   caseMetrics,
+  notificationFact,
   type CaseFactsInput,
   type CaseMetricKey,
+  type MetricFact,
 } from '../machines/case.metrics';
 
 type Instrument = MetricCounter | MetricHistogram;
@@ -31,14 +34,20 @@ export function createCaseMetricsRecorder(input: CaseFactsInput) {
     return found;
   };
 
+  const count = (fact: MetricFact) => {
+    const target = instrument(fact.metric);
+    if ('add' in target) target.add(fact.value, fact.labels);
+    else target.record(fact.value, fact.labels);
+  };
+
   return {
     /** Records what changed from `before` (null when the case opens) to `after`. */
     record(before: SnapshotFrom<CaseMachine> | null, after: SnapshotFrom<CaseMachine>): void {
-      for (const fact of caseMetricFacts(before, after, input)) {
-        const target = instrument(fact.metric);
-        if ('add' in target) target.add(fact.value, fact.labels);
-        else target.record(fact.value, fact.labels);
-      }
+      caseMetricFacts(before, after, input).forEach(count);
+    },
+    /** Records a notification whose delivery settled (sent, delivered, failed or withheld). */
+    notification(delivery: DeliveryRecord, region: string): void {
+      count(notificationFact(delivery, region));
     },
   };
 }

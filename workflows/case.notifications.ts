@@ -25,6 +25,8 @@ export type NotifyContext = {
   deliveries: DeliveryRecord[];
   /** A delivery failed for good: the case must escalate it. */
   failed: (failure: { deliveryId: string; reason: string; at: string }) => void;
+  /** A delivery reached its final status (sent, delivered, failed or withheld). */
+  settled: (delivery: DeliveryRecord) => void;
 };
 
 /**
@@ -54,7 +56,7 @@ export async function notifyParties(announcement: Announcement, ctx: NotifyConte
         updatedAt: now,
       };
       ctx.deliveries.push(record);
-      if (!message) return;
+      if (!message) return ctx.settled(record);
       try {
         const result = await deliver({ message, channel: delivery.channel, region, institutionId });
         update(ctx.deliveries, delivery.id, {
@@ -63,6 +65,7 @@ export async function notifyParties(announcement: Announcement, ctx: NotifyConte
           recipients: result.recipients,
           ...(result.reason !== undefined && { reason: result.reason }),
         });
+        ctx.settled(recordOf(ctx.deliveries, delivery.id));
       } catch (error) {
         const reason = failureReason(delivery, error);
         const at = update(ctx.deliveries, delivery.id, {
@@ -70,6 +73,7 @@ export async function notifyParties(announcement: Announcement, ctx: NotifyConte
           attempts: attemptsOf(error),
           reason,
         });
+        ctx.settled(recordOf(ctx.deliveries, delivery.id));
         ctx.failed({ deliveryId: delivery.id, reason, at });
       }
     }),
@@ -83,6 +87,8 @@ function update(records: DeliveryRecord[], id: string, change: Partial<DeliveryR
   records[index] = { ...records[index]!, ...change, updatedAt };
   return updatedAt;
 }
+
+const recordOf = (records: DeliveryRecord[], id: string) => records.find((r) => r.id === id)!;
 
 function causeOf(error: unknown): unknown {
   return error instanceof ActivityFailure ? error.cause : error;

@@ -245,6 +245,7 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseWorkfl
         context: snapshot.context,
         view: view(),
         deliveries,
+        settled: (delivery) => metrics.notification(delivery, snapshot.context.region),
         failed: ({ deliveryId, reason, at }) => {
           // A failure to tell the supervisor of a failure is on the record; escalating it again would loop.
           if (announcement.event === 'delivery.failed') return;

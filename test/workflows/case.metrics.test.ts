@@ -110,7 +110,9 @@ describe('case metrics (SDK Prometheus exporter, time-skipping server)', () => {
 
   it('counts each fact of a case once when it opens, is acknowledged and closes', async () => {
     const worker = await startWorker();
+    let settled: { party: string; channel: string; status: string }[] = [];
     try {
+      receiver.script.push(503); // one delivery is retried: it still counts once
       const { view } = await file('metrics-a', {
         previousAbsences: 2,
         kind: { unauthorisedAbsence: true, missing: true },
@@ -118,6 +120,7 @@ describe('case metrics (SDK Prometheus exporter, time-skipping server)', () => {
       await acknowledge(view.caseId);
       await close(view.caseId);
       closedCaseId = view.caseId;
+      settled = (await env.client.workflow.getHandle(view.caseId).result()).deliveries;
     } finally {
       await worker.stop();
     }
@@ -137,15 +140,29 @@ describe('case metrics (SDK Prometheus exporter, time-skipping server)', () => {
     expect(sampleValue(text, 'vermist_time_to_report_seconds_count', region)).toBe(1);
     expect(sampleValue(text, 'vermist_time_to_acknowledgement_seconds_count', region)).toBe(1);
     expect(sampleValue(text, 'vermist_time_to_located_seconds_count', region)).toBe(0);
+    // Each notification counts once with the result the case records for it.
+    expect(settled.some((d) => d.status === 'delivered')).toBe(true);
+    expect(sampleValue(text, 'vermist_notifications_total', region)).toBe(settled.length);
+    for (const { party, channel, status } of settled) {
+      const same = settled.filter((d) => d.party === party && d.channel === channel && d.status === status);
+      expect(
+        sampleValue(text, 'vermist_notifications_total', { ...region, party, channel, result: status }),
+      ).toBe(same.length);
+    }
   });
 
   it('logs each delivery with the workflow, run and attempt of the activity that made it', () => {
     const delivered = logged.filter((entry) => entry.caseId === closedCaseId);
     expect(delivered.length).toBeGreaterThan(0);
     for (const entry of delivered) {
-      expect(entry).toMatchObject({ workflowId: closedCaseId, activityType: 'deliver', attempt: 1 });
+      expect(entry).toMatchObject({ workflowId: closedCaseId, activityType: 'deliver' });
       expect(entry.runId).toEqual(expect.any(String));
     }
+    // The delivery a 503 sent round again is logged with the attempt that got through.
+    expect(delivered.map((entry) => entry.attempt).sort()).toEqual([
+      ...Array<number>(delivered.length - 1).fill(1),
+      2,
+    ]);
   });
 
   it('emits nothing when a recorded history is replayed', async () => {
