@@ -3,6 +3,8 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { ContactsSchema } from '../../activities/contacts.schema';
+import { EnvSchema } from '../../config/env.schema';
 import { opsTools, type OpsTools } from '../support/ops-tools';
 
 const ROOT = path.join(__dirname, '../..');
@@ -66,10 +68,29 @@ describe('docker-compose.yml (validated by Debian’s docker-compose, no Docker 
   });
 
   it('gives every long-running service a health check', () => {
-    const text = rendered();
+    // Only the services block: other top-level blocks (secrets, volumes) name things at the same depth.
+    const text = /^services:\n([\s\S]*?)(?=^\S)/m.exec(rendered())![1]!;
     const services = text.split(/^ {2}(?=[a-z-]+:$)/m).slice(1);
     expect(services.length).toBeGreaterThanOrEqual(7);
     for (const service of services) expect(service, service.split('\n')[0]).toContain('healthcheck:');
+  });
+
+  it('gives the workers a valid contacts file as a secret, and valid mail and link settings', () => {
+    const text = rendered();
+    const contactsFile = /vermist-contacts:\n\s+file: (\S+)/.exec(text)?.[1];
+    expect(contactsFile).toBeDefined();
+    ContactsSchema.parse(JSON.parse(readFileSync(contactsFile!, 'utf8')));
+    expect(text).toContain('VERMIST_CONTACTS_FILE: /run/secrets/vermist-contacts');
+    const example = Object.fromEntries(
+      readFileSync(path.join(ROOT, '.env.example'), 'utf8')
+        .split('\n')
+        .filter((line) => /^VERMIST_(SMTP_URL|MAIL_FROM|PUBLIC_URL)=/.test(line))
+        .map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]),
+    );
+    expect(Object.keys(example)).toHaveLength(3);
+    EnvSchema.pick({ VERMIST_SMTP_URL: true, VERMIST_MAIL_FROM: true, VERMIST_PUBLIC_URL: true }).parse(
+      example,
+    );
   });
 
   it('mounts configuration that exists in the repository', () => {
