@@ -87,10 +87,12 @@ function errorHandler(log: Logger): ErrorRequestHandler {
     }
     const { status, title, type, message, extras } =
       problem ?? new Problem(500, 'Internal error', 'something went wrong on our side; quote the request id');
+    // The standard members lead, and no extra field (a case's status, say) can overwrite one of them.
+    const standard = { type, title, status, detail: message, requestId };
     res
       .status(status)
       .type('application/problem+json')
-      .json({ ...extras, type, title, status, detail: message, requestId });
+      .json({ ...standard, ...extras, ...standard });
   };
 }
 
