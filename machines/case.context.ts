@@ -1,16 +1,19 @@
-import type {
-  AdhocTaskKindSchema,
-  Actor,
-  DeadlineKey,
-  DirectOutcome,
-  Outcome,
-  Role,
-  TaskKind,
+import { z } from 'zod';
+import {
+  ActorSchema,
+  DeadlineKeySchema,
+  RoleSchema,
+  type AdhocTaskKindSchema,
+  type Actor,
+  type DeadlineKey,
+  type DirectOutcome,
+  type Outcome,
+  type Role,
+  type TaskKind,
 } from './case.events';
-import type { z } from 'zod';
 import { addMs } from './duration';
 import type { Policy } from './policy.schema';
-import type { CaseReport, LegalTitle, RiskGrade } from './report.schema';
+import { RiskGradeSchema, type CaseReport, type LegalTitle, type RiskGrade } from './report.schema';
 
 /** What the workflow hands the machine when a case is filed. Plain JSON. */
 export type CaseInput = {
@@ -31,22 +34,25 @@ export type CaseInput = {
 };
 
 /** One risk assessment: what was known, who said it, when, and when it must be looked at again. */
-export type Assessment = {
-  risk: RiskGrade;
-  urgent: boolean;
-  knownFacts: string;
-  source: string;
-  by: Actor;
-  at: string;
-  nextReviewAt: string;
-};
+export const AssessmentSchema = z.object({
+  risk: RiskGradeSchema,
+  urgent: z.boolean(),
+  knownFacts: z.string(),
+  source: z.string(),
+  by: ActorSchema,
+  at: z.iso.datetime(),
+  nextReviewAt: z.iso.datetime(),
+});
+export type Assessment = z.infer<typeof AssessmentSchema>;
 
-export type Escalation = {
-  reason: `${DeadlineKey}_overdue` | 'delivery_failed';
-  to: Role;
-  at: string;
-  dueAt: string;
-};
+/** A task that went to the next role up because its deadline passed, or a delivery that failed for good. */
+export const EscalationSchema = z.object({
+  reason: z.union([z.templateLiteral([DeadlineKeySchema, '_overdue']), z.literal('delivery_failed')]),
+  to: RoleSchema,
+  at: z.iso.datetime(),
+  dueAt: z.iso.datetime(),
+});
+export type Escalation = z.infer<typeof EscalationSchema>;
 
 export type AdhocTask = {
   task: z.infer<typeof AdhocTaskKindSchema>;

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import type { SnapshotFrom } from 'xstate';
-import { ActorSchema, OutcomeSchema, RoleSchema } from './case.events';
+import { ActorSchema, OutcomeSchema } from './case.events';
 import type { CaseMachine } from './case.machine';
-import { titleEndsAt } from './case.context';
+import { AssessmentSchema, EscalationSchema, titleEndsAt } from './case.context';
 import { CaseStatusSchema, LegalStatusSchema, caseStatus, legalStatusOf } from './case.status';
 import { OpenTaskSchema, openTasks } from './case.tasks';
 import { DeliveryRecordSchema, type DeliveryRecord } from './notification.schema';
@@ -38,25 +38,13 @@ export const CaseViewSchema = z.object({
     title: LegalTitleKindSchema,
     endsAt: z.iso.datetime().nullable(),
   }),
-  assessments: z.array(
-    z.object({
-      risk: RiskGradeSchema,
-      urgent: z.boolean(),
-      knownFacts: z.string(),
-      source: z.string(),
-      by: ActorSchema,
-      at: z.iso.datetime(),
-      nextReviewAt: z.iso.datetime(),
-    }),
-  ),
+  assessments: z.array(AssessmentSchema),
   publicAppeal: z.object({ expiresAt: z.iso.datetime(), consentRecordedBy: z.string() }).nullable(),
   sightingCount: z.number().int(),
   outcome: OutcomeSchema.nullable(),
   closedAt: z.iso.datetime().nullable(),
   tasks: z.array(OpenTaskSchema),
-  escalations: z.array(
-    z.object({ reason: z.string(), to: RoleSchema, at: z.iso.datetime(), dueAt: z.iso.datetime() }),
-  ),
+  escalations: z.array(EscalationSchema),
   timeline: z.array(TimelineEntrySchema),
   /** Every notification the case sent or tried to send, and where it stands. */
   deliveries: z.array(DeliveryRecordSchema),
