@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { RoleSchema, TaskKindSchema } from '../machines/case.events';
 import { CaseStatusSchema } from '../machines/case.status';
-import { OpenTaskSchema, type OpenTask } from '../machines/case.tasks';
+import { isOverdue, OpenTaskSchema, taskPriority, type OpenTask } from '../machines/case.tasks';
 import { IdSchema, RiskGradeSchema } from '../machines/report.schema';
 import type { Principal } from './auth';
 import { badRequest } from './problems';
@@ -63,7 +63,6 @@ export type ListedCase = {
   tasks: OpenTask[];
 };
 
-const riskOrder = { high: 0, medium: 1, low: 2 } as const;
 const NO_DUE = '9999-12-31T23:59:59.999Z';
 
 /** Visibility values we put in a query are ids or enum members; anything else is left to the in-memory filter. */
@@ -118,8 +117,8 @@ export function inboxPage(
         institutionId: c.institutionId,
         risk: c.risk,
         urgent: c.urgent,
-        overdue: task.escalatedTo !== null || (task.dueAt !== null && task.dueAt < now),
-        priority: (c.urgent ? 1 : 4) + riskOrder[c.risk],
+        overdue: isOverdue(task, now),
+        priority: taskPriority(c.urgent, c.risk),
       })),
     )
     .filter(

@@ -3,6 +3,7 @@ import type { SnapshotFrom } from 'xstate';
 import { ActorSchema, RoleSchema, TaskKindSchema } from './case.events';
 import type { CaseMachine, TaskMeta } from './case.machine';
 import type { CommandType, DeadlineKey, TaskKind } from './case.events';
+import type { RiskGrade } from './report.schema';
 
 /** An open task as the inbox shows it. */
 export const OpenTaskSchema = z.object({
@@ -54,3 +55,15 @@ export const completingCommand = {
   withdraw_public_appeal: 'task.complete',
   transport_patient: 'task.complete',
 } as const satisfies Record<TaskKind, CommandType>;
+
+const riskOrder = { high: 0, medium: 1, low: 2 } as const satisfies Record<RiskGrade, number>;
+
+/** How soon a task wants doing, 1 (urgent, high risk) to 6 (ordinary, low risk): the case's grade decides. */
+export function taskPriority(urgent: boolean, risk: RiskGrade): number {
+  return (urgent ? 1 : 4) + riskOrder[risk];
+}
+
+/** A task is overdue once it was escalated, or its due time lies before `now`. */
+export function isOverdue(task: Pick<OpenTask, 'dueAt' | 'escalatedTo'>, now: string): boolean {
+  return task.escalatedTo !== null || (task.dueAt !== null && task.dueAt < now);
+}
