@@ -35,7 +35,7 @@ export default tseslint.config(
         {
           patterns: [
             {
-              group: ['node:*', ...ours('workflows', 'activities', 'api', 'config', 'temporal', 'bin')],
+              group: ['node:*', ...ours('workflows', 'activities', 'api', 'config', 'temporal', 'bin', 'records')],
               message: 'machines/ is pure: it imports nothing of ours and no Node built-ins.',
             },
           ],
@@ -55,7 +55,7 @@ export default tseslint.config(
               message: 'Workflow code runs in the deterministic sandbox: no Node built-ins.',
             },
             {
-              group: ours('api', 'config', 'temporal', 'bin'),
+              group: ours('api', 'config', 'temporal', 'bin', 'records'),
               message: 'workflows/ imports machines/ and only types from activities/.',
             },
             {
@@ -76,6 +76,23 @@ export default tseslint.config(
         {
           patterns: [
             { group: ours('bin'), message: 'Entry points wire the parts together; nothing imports them.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // The records store keeps what must last; it serves activities and the API and decides nothing.
+    files: ['records/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ours('api', 'workflows', 'activities', 'temporal', 'bin', 'config'),
+              message: 'records/ imports machines/ only.',
+            },
           ],
         },
       ],

@@ -1,0 +1,251 @@
+import { sql, type Kysely } from 'kysely';
+import type { Actor } from '../machines/case.events';
+import { isOverdue, taskPriority, type OpenTask } from '../machines/case.tasks';
+import type { CaseView } from '../machines/case.view';
+import type { RecordsTables } from './records.tables';
+import type { Sealer } from './sealer';
+
+/** A case as the store keeps it: the version the workflow wrote last, and its view. */
+export type StoredCase = { version: number; view: CaseView };
+
+/** Where the inbox looks: one clinic's cases, or one police region's. */
+export type Tenant = { institutionId: string } | { region: string };
+
+/** What the inbox asks the store: a tenant, filters that each narrow, and the key to page after. */
+export type TaskQuery = {
+  tenant: Tenant;
+  region?: string | undefined;
+  institutionId?: string | undefined;
+  status?: string | undefined;
+  risk?: string | undefined;
+  task?: string | undefined;
+  /** Tasks owned by this role or escalated to it. */
+  role?: string | undefined;
+  /** Only tasks this role owns, whatever the filter (an ambulance crew sees its transports only). */
+  ownerRole?: string | undefined;
+  overdue?: boolean | undefined;
+  claimedBy?: string | undefined;
+  unclaimed?: boolean | undefined;
+  after?: TaskSortKey | undefined;
+  limit: number;
+  now: Date;
+};
+
+/** The inbox's total order: due time (none last), priority, case, task. */
+export type TaskSortKey = [due: string, priority: number, caseId: string, task: string];
+
+/** One open task with the case facts it is sorted and filtered on. No personal data. */
+export type StoredTask = OpenTask & {
+  caseId: string;
+  status: string;
+  region: string;
+  institutionId: string;
+  risk: string;
+  urgent: boolean;
+  priority: number;
+  overdue: boolean;
+};
+
+/** Open cases counted for the dashboards, by the facts the gauges label them with. */
+export type OpenCaseCounts = {
+  byStateRiskRegion: { state: string; risk: string; region: string; count: number }[];
+  overdueByRole: { role: string; count: number }[];
+  atRiskByRegion: { region: string; count: number }[];
+};
+
+/** A task without a due time sorts after every dated one. */
+export const NO_DUE = '9999-12-31T23:59:59.999Z';
+
+const SEAL = (caseId: string) => ({ table: 'case_records', id: caseId, field: 'view' });
+
+/** The case records: the latest version of every case, written by its workflow, read by the API. */
+export function createCaseRecords(deps: { db: Kysely<RecordsTables>; sealer: Sealer }) {
+  const { db, sealer } = deps;
+
+  return {
+    /**
+     * Stores `view` as version `version` of its case, unless the store already has that version or a newer
+     * one: a replayed, retried or late write never overwrites what came after it. True when it was written.
+     */
+    async save(version: number, view: CaseView): Promise<boolean> {
+      return db.transaction().execute(async (tx) => {
+        const row = {
+          case_id: view.caseId,
+          version,
+          region: view.region,
+          institution_id: view.institutionId,
+          status: view.status,
+          risk: view.risk ?? view.proposedRisk,
+          urgent: view.urgent,
+          kind: kindLabel(view.kind),
+          reported_at: view.reportedAt,
+          closed_at: view.closedAt,
+          outcome: view.outcome,
+          updated_at: new Date(),
+          sealed: sealer.seal(view, SEAL(view.caseId)),
+        };
+        const written = await tx
+          .insertInto('case_records')
+          .values(row)
+          .onConflict((oc) =>
+            oc
+              .column('case_id')
+              .doUpdateSet((eb) => ({
+                version: eb.ref('excluded.version'),
+                region: eb.ref('excluded.region'),
+                institution_id: eb.ref('excluded.institution_id'),
+                status: eb.ref('excluded.status'),
+                risk: eb.ref('excluded.risk'),
+                urgent: eb.ref('excluded.urgent'),
+                kind: eb.ref('excluded.kind'),
+                reported_at: eb.ref('excluded.reported_at'),
+                closed_at: eb.ref('excluded.closed_at'),
+                outcome: eb.ref('excluded.outcome'),
+                updated_at: eb.ref('excluded.updated_at'),
+                sealed: eb.ref('excluded.sealed'),
+              }))
+              .where('case_records.version', '<', version),
+          )
+          .returning('case_id')
+          .executeTakeFirst();
+        if (!written) return false;
+        await tx.deleteFrom('case_tasks').where('case_id', '=', view.caseId).execute();
+        if (view.tasks.length > 0) {
+          await tx
+            .insertInto('case_tasks')
+            .values(view.tasks.map((task) => taskRow(view, task)))
+            .execute();
+        }
+        return true;
+      });
+    },
+
+    /** The latest stored version of a case, or undefined when the store has none. */
+    async get(caseId: string): Promise<StoredCase | undefined> {
+      const row = await db
+        .selectFrom('case_records')
+        .select(['version', 'sealed'])
+        .where('case_id', '=', caseId)
+        .executeTakeFirst();
+      if (!row) return undefined;
+      return { version: row.version, view: sealer.open<CaseView>(row.sealed, SEAL(caseId)) };
+    },
+
+    /** One page of open tasks in the inbox's order, plus whether more follow. */
+    async tasks(query: TaskQuery): Promise<{ items: StoredTask[]; more: boolean }> {
+      const now = query.now;
+      let q = db.selectFrom('case_tasks').selectAll();
+      q =
+        'institutionId' in query.tenant
+          ? q.where('institution_id', '=', query.tenant.institutionId)
+          : q.where('region', '=', query.tenant.region);
+      if (query.region) q = q.where('region', '=', query.region);
+      if (query.institutionId) q = q.where('institution_id', '=', query.institutionId);
+      if (query.status) q = q.where('status', '=', query.status);
+      if (query.risk) q = q.where('risk', '=', query.risk);
+      if (query.task) q = q.where('task', '=', query.task);
+      if (query.ownerRole) q = q.where('role', '=', query.ownerRole);
+      if (query.role) {
+        const role = query.role;
+        q = q.where((eb) => eb.or([eb('role', '=', role), eb('escalated_to', '=', role)]));
+      }
+      if (query.overdue !== undefined) {
+        const overdue = sql<boolean>`(escalated_to is not null or (due_at is not null and due_at < ${now}))`;
+        q = q.where(query.overdue ? overdue : sql<boolean>`not ${overdue}`);
+      }
+      if (query.claimedBy) q = q.where('claimed_by_id', '=', query.claimedBy);
+      if (query.unclaimed) q = q.where('claimed_by_id', 'is', null);
+      if (query.after) {
+        const [due, priority, caseId, task] = query.after;
+        q = q.where(
+          sql<boolean>`(due_sort, priority, case_id, task) > (${new Date(due)}, ${priority}, ${caseId}, ${task})`,
+        );
+      }
+      const rows = await q
+        .orderBy('due_sort')
+        .orderBy('priority')
+        .orderBy('case_id')
+        .orderBy('task')
+        .limit(query.limit + 1)
+        .execute();
+      const nowIso = now.toISOString();
+      const items = rows.slice(0, query.limit).map((row): StoredTask => {
+        const task: OpenTask = {
+          task: row.task as OpenTask['task'],
+          role: row.role as OpenTask['role'],
+          dueAt: row.due_at ? row.due_at.toISOString() : null,
+          escalatedTo: row.escalated_to as OpenTask['escalatedTo'],
+          claimedBy:
+            row.claimed_by_id === null
+              ? null
+              : ({ id: row.claimed_by_id, role: row.claimed_by_role } as Actor),
+        };
+        return {
+          ...task,
+          caseId: row.case_id,
+          status: row.status,
+          region: row.region,
+          institutionId: row.institution_id,
+          risk: row.risk,
+          urgent: row.urgent,
+          priority: row.priority,
+          overdue: isOverdue(task, nowIso),
+        };
+      });
+      return { items, more: rows.length > query.limit };
+    },
+
+    /** Counts of open cases and their tasks for the dashboards, straight from the indexes. */
+    async openCaseCounts(now: Date, atRiskWithinMs: number): Promise<OpenCaseCounts> {
+      const byStateRiskRegion = await db
+        .selectFrom('case_records')
+        .select(['status as state', 'risk', 'region', sql<number>`count(*)::int`.as('count')])
+        .where('closed_at', 'is', null)
+        .groupBy(['status', 'risk', 'region'])
+        .execute();
+      const overdueByRole = await db
+        .selectFrom('case_tasks')
+        .select(['role', sql<number>`count(distinct case_id)::int`.as('count')])
+        .where('escalated_to', 'is not', null)
+        .groupBy('role')
+        .execute();
+      const horizon = new Date(now.getTime() + atRiskWithinMs);
+      const atRiskByRegion = await db
+        .selectFrom('case_tasks')
+        .select(['region', sql<number>`count(distinct case_id)::int`.as('count')])
+        .where('due_at', '<=', horizon)
+        .groupBy('region')
+        .execute();
+      return { byStateRiskRegion, overdueByRole, atRiskByRegion };
+    },
+  };
+}
+
+export type CaseRecords = ReturnType<typeof createCaseRecords>;
+
+function taskRow(view: CaseView, task: OpenTask) {
+  const risk = view.risk ?? view.proposedRisk;
+  return {
+    case_id: view.caseId,
+    task: task.task,
+    role: task.role,
+    escalated_to: task.escalatedTo,
+    due_at: task.dueAt,
+    due_sort: task.dueAt ?? NO_DUE,
+    claimed_by_id: task.claimedBy?.id ?? null,
+    claimed_by_role: task.claimedBy?.role ?? null,
+    priority: taskPriority(view.urgent, risk),
+    region: view.region,
+    institution_id: view.institutionId,
+    status: view.status,
+    risk,
+    urgent: view.urgent,
+  };
+}
+
+/** The case's kind as one index value: `unauthorised_absence`, `missing`, or both joined by `+`. */
+function kindLabel(kind: CaseView['kind']): string {
+  return [kind.unauthorisedAbsence && 'unauthorised_absence', kind.missing && 'missing']
+    .filter(Boolean)
+    .join('+');
+}

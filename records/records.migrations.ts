@@ -1,0 +1,118 @@
+import { sql, type Kysely } from 'kysely';
+import type { Migration, MigrationProvider } from 'kysely/migration';
+
+/**
+ * The records store's schema, forward only: a migration once released is never edited, a change is a new
+ * entry. Names sort in the order they run.
+ */
+const migrations: Record<string, Migration> = {
+  '0001-records': {
+    async up(db: Kysely<unknown>) {
+      await sql`
+        create table case_records (
+          case_id text primary key,
+          version integer not null,
+          region text not null,
+          institution_id text not null,
+          status text not null,
+          risk text not null,
+          urgent boolean not null,
+          kind text not null,
+          reported_at timestamptz not null,
+          closed_at timestamptz,
+          outcome text,
+          updated_at timestamptz not null,
+          sealed bytea not null
+        )`.execute(db);
+      await sql`create index case_records_region on case_records (region, status)`.execute(db);
+      await sql`create index case_records_institution on case_records (institution_id, status)`.execute(db);
+      await sql`create index case_records_closed on case_records (closed_at) where closed_at is not null`.execute(
+        db,
+      );
+
+      await sql`
+        create table case_tasks (
+          case_id text not null references case_records (case_id) on delete cascade,
+          task text not null,
+          role text not null,
+          escalated_to text,
+          due_at timestamptz,
+          due_sort timestamptz not null,
+          claimed_by_id text,
+          claimed_by_role text,
+          priority integer not null,
+          region text not null,
+          institution_id text not null,
+          status text not null,
+          risk text not null,
+          urgent boolean not null,
+          primary key (case_id, task)
+        )`.execute(db);
+      // The inbox's order is (due, priority, case, task) within a tenant: one index per kind of tenant.
+      await sql`create index case_tasks_region on case_tasks (region, due_sort, priority, case_id, task)`.execute(
+        db,
+      );
+      await sql`create index case_tasks_institution on case_tasks (institution_id, due_sort, priority, case_id, task)`.execute(
+        db,
+      );
+
+      await sql`
+        create table access_log (
+          seq bigint generated always as identity primary key,
+          partition text not null,
+          position bigint not null,
+          at timestamptz not null,
+          case_id text not null,
+          region text not null,
+          actor_id text not null,
+          actor_role text not null,
+          view text not null,
+          resource text not null,
+          request_id text not null,
+          prev_hash text not null,
+          hash text not null,
+          unique (partition, position)
+        )`.execute(db);
+      await sql`create index access_log_case on access_log (case_id, at)`.execute(db);
+      await sql`create index access_log_actor on access_log (actor_id, at)`.execute(db);
+      await sql`create index access_log_region on access_log (region, at)`.execute(db);
+      await sql`create index access_log_at on access_log (at)`.execute(db);
+      await sql`
+        create table access_log_heads (
+          partition text primary key,
+          position bigint not null,
+          hash text not null,
+          anchor_hash text not null,
+          anchor_position bigint not null
+        )`.execute(db);
+
+      await sql`
+        create table feed_entries (
+          seq bigint generated always as identity primary key,
+          id text not null unique,
+          party text not null,
+          tenant text not null,
+          case_id text not null,
+          event text not null,
+          at timestamptz not null,
+          sealed bytea not null
+        )`.execute(db);
+      await sql`create index feed_entries_tenant on feed_entries (party, tenant, seq)`.execute(db);
+      await sql`create index feed_entries_case on feed_entries (case_id)`.execute(db);
+
+      await sql`
+        create table erasures (
+          id bigint generated always as identity primary key,
+          at timestamptz not null,
+          kind text not null,
+          erased integer not null,
+          before timestamptz not null
+        )`.execute(db);
+    },
+  },
+};
+
+/** The migrations in code, for Kysely's Migrator: no files to find at run time. */
+export const recordsMigrations: MigrationProvider = {
+  getMigrations: () => Promise.resolve(migrations),
+};

@@ -1,0 +1,102 @@
+import type { ColumnType, Generated } from 'kysely';
+
+/** An instant: written as an ISO string or Date, read back as a Date. */
+type Instant = ColumnType<Date, Date | string, Date | string>;
+type NullableInstant = ColumnType<Date | null, Date | string | null, Date | string | null>;
+
+/**
+ * The latest version of each case. Index columns hold ids, enums and instants only: everything about the
+ * person lives in `sealed`, the encrypted case view (records/sealer.ts).
+ */
+export type CaseRecordsTable = {
+  case_id: string;
+  version: number;
+  region: string;
+  institution_id: string;
+  status: string;
+  risk: string;
+  urgent: boolean;
+  kind: string;
+  reported_at: Instant;
+  closed_at: NullableInstant;
+  outcome: string | null;
+  updated_at: Instant;
+  sealed: Buffer;
+};
+
+/** The open tasks of each case's latest version, denormalised with the case facts the inbox filters on. */
+export type CaseTasksTable = {
+  case_id: string;
+  task: string;
+  role: string;
+  escalated_to: string | null;
+  due_at: NullableInstant;
+  /** `due_at`, or the far future when there is none: one non-null sort key for the inbox's cursor. */
+  due_sort: Instant;
+  claimed_by_id: string | null;
+  claimed_by_role: string | null;
+  priority: number;
+  region: string;
+  institution_id: string;
+  status: string;
+  risk: string;
+  urgent: boolean;
+};
+
+/** One row per disclosure of a case (NEN 7513), hash-chained per partition. */
+export type AccessLogTable = {
+  seq: Generated<string>;
+  partition: string;
+  position: string;
+  at: Instant;
+  case_id: string;
+  region: string;
+  actor_id: string;
+  actor_role: string;
+  view: string;
+  resource: string;
+  request_id: string;
+  prev_hash: string;
+  hash: string;
+};
+
+/** The newest link of each access-log partition's chain, and where erasure left its start. */
+export type AccessLogHeadsTable = {
+  partition: string;
+  position: string;
+  hash: string;
+  /** The hash the oldest remaining row chains to: the genesis value, or the last row erased. */
+  anchor_hash: string;
+  anchor_position: string;
+};
+
+/** In-app feed entries, one per delivery id. */
+export type FeedEntriesTable = {
+  seq: Generated<string>;
+  id: string;
+  party: string;
+  tenant: string;
+  case_id: string;
+  event: string;
+  at: Instant;
+  sealed: Buffer;
+};
+
+/** What retention erased: counts and cut-offs, never contents. */
+export type ErasuresTable = {
+  id: Generated<string>;
+  at: Instant;
+  kind: string;
+  erased: number;
+  before: Instant;
+};
+
+/** Every table of the records store, for Kysely. */
+export type RecordsTables = {
+  case_records: CaseRecordsTable;
+  case_tasks: CaseTasksTable;
+  access_log: AccessLogTable;
+  access_log_heads: AccessLogHeadsTable;
+  feed_entries: FeedEntriesTable;
+  erasures: ErasuresTable;
+};
