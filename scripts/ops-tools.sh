@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Makes sure the two Debian tools the ops tests use are present:
+# Makes sure the Debian tools the ops and records tests use are present:
 #   docker-compose   validates docker-compose.yml (`docker-compose config`); no Docker engine is needed
 #   prometheus       scrapes a running system in the dashboard test (promtool checks the exposition)
+#   postgresql       throwaway servers for the records tests (initdb, pg_ctl, postgres; no system service)
 # Installs them with apt only when one is missing, non-interactively (CI runs as root with no stdin).
 # Prints KEY=path lines on stdout; progress goes to stderr.
 set -euo pipefail
@@ -12,6 +13,14 @@ die() { echo "ops-tools: $*" >&2; exit 1; }
 missing=()
 command -v docker-compose >/dev/null 2>&1 || missing+=(docker-compose)
 command -v prometheus >/dev/null 2>&1 && command -v promtool >/dev/null 2>&1 || missing+=(prometheus)
+# The server binaries live off PATH, one directory per major version; /usr/bin/pg_config alone comes from
+# libpq-dev and says nothing about whether a server is installed.
+newest_pg_bin() {
+  local initdb
+  initdb=$(ls /usr/lib/postgresql/*/bin/initdb 2>/dev/null | sort -V | tail -n 1) || true
+  [[ -n $initdb ]] && dirname "$initdb"
+}
+[[ -n $(newest_pg_bin) ]] || missing+=(postgresql)
 
 if ((${#missing[@]} > 0)); then
   command -v apt-get >/dev/null 2>&1 ||
@@ -32,3 +41,4 @@ fi
 echo "DOCKER_COMPOSE=$(command -v docker-compose)"
 echo "PROMETHEUS=$(command -v prometheus)"
 echo "PROMTOOL=$(command -v promtool)"
+echo "PG_BIN=$(newest_pg_bin)"

@@ -1,7 +1,10 @@
 import { required, scriptVars } from './script-vars';
 
-/** Paths of docker-compose, prometheus and promtool, installed from Debian by scripts/ops-tools.sh if missing. */
-export type OpsTools = { dockerCompose: string; prometheus: string; promtool: string };
+/**
+ * Paths of docker-compose, prometheus and promtool, and the bin directory of Debian's newest PostgreSQL,
+ * installed from Debian by scripts/ops-tools.sh if missing.
+ */
+export type OpsTools = { dockerCompose: string; prometheus: string; promtool: string; pgBin: string };
 
 export function opsTools(): OpsTools {
   const vars = scriptVars('ops-tools.sh');
@@ -9,5 +12,6 @@ export function opsTools(): OpsTools {
     dockerCompose: required(vars, 'DOCKER_COMPOSE', 'ops-tools.sh'),
     prometheus: required(vars, 'PROMETHEUS', 'ops-tools.sh'),
     promtool: required(vars, 'PROMTOOL', 'ops-tools.sh'),
+    pgBin: required(vars, 'PG_BIN', 'ops-tools.sh'),
   };
 }
