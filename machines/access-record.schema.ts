@@ -20,6 +20,8 @@ export const AccessRecordSchema = z.object({
 });
 export type AccessRecord = z.infer<typeof AccessRecordSchema>;
 
-/** One day's access records of one region, as a durable log keeps them. */
-export const AccessLogInputSchema = z.object({ region: IdSchema, day: z.iso.date() });
-export type AccessLogInput = z.infer<typeof AccessLogInputSchema>;
+/** An access record as the log lists it: `seq` orders the whole log and is the cursor to page after. */
+export const AccessRecordEntrySchema = AccessRecordSchema.extend({
+  seq: z.string().regex(/^\d+$/).describe('the position in the whole log; pass it as `cursor` to read on'),
+});
+export type AccessRecordEntry = z.infer<typeof AccessRecordEntrySchema>;
