@@ -6,6 +6,7 @@ import {
   overrideNotifications,
 } from './notification.schema';
 import { IdSchema } from './report.schema';
+import { DEFAULT_RETENTION, RetentionPolicySchema } from './retention.schema';
 
 const Role = z.enum(['clinic', 'police_desk', 'police_supervisor', 'ambulance']);
 
@@ -54,13 +55,17 @@ const OverrideSchema = z
 /** What one institution changes: only who hears what (its deadlines are its region's). */
 const InstitutionOverrideSchema = z.object({ notifications: NotificationOverrideSchema }).strict();
 
-/** The policy document: defaults for everyone, overrides per region. */
+/**
+ * The policy document: defaults for everyone, overrides per region, and how long records are kept (one
+ * period for the whole store, so no region overrides it).
+ */
 export const PolicyDocumentSchema = z
   .object({
     version: z.string().min(1).max(64),
     defaults: PolicySchema,
     regions: z.record(IdSchema, OverrideSchema).default({}),
     institutions: z.record(IdSchema, InstitutionOverrideSchema).default({}),
+    retention: RetentionPolicySchema.prefault(DEFAULT_RETENTION),
   })
   .strict();
 export type PolicyDocument = z.infer<typeof PolicyDocumentSchema>;
