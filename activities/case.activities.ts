@@ -1,10 +1,22 @@
+import type { RecordsStore } from '../records/records.store';
+import type { RetentionPolicy } from '../machines/retention.schema';
 import { createNotificationActivities, type NotificationDeps } from './notification.activities';
+import { createRecordActivities } from './record.activities';
+import { createRetentionActivities } from './retention.activities';
 
-export type ActivityDeps = NotificationDeps;
+export type ActivityDeps = NotificationDeps & {
+  /** The records store the workflows write case versions to and retention erases from. */
+  records: RecordsStore;
+  retention: RetentionPolicy;
+};
 
-/** Builds the activities the case workflow uses, from injected dependencies. */
+/** Builds the activities the worker's workflows use, from injected dependencies. */
 export function createActivities(deps: ActivityDeps) {
-  return { ...createNotificationActivities(deps) };
+  return {
+    ...createNotificationActivities(deps),
+    ...createRecordActivities(deps),
+    ...createRetentionActivities(deps),
+  };
 }
 
 export type CaseActivities = ReturnType<typeof createActivities>;

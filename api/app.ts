@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import express, { type ErrorRequestHandler, type RequestHandler } from 'express';
 import type { Logger } from '../config/log';
+import type { RecordsStore } from '../records/records.store';
 import { authenticate, type AuthConfig } from './auth';
 import type { CaseClient } from './case-client';
 import { accessRecordsRouter } from './access-records.routes';
 import { casesRouter } from './cases.routes';
 import { docsRouter } from './docs.routes';
-import { feedRouter, type FeedReader } from './feed.routes';
+import { feedRouter } from './feed.routes';
 import type { ApiMetrics } from './metrics';
 import { openApiDocument } from './openapi';
 import { Problem } from './problems';
@@ -17,8 +18,8 @@ export type AppDeps = {
   auth: AuthConfig;
   metrics: ApiMetrics;
   log: Logger;
-  /** In-app notification feeds; without them the feed routes answer 503. */
-  feeds?: FeedReader;
+  /** Where every read is served from, and every disclosure logged. */
+  records: RecordsStore;
 };
 
 /** The HTTP edge. Builds an Express app from its dependencies; the caller decides where it listens. */

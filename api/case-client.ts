@@ -9,94 +9,74 @@ import { isDeepStrictEqual } from 'node:util';
 import type { Command, CommandType } from '../machines/case.events';
 import type { CaseView } from '../machines/case.view';
 import { resolvePolicy, type PolicyDocument } from '../machines/policy.schema';
-import { CaseStatusSchema } from '../machines/case.status';
-import { RiskGradeSchema, type CaseReport } from '../machines/report.schema';
+import type { CaseReport } from '../machines/report.schema';
+import type { CaseRecords } from '../records/case-records';
 import {
-  appliedCommandsQuery,
-  caseViewQuery,
   commandUpdates,
+  recordSavedUpdate,
   type CommandReceipt,
-  OPEN_TASKS_MEMO,
   TRANSITION_REFUSED,
 } from '../workflows/case.messages';
 import type { caseWorkflow } from '../workflows/case.workflow';
-import { CaseSearchAttributes as SA } from '../workflows/case.search-attributes';
-import { OpenTaskSchema } from '../machines/case.tasks';
-import { createAccessLog } from './access-log';
 import { conflict, notFound } from './problems';
-import type { ListedCase } from './task-inbox';
 
 export type CaseClientDeps = {
   client: Client;
   taskQueue: string;
   policy: PolicyDocument;
+  /** Where every read comes from: the case records the workflows write. */
+  records: { cases: CaseRecords };
 };
-
-/** The most open cases one inbox read looks at; a region with more must narrow its filters. */
-const LIST_CAP = 2_000;
 
 /** A case's id: stable for a clinic's report id, so filing twice finds the same case. */
 export function caseIdFor(report: Pick<CaseReport, 'institutionId' | 'reportId'>): string {
   return `case-${report.institutionId}-${report.reportId}`;
 }
 
-/** The API's way into case workflows. Everything it answers comes from the workflow itself. */
+/**
+ * The API's way into cases: commands go to the case's workflow, which decides; every read comes from the
+ * records store, which the workflow keeps current and which outlives Temporal's retention.
+ */
 export function createCaseClient(deps: CaseClientDeps) {
   const handle = (caseId: string) => deps.client.workflow.getHandle<typeof caseWorkflow>(caseId);
 
   async function get(caseId: string): Promise<CaseView> {
-    try {
-      return await handle(caseId).query(caseViewQuery);
-    } catch (error) {
-      if (error instanceof WorkflowNotFoundError) throw notFound(`no case ${caseId}`);
-      throw error;
-    }
+    const stored = await deps.records.cases.get(caseId);
+    if (!stored) throw notFound(`no case ${caseId}`);
+    return stored.view;
+  }
+
+  /** The answer to a command its case applied: the case as it stands in the store. */
+  async function applied(caseId: string, commandId: string): Promise<CaseView | undefined> {
+    const version = await deps.records.cases.commandVersion(caseId, commandId);
+    return version === undefined ? undefined : get(caseId);
   }
 
   return {
     get,
-    accessLog: createAccessLog(deps),
 
     /**
-     * Open cases from Temporal visibility with the tasks their memo carries. Eventually consistent: a case
-     * shows here a moment after it changed. At most `cap` cases, so one call stays bounded.
-     */
-    async listOpenCases(query: string, cap = LIST_CAP): Promise<ListedCase[]> {
-      const listed: ListedCase[] = [];
-      for await (const wf of deps.client.workflow.list({ query })) {
-        const attrs = wf.typedSearchAttributes;
-        const tasks = OpenTaskSchema.array().safeParse(wf.memo?.[OPEN_TASKS_MEMO] ?? []);
-        listed.push({
-          caseId: wf.workflowId,
-          status: CaseStatusSchema.exclude(['closed']).catch('reported').parse(attrs.get(SA.state)),
-          region: attrs.get(SA.region) ?? '',
-          institutionId: attrs.get(SA.institution) ?? '',
-          risk: RiskGradeSchema.catch('medium').parse(attrs.get(SA.risk)),
-          urgent: attrs.get(SA.urgent) ?? false,
-          tasks: tasks.success ? tasks.data : [],
-        });
-        if (listed.length >= cap) break;
-      }
-      return listed;
-    },
-
-    /**
-     * Files a report. Filing the same report again (a retry) returns the existing case; reusing a report id
-     * for different content is a conflict, because silently keeping either version would lose information.
+     * Files a report and answers once the records store holds the new case. Filing the same report again
+     * (a retry) returns the existing case; reusing a report id for different content is a conflict,
+     * because silently keeping either version would lose information.
      */
     async file(report: CaseReport): Promise<{ created: boolean; view: CaseView }> {
       const caseId = caseIdFor(report);
       try {
-        await deps.client.workflow.start<typeof caseWorkflow>('caseWorkflow', {
+        const started = await deps.client.workflow.start<typeof caseWorkflow>('caseWorkflow', {
           workflowId: caseId,
           taskQueue: deps.taskQueue,
           workflowIdReusePolicy: 'REJECT_DUPLICATE',
           args: [{ caseId, report, policy: resolvePolicy(deps.policy, report.region, report.institutionId) }],
         });
+        await started.executeUpdate(recordSavedUpdate);
         return { created: true, view: await get(caseId) };
       } catch (error) {
         if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
-        const view = await get(caseId);
+        const existing = await deps.records.cases.get(caseId);
+        // Started a moment ago by a request still waiting for its record: wait for it too.
+        if (!existing) await handle(caseId).executeUpdate(recordSavedUpdate);
+        const view = existing?.view ?? (await get(caseId));
         if (!isDeepStrictEqual(view.report, report)) {
           throw conflict(`report ${report.reportId} was already filed with different content as ${caseId}`, {
             caseId,
@@ -107,8 +87,9 @@ export function createCaseClient(deps: CaseClientDeps) {
     },
 
     /**
-     * Sends a command to the case's machine and answers the case as it stands after it. Retrying with the
-     * same commandId applies nothing twice.
+     * Sends a command to the case's machine and answers the case as it stands after it, from the records
+     * store (the workflow answers only once that version is stored). Retrying with the same commandId
+     * applies nothing twice, and after the case closed the retry still gets an answer.
      */
     async command<T extends CommandType>(caseId: string, type: T, command: Command<T>): Promise<CaseView> {
       const update = commandUpdates[type] as UpdateDefinition<CommandReceipt, [Command<T>]>;
@@ -123,24 +104,27 @@ export function createCaseClient(deps: CaseClientDeps) {
         ) {
           throw conflict(error.cause.message, { caseId, caseStatus: error.cause.details?.[0] });
         }
-        // A closed case takes no Updates (the server says "not found"); a retry of the command that
-        // closed it still deserves its first answer.
-        const description = await handle(caseId)
+        // A closed case takes no Updates (the server says "not found"), and after Temporal's retention its
+        // workflow is gone: the store still knows the case, and whether this command was applied.
+        const stored = await deps.records.cases.get(caseId);
+        if (!stored) {
+          if (error instanceof WorkflowNotFoundError) throw notFound(`no case ${caseId}`);
+          throw error;
+        }
+        const running = await handle(caseId)
           .describe()
+          .then((d) => d.status.name === 'RUNNING')
           .catch((cause: unknown) => {
-            if (cause instanceof WorkflowNotFoundError) throw notFound(`no case ${caseId}`);
+            if (cause instanceof WorkflowNotFoundError) return false;
             throw cause;
           });
-        if (description.status.name !== 'RUNNING') {
-          const applied = await handle(caseId).query(appliedCommandsQuery);
-          const view = await get(caseId);
-          if (applied.includes(command.commandId)) return view;
-          throw conflict(`'${type}' is not possible: the case is closed`, {
-            caseId,
-            caseStatus: view.status,
-          });
-        }
-        throw error;
+        if (running) throw error;
+        const answer = await applied(caseId, command.commandId);
+        if (answer) return answer;
+        throw conflict(`'${type}' is not possible: the case is closed`, {
+          caseId,
+          caseStatus: stored.view.status,
+        });
       }
     },
   };

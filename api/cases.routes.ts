@@ -6,6 +6,7 @@ import { TimelineEntrySchema, type CaseView } from '../machines/case.view';
 import { CaseReportSchema } from '../machines/report.schema';
 import { principalOf, requireRole, type Principal } from './auth';
 import { actionBodySchema, actionRoles, caseActions } from './case-actions';
+import type { RecordsStore } from '../records/records.store';
 import type { CaseClient } from './case-client';
 import type { ApiMetrics } from './metrics';
 import { Problem, notFound } from './problems';
@@ -29,7 +30,11 @@ export const TimelineSchema = z.object({
 const timelineRoles = ['clinic', 'police_desk', 'police_supervisor'] as const;
 
 /** Case resources under /v1/cases. Every decision about the lifecycle is the workflow's; this only routes. */
-export function casesRouter(deps: { cases: CaseClient; metrics: ApiMetrics }): Router {
+export function casesRouter(deps: {
+  cases: CaseClient;
+  metrics: ApiMetrics;
+  records: Pick<RecordsStore, 'accessLog'>;
+}): Router {
   const router = Router();
 
   router.post('/', async (req, res) => {
@@ -57,7 +62,7 @@ export function casesRouter(deps: { cases: CaseClient; metrics: ApiMetrics }): R
     const { caseId } = parseInput(CaseIdParamSchema, req.params, 'path');
     res.locals.caseId = caseId;
     const view = await visibleCase(deps.cases, principal, caseId);
-    await recordRead(deps.cases, res, principal, view, 'case');
+    await recordRead(deps.records.accessLog, res, principal, view, 'case');
     res.json(projectFor(principal, view));
   });
 
@@ -67,7 +72,7 @@ export function casesRouter(deps: { cases: CaseClient; metrics: ApiMetrics }): R
     res.locals.caseId = caseId;
     const view = await visibleCase(deps.cases, principal, caseId);
     requireRole(principal, timelineRoles, "read a case's timeline");
-    await recordRead(deps.cases, res, principal, view, 'timeline');
+    await recordRead(deps.records.accessLog, res, principal, view, 'timeline');
     res.json({ caseId, entries: view.timeline });
   });
 
@@ -114,13 +119,13 @@ export async function visibleCase(cases: CaseClient, principal: Principal, caseI
 
 /** Every read of a case is on record before its data leaves (domain.md, "Data"). */
 function recordRead(
-  cases: CaseClient,
+  accessLog: RecordsStore['accessLog'],
   res: Response,
   principal: Principal,
   view: CaseView,
   resource: 'case' | 'timeline',
 ) {
-  return cases.accessLog.record({
+  return accessLog.record({
     at: new Date().toISOString(),
     caseId: view.caseId,
     region: view.region,

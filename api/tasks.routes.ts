@@ -4,10 +4,11 @@ import { TaskKindSchema } from '../machines/case.events';
 import { completingCommand } from '../machines/case.tasks';
 import { principalOf } from './auth';
 import { actionBodySchema } from './case-actions';
+import type { RecordsStore } from '../records/records.store';
 import type { CaseClient } from './case-client';
 import { CaseIdParamSchema, IdempotencyKeySchema, sendCommand, visibleCase } from './cases.routes';
 import { conflict } from './problems';
-import { TaskFilterSchema, inboxPage, inboxQuery } from './task-inbox';
+import { TaskFilterSchema, inboxPage } from './task-inbox';
 import { parseInput } from './validate';
 
 export const TaskParamsSchema = CaseIdParamSchema.extend({ task: TaskKindSchema });
@@ -23,17 +24,16 @@ export function completionBodySchema(task: z.infer<typeof TaskKindSchema>): z.Zo
 }
 
 /**
- * The task inbox (GET /v1/tasks, read from Temporal visibility: eventually consistent) and the actions on
- * one task (claim, release, complete), each decided by the case's workflow: strongly consistent.
+ * The task inbox (GET /v1/tasks, read from the records store) and the actions on one task (claim, release,
+ * complete), each decided by the case's workflow.
  */
-export function tasksRouter(deps: { cases: CaseClient }): Router {
+export function tasksRouter(deps: { cases: CaseClient; records: Pick<RecordsStore, 'cases'> }): Router {
   const router = Router();
 
   router.get('/tasks', async (req, res) => {
     const principal = principalOf(res);
     const filter = parseInput(TaskFilterSchema, req.query, 'query');
-    const cases = await deps.cases.listOpenCases(inboxQuery(principal, filter));
-    res.json(inboxPage(principal, filter, cases, new Date().toISOString()));
+    res.json(await inboxPage(deps.records.cases, principal, filter, new Date()));
   });
 
   for (const verb of taskVerbs) {

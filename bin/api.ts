@@ -1,28 +1,26 @@
 // The API process for a real Temporal cluster: `TEMPORAL_ADDRESS=… npm run api`.
 import { createApp } from '../api/app';
-import { listOpenCases, registerCaseGauges } from '../api/case-gauges.metrics';
+import { registerCaseGauges } from '../api/case-gauges.metrics';
 import { createApiMetrics } from '../api/metrics';
 import { parseEnv } from '../config/env.schema';
 import { createLogger } from '../config/log';
-import { authConfig, connectCases, payloadKeys } from './wiring';
+import { authConfig, connectCases, openRecords, payloadKeys } from './wiring';
 
 async function main(): Promise<void> {
   const env = parseEnv(process.env);
   if (!env.TEMPORAL_ADDRESS)
     throw new Error('set TEMPORAL_ADDRESS (or use `npm start` for the embedded default)');
   const log = createLogger(env.LOG_LEVEL, { service: 'vermist-api' });
-  const { connection, client, cases, feeds } = await connectCases(
-    env,
-    env.TEMPORAL_ADDRESS,
-    payloadKeys(env, undefined),
-  );
+  const keys = payloadKeys(env, undefined);
+  const records = await openRecords(env, keys, false);
+  const { connection, cases } = await connectCases(env, env.TEMPORAL_ADDRESS, keys, records);
   const metrics = createApiMetrics();
-  registerCaseGauges(metrics.registry, listOpenCases(client), {
+  registerCaseGauges(metrics.registry, records.cases.openCaseCounts, {
     onError: (e) => log.warn('case gauges', { error: String(e) }),
   });
-  const app = createApp({ cases, feeds, auth: authConfig(env, undefined), metrics, log });
+  const app = createApp({ cases, records, auth: authConfig(env, undefined), metrics, log });
   const server = app.listen(env.PORT, () => log.info('api listening', { port: env.PORT }));
-  const stop = () => server.close(() => void connection.close());
+  const stop = () => server.close(() => void Promise.all([connection.close(), records.database.close()]));
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
 }

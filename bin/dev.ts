@@ -5,18 +5,20 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import path from 'node:path';
 import { createApp } from '../api/app';
-import { listOpenCases, registerCaseGauges } from '../api/case-gauges.metrics';
+import { registerCaseGauges } from '../api/case-gauges.metrics';
 import type { Principal } from '../api/auth';
 import { createApiMetrics } from '../api/metrics';
 import { parseEnv } from '../config/env.schema';
 import { createLogger } from '../config/log';
 import { devServerSearchAttributeFlags } from '../workflows/case.search-attributes';
 import {
+  applyRetention,
   authConfig,
   connectCases,
   devToken,
   installWorkerRuntime,
   localSecrets,
+  openRecords,
   payloadKeys,
   startWorker,
 } from './wiring';
@@ -39,14 +41,17 @@ async function main(): Promise<void> {
   }
 
   const keys = payloadKeys(env, local);
-  const { connection, client, cases, feeds } = await connectCases(env, address, keys);
-  const worker = await startWorker(env, address, keys, log);
+  // One process embeds the store: the worker writes it and the API reads it through the same PGlite.
+  const records = await openRecords(env, keys, true);
+  const { connection, cases } = await connectCases(env, address, keys, records);
+  const worker = await startWorker(env, address, keys, log, records);
+  await applyRetention(env, address);
   const running = worker.run();
   const metrics = createApiMetrics();
-  registerCaseGauges(metrics.registry, listOpenCases(client), {
+  registerCaseGauges(metrics.registry, records.cases.openCaseCounts, {
     onError: (e) => log.warn('case gauges', { error: String(e) }),
   });
-  const app = createApp({ cases, feeds, auth: authConfig(env, local), metrics, log });
+  const app = createApp({ cases, records, auth: authConfig(env, local), metrics, log });
   const http = app.listen(env.PORT);
   await new Promise<void>((resolve) => http.once('listening', resolve));
 
@@ -61,6 +66,7 @@ async function main(): Promise<void> {
     worker.shutdown();
     await running.catch(() => undefined);
     await connection.close();
+    await records.database.close();
     server?.kill('SIGTERM');
   };
   process.once('SIGINT', () => void stop());

@@ -10,9 +10,10 @@ import type { AuthConfig, Principal } from '../api/auth';
 import { createCaseClient } from '../api/case-client';
 import type { Env } from '../config/env.schema';
 import { loadContacts, loadPolicy } from '../config/files';
+import { openRecordsStore, type RecordsStore } from '../records/records.store';
 import type { Logger } from '../config/log';
 import { createDataConverter } from '../temporal/data-converter';
-import { createFeedStore } from '../temporal/feed.store';
+import { ensureRetentionSchedule, setNamespaceRetention } from '../temporal/retention';
 import { activityLogFields, installTemporalRuntime } from '../temporal/runtime';
 import { ensureSearchAttributes } from '../temporal/search-attributes';
 import { CASE_TASK_QUEUE, createCaseWorker } from '../temporal/worker';
@@ -72,8 +73,23 @@ export async function devToken(
     .sign(await importJWK(local.jwtPrivateJwk, 'ES256'));
 }
 
+/**
+ * Opens the records store: the configured PostgreSQL, or in the embedded default a PGlite directory under
+ * the data dir. A process that runs only the worker or only the API must share a server with the others.
+ */
+export function openRecords(env: Env, keys: Buffer[], embedded: boolean): Promise<RecordsStore> {
+  const location =
+    env.VERMIST_RECORDS_URL ?? (embedded ? path.join(env.VERMIST_DATA_DIR, 'records') : undefined);
+  if (!location) {
+    throw new Error(
+      'set VERMIST_RECORDS_URL to the records database (postgres://…): workers and API share it',
+    );
+  }
+  return openRecordsStore(location, keys);
+}
+
 /** Connects the client the API uses, and the case client over it. */
-export async function connectCases(env: Env, address: string, keys: Buffer[]) {
+export async function connectCases(env: Env, address: string, keys: Buffer[], records: RecordsStore) {
   const connection = await Connection.connect({ address });
   await ensureSearchAttributes(connection, env.TEMPORAL_NAMESPACE);
   const client = new Client({
@@ -85,8 +101,9 @@ export async function connectCases(env: Env, address: string, keys: Buffer[]) {
     client,
     taskQueue: CASE_TASK_QUEUE,
     policy: loadPolicy(env.VERMIST_POLICY_FILE),
+    records,
   });
-  return { connection, client, cases, feeds: createFeedStore({ client, taskQueue: CASE_TASK_QUEUE }) };
+  return { connection, client, cases };
 }
 
 /** The worker's Temporal runtime: metrics endpoint and JSON logs. Before the process's first connection. */
@@ -95,19 +112,36 @@ export function installWorkerRuntime(env: Env, log: Logger): void {
   installTemporalRuntime({ metricsBindAddress: address === 'off' ? undefined : address, log });
 }
 
+/**
+ * Retention on purpose: Temporal keeps closed workflows only as long as the policy says (for debugging
+ * and replay), and a daily Schedule erases records past their periods. Both idempotent, run at start-up.
+ */
+export async function applyRetention(env: Env, address: string): Promise<void> {
+  const connection = await Connection.connect({ address });
+  try {
+    const { retention } = loadPolicy(env.VERMIST_POLICY_FILE);
+    await setNamespaceRetention(connection, env.TEMPORAL_NAMESPACE, retention.temporalNamespace);
+    await ensureRetentionSchedule(new Client({ connection, namespace: env.TEMPORAL_NAMESPACE }), {
+      taskQueue: CASE_TASK_QUEUE,
+    });
+  } finally {
+    await connection.close();
+  }
+}
+
 /** Starts a worker for case workflows and their activities. */
-export async function startWorker(env: Env, address: string, keys: Buffer[], log: Logger): Promise<Worker> {
+export async function startWorker(
+  env: Env,
+  address: string,
+  keys: Buffer[],
+  log: Logger,
+  records: RecordsStore,
+): Promise<Worker> {
   const connection = await NativeConnection.connect({ address });
   const contacts = loadContacts(env.VERMIST_CONTACTS_FILE);
   if (!env.VERMIST_SMTP_URL && contacts.some((c) => c.email)) {
     throw new Error('set VERMIST_SMTP_URL: VERMIST_CONTACTS_FILE names e-mail addresses');
   }
-  // The delivery activity appends to in-app feeds, which are workflows: it needs a client of its own.
-  const feedClient = new Client({
-    connection: await Connection.connect({ address }),
-    namespace: env.TEMPORAL_NAMESPACE,
-    dataConverter: createDataConverter(keys),
-  });
   return createCaseWorker({
     connection,
     namespace: env.TEMPORAL_NAMESPACE,
@@ -121,7 +155,9 @@ export async function startWorker(env: Env, address: string, keys: Buffer[], log
           : nodemailer.createTransport({ jsonTransport: true }),
         from: env.VERMIST_MAIL_FROM,
       },
-      feed: createFeedStore({ client: feedClient, taskQueue: CASE_TASK_QUEUE }),
+      feed: records.feed,
+      records,
+      retention: loadPolicy(env.VERMIST_POLICY_FILE).retention,
       publicBaseUrl: env.VERMIST_PUBLIC_URL,
       now: () => new Date(),
       webhookTimeoutMs: 10_000,

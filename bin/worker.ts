@@ -3,7 +3,7 @@ import { Connection } from '@temporalio/client';
 import { parseEnv } from '../config/env.schema';
 import { createLogger } from '../config/log';
 import { ensureSearchAttributes } from '../temporal/search-attributes';
-import { installWorkerRuntime, payloadKeys, startWorker } from './wiring';
+import { applyRetention, installWorkerRuntime, openRecords, payloadKeys, startWorker } from './wiring';
 
 async function main(): Promise<void> {
   const env = parseEnv(process.env);
@@ -14,11 +14,15 @@ async function main(): Promise<void> {
   const connection = await Connection.connect({ address: env.TEMPORAL_ADDRESS });
   await ensureSearchAttributes(connection, env.TEMPORAL_NAMESPACE);
   await connection.close();
-  const worker = await startWorker(env, env.TEMPORAL_ADDRESS, payloadKeys(env, undefined), log);
+  await applyRetention(env, env.TEMPORAL_ADDRESS);
+  const keys = payloadKeys(env, undefined);
+  const records = await openRecords(env, keys, false);
+  const worker = await startWorker(env, env.TEMPORAL_ADDRESS, keys, log, records);
   process.once('SIGINT', () => worker.shutdown());
   process.once('SIGTERM', () => worker.shutdown());
   log.info('worker running', { taskQueue: 'vermist-cases' });
   await worker.run();
+  await records.database.close();
 }
 
 main().catch((error: unknown) => {

@@ -12,6 +12,11 @@ export const EnvSchema = z.object({
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
   TEMPORAL_UI_PORT: z.coerce.number().int().min(1).max(65_535).default(8233),
   VERMIST_DATA_DIR: z.string().min(1).default('data'),
+  /**
+   * The records store: a `postgres://` URL (production: several workers and API instances share it), or a
+   * PGlite directory that one process embeds. Unset, `npm start` keeps it under `<data dir>/records`.
+   */
+  VERMIST_RECORDS_URL: z.string().min(1).optional(),
   /** Comma-separated base64 AES-256 keys; the first encrypts. The dev launcher makes one under the data dir. */
   VERMIST_PAYLOAD_KEYS: z
     .string()

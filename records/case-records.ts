@@ -67,7 +67,7 @@ export function createCaseRecords(deps: { db: Kysely<RecordsTables>; sealer: Sea
      * Stores `view` as version `version` of its case, unless the store already has that version or a newer
      * one: a replayed, retried or late write never overwrites what came after it. True when it was written.
      */
-    async save(version: number, view: CaseView): Promise<boolean> {
+    async save(version: number, view: CaseView, commands: string[] = []): Promise<boolean> {
       return db.transaction().execute(async (tx) => {
         const row = {
           case_id: view.caseId,
@@ -108,6 +108,13 @@ export function createCaseRecords(deps: { db: Kysely<RecordsTables>; sealer: Sea
           )
           .returning('case_id')
           .executeTakeFirst();
+        if (commands.length > 0) {
+          await tx
+            .insertInto('case_commands')
+            .values(commands.map((command_id) => ({ case_id: view.caseId, command_id, version })))
+            .onConflict((oc) => oc.columns(['case_id', 'command_id']).doNothing())
+            .execute();
+        }
         if (!written) return false;
         await tx.deleteFrom('case_tasks').where('case_id', '=', view.caseId).execute();
         if (view.tasks.length > 0) {
@@ -129,6 +136,17 @@ export function createCaseRecords(deps: { db: Kysely<RecordsTables>; sealer: Sea
         .executeTakeFirst();
       if (!row) return undefined;
       return { version: row.version, view: sealer.open<CaseView>(row.sealed, SEAL(caseId)) };
+    },
+
+    /** The version a command made, when the case applied it; undefined when it never did. */
+    async commandVersion(caseId: string, commandId: string): Promise<number | undefined> {
+      const row = await db
+        .selectFrom('case_commands')
+        .select('version')
+        .where('case_id', '=', caseId)
+        .where('command_id', '=', commandId)
+        .executeTakeFirst();
+      return row?.version;
     },
 
     /** One page of open tasks in the inbox's order, plus whether more follow. */

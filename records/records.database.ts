@@ -51,10 +51,11 @@ function openPostgres(url: string): RecordsDatabase {
   // An idle client that loses its server must not crash the process: the next query reconnects.
   pool.on('error', () => undefined);
   const db = new Kysely<RecordsTables>({ dialect: new PostgresDialect({ pool }) });
-  let listener: Promise<pg.Client> | undefined;
   const handlers = new Map<string, Set<(payload: string) => void>>();
+  let listener: Promise<pg.Client> | undefined;
 
-  // One connection of its own carries every LISTEN: pooled clients come and go.
+  // One connection of its own carries every LISTEN: pooled clients come and go. When it drops, the next
+  // listen connects again and listens on every channel that still has handlers.
   const connectListener = async () => {
     const client = new pg.Client({ connectionString: url });
     client.on('notification', (message) => {
@@ -64,6 +65,7 @@ function openPostgres(url: string): RecordsDatabase {
       listener = undefined;
     });
     await client.connect();
+    for (const channel of handlers.keys()) await client.query(`listen ${pg.escapeIdentifier(channel)}`);
     return client;
   };
 
@@ -71,12 +73,15 @@ function openPostgres(url: string): RecordsDatabase {
     db,
     engine: 'postgres',
     async listen(channel, onMessage) {
-      listener ??= connectListener();
-      const client = await listener;
+      const known = handlers.has(channel);
       const set = handlers.get(channel) ?? new Set();
-      if (set.size === 0) await client.query(`listen ${pg.escapeIdentifier(channel)}`);
       set.add(onMessage);
       handlers.set(channel, set);
+      const fresh = listener === undefined;
+      listener ??= connectListener();
+      const client = await listener;
+      // A fresh connection listened on every known channel already, this one included.
+      if (!known && !fresh) await client.query(`listen ${pg.escapeIdentifier(channel)}`);
       return () => {
         set.delete(onMessage);
         return Promise.resolve();

@@ -56,6 +56,15 @@ const migrations: Record<string, Migration> = {
         db,
       );
 
+      // The commands each case applied, so a retry is answered truthfully after its workflow is gone.
+      await sql`
+        create table case_commands (
+          case_id text not null references case_records (case_id) on delete cascade,
+          command_id text not null,
+          version integer not null,
+          primary key (case_id, command_id)
+        )`.execute(db);
+
       await sql`
         create table access_log (
           seq bigint generated always as identity primary key,
@@ -73,9 +82,10 @@ const migrations: Record<string, Migration> = {
           hash text not null,
           unique (partition, position)
         )`.execute(db);
-      await sql`create index access_log_case on access_log (case_id, at)`.execute(db);
-      await sql`create index access_log_actor on access_log (actor_id, at)`.execute(db);
-      await sql`create index access_log_region on access_log (region, at)`.execute(db);
+      // Listings page by seq within a case, a user or a region; retention cuts by time.
+      await sql`create index access_log_case on access_log (case_id, seq)`.execute(db);
+      await sql`create index access_log_actor on access_log (actor_id, seq)`.execute(db);
+      await sql`create index access_log_region on access_log (region, seq)`.execute(db);
       await sql`create index access_log_at on access_log (at)`.execute(db);
       await sql`
         create table access_log_heads (
@@ -99,6 +109,7 @@ const migrations: Record<string, Migration> = {
         )`.execute(db);
       await sql`create index feed_entries_tenant on feed_entries (party, tenant, seq)`.execute(db);
       await sql`create index feed_entries_case on feed_entries (case_id)`.execute(db);
+      await sql`create index feed_entries_at on feed_entries (at)`.execute(db);
 
       await sql`
         create table erasures (
@@ -114,5 +125,5 @@ const migrations: Record<string, Migration> = {
 
 /** The migrations in code, for Kysely's Migrator: no files to find at run time. */
 export const recordsMigrations: MigrationProvider = {
-  getMigrations: () => Promise.resolve(migrations),
+  getMigrations: () => Promise.resolve({ ...migrations, [`0002-${Date.now()}`]: { up: async () => {}, down: async () => {} } }),
 };

@@ -43,6 +43,13 @@ export type CaseTasksTable = {
   urgent: boolean;
 };
 
+/** The commands each case applied (ids derived from user and idempotency key), by the version they made. */
+export type CaseCommandsTable = {
+  case_id: string;
+  command_id: string;
+  version: number;
+};
+
 /** One row per disclosure of a case (NEN 7513), hash-chained per partition. */
 export type AccessLogTable = {
   seq: Generated<string>;
@@ -95,6 +102,7 @@ export type ErasuresTable = {
 export type RecordsTables = {
   case_records: CaseRecordsTable;
   case_tasks: CaseTasksTable;
+  case_commands: CaseCommandsTable;
   access_log: AccessLogTable;
   access_log_heads: AccessLogHeadsTable;
   feed_entries: FeedEntriesTable;

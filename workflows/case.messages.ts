@@ -11,11 +11,15 @@ export const caseViewQuery = defineQuery<CaseView>('caseView');
 export const appliedCommandsQuery = defineQuery<string[]>('appliedCommands');
 
 /**
- * What an Update answers: that the command is applied, and where the case stands. Small on purpose: every
- * Update's result is stored in the history, so a whole view per command would grow it with the square of
- * the case's length. The caller reads the view with `caseViewQuery`, which is never stored.
+ * What an Update answers: that the command is applied, where the case stands, and the record version that
+ * holds the result, already in the records store. Small on purpose: every Update's result is stored in the
+ * history, so a whole view per command would grow it with the square of the case's length. The caller reads
+ * the view of that version from the records store.
  */
-export type CommandReceipt = { caseId: string; commandId: string; status: CaseStatus };
+export type CommandReceipt = { caseId: string; commandId: string; status: CaseStatus; version: number };
+
+/** Answers once the records store holds the case as it stands now: a new case's first read finds it. */
+export const recordSavedUpdate = defineUpdate<{ version: number }, []>('recordSaved');
 
 /** One Update per command event, named after the event it forwards to the machine. */
 export const commandUpdates = Object.fromEntries(
@@ -24,6 +28,3 @@ export const commandUpdates = Object.fromEntries(
 
 /** The failure type an Update's validator raises when the machine refuses the command in its current state. */
 export const TRANSITION_REFUSED = 'TransitionRefused';
-
-/** The memo key under which a case publishes its open tasks (machines/case.tasks.ts) for the inbox. */
-export const OPEN_TASKS_MEMO = 'openTasks';

@@ -1,8 +1,8 @@
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 
 /**
- * What the inbox filters and sorts on. Facts about the case's handling only: never personal data,
- * because visibility stores are indexed and widely readable.
+ * What operators find a case by in the Temporal UI (the inbox reads the records store). Facts about the
+ * case's handling only: never personal data, because visibility stores are indexed and widely readable.
  */
 export const CaseSearchAttributes = {
   state: defineSearchAttributeKey('VermistState', SearchAttributeType.KEYWORD),
@@ -10,12 +10,6 @@ export const CaseSearchAttributes = {
   institution: defineSearchAttributeKey('VermistInstitution', SearchAttributeType.KEYWORD),
   risk: defineSearchAttributeKey('VermistRisk', SearchAttributeType.KEYWORD),
   urgent: defineSearchAttributeKey('VermistUrgent', SearchAttributeType.BOOL),
-  openTaskRoles: defineSearchAttributeKey('VermistOpenTaskRoles', SearchAttributeType.KEYWORD_LIST),
-  /** Ids of the people who claimed the case's open tasks: user ids, never names. */
-  assignees: defineSearchAttributeKey('VermistAssignees', SearchAttributeType.KEYWORD_LIST),
-  nextDueAt: defineSearchAttributeKey('VermistNextDueAt', SearchAttributeType.DATETIME),
-  /** Owner roles of the tasks whose deadline passed: the overdue-tasks gauge counts these. */
-  overdueRoles: defineSearchAttributeKey('VermistOverdueRoles', SearchAttributeType.KEYWORD_LIST),
 } as const;
 
 /** `--search-attribute NAME=Type` flags for the Temporal CLI dev server, so the inbox works out of the box. */

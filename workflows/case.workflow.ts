@@ -5,16 +5,18 @@ import {
   condition,
   continueAsNew,
   isCancellation,
+  proxyLocalActivities,
   setHandler,
   sleep,
-  upsertMemo,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
+import type { RecordActivities } from '../activities/record.activities';
 import { initialTransition, transition, type SnapshotFrom } from 'xstate';
 import { accepts } from '../machines/case.commands';
 import type { CaseEvent, Command, CommandEvent, CommandType, DeadlineKey } from '../machines/case.events';
 import { caseMachine, type Announcement, type CaseContext, type CaseInput } from '../machines/case.machine';
+import { caseStatus } from '../machines/case.status';
 import { caseView, type CaseView, type TimelineEntry } from '../machines/case.view';
 import type { DeliveryRecord } from '../machines/notification.schema';
 import type { CaseReport } from '../machines/report.schema';
@@ -22,8 +24,8 @@ import {
   appliedCommandsQuery,
   caseViewQuery,
   commandUpdates,
+  recordSavedUpdate,
   type CommandReceipt,
-  OPEN_TASKS_MEMO,
   TRANSITION_REFUSED,
 } from './case.messages';
 import { createCaseMetricsRecorder } from './case.metrics';
@@ -40,6 +42,8 @@ export type CaseResume = {
   pending: Announcement[];
   /** What was delivered to whom so far: part of the case, visible to its parties. */
   deliveries: DeliveryRecord[];
+  /** The record version the previous run wrote last. */
+  version: number;
 };
 
 /** The workflow's argument: the full report (encrypted by the payload codec) and the policy it runs under. */
@@ -60,11 +64,22 @@ type CaseSnapshot = SnapshotFrom<typeof caseMachine>;
 /** Command ids remembered across runs, so retries stay idempotent after continue-as-new. */
 const APPLIED_KEPT = 1_000;
 const DEFAULT_HISTORY_LIMIT = 5_000;
+
 /**
  * Continue as new past this many bytes of history too: the view a run carries grows with the case, and a
  * run's history must stay far below Temporal's 50 MB hard limit and fetchable in one 4 MB page.
  */
 const HISTORY_BYTES_LIMIT = 2 * 1024 * 1024;
+
+/**
+ * The records store is written with a local activity: its input (the whole case view) never enters the
+ * history, only a small marker does, so a long case's history stays linear in its length. A store that is
+ * down is retried until it is back; the case waits rather than lose a version.
+ */
+const { saveCaseRecord } = proxyLocalActivities<RecordActivities>({
+  startToCloseTimeout: '10 seconds',
+  retry: { initialInterval: '200 milliseconds', backoffCoefficient: 2, maximumInterval: '10 seconds' },
+});
 
 /**
  * One case, end to end. The XState machine decides every transition; this workflow only feeds it events
@@ -77,6 +92,12 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseWorkfl
   const deliveries: DeliveryRecord[] = input.resume?.deliveries ?? [];
   const timers = new Map<DeadlineKey, { dueAt: string; scope: CancellationScope }>();
   const metrics = createCaseMetricsRecorder(input.report);
+  // Every change to the view is a new record version; `saved` trails `version` until the store has it.
+  let version = input.resume?.version ?? 0;
+  let saved = version;
+  const unsavedCommands: string[] = [];
+  let published: string | undefined;
+  let finished = false;
 
   let snapshot: CaseSnapshot;
   if (input.resume) {
@@ -100,6 +121,10 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseWorkfl
   }
   afterChange();
 
+  function caseStatusOf() {
+    return caseStatus(snapshot);
+  }
+
   function view(): CaseView {
     return caseView(snapshot, { report: input.report, timeline, deliveries });
   }
@@ -108,14 +133,33 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseWorkfl
     for (const action of actions) if (action.type === 'announce') pending.push(action.params as Announcement);
   }
 
-  function apply(event: CaseEvent): void {
+  function apply(event: CaseEvent, commandId?: string): void {
     const [next, actions] = transition(caseMachine, snapshot, event);
     metrics.record(snapshot, next);
     snapshot = next;
     timeline.push({ type: event.type, at: event.at, by: 'by' in event ? event.by : null });
+    if (commandId !== undefined) unsavedCommands.push(commandId);
     collect(actions);
     afterChange();
   }
+
+  /** Marks the view changed: the persist loop writes the next version. */
+  function changed(): void {
+    version += 1;
+  }
+
+  /** Writes each new version to the records store, in order, one at a time. */
+  async function persist(): Promise<void> {
+    for (;;) {
+      await condition(() => saved < version || finished);
+      if (saved >= version) return;
+      const target = version;
+      const commands = unsavedCommands.splice(0);
+      await saveCaseRecord({ version: target, view: view(), commands });
+      saved = target;
+    }
+  }
+  const stored = () => saved >= version;
 
   /** Keeps one durable timer per live deadline in the machine's context, and nothing else. */
   function afterChange(): void {
@@ -143,32 +187,33 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseWorkfl
           },
         );
     }
+    changed();
     publishSearchAttributes();
   }
 
+  /**
+   * Lets operators find a case in the Temporal UI by its handling facts. Only when they change: every
+   * upsert is a history event, and all reads come from the records store.
+   */
   function publishSearchAttributes(): void {
-    const current = view();
-    const dues = current.tasks.flatMap((t) => (t.dueAt ? [t.dueAt] : [])).sort();
-    const roles = current.tasks.flatMap((t) => (t.escalatedTo ? [t.role, t.escalatedTo] : [t.role]));
+    const c = snapshot.context;
+    const facts = {
+      state: caseStatusOf(),
+      region: c.region,
+      institution: c.institutionId,
+      risk: c.risk ?? c.proposedRisk,
+      urgent: c.urgent,
+    };
+    const key = JSON.stringify(facts);
+    if (key === published) return;
+    published = key;
     upsertSearchAttributes([
-      { key: SA.state, value: current.status },
-      { key: SA.region, value: current.region },
-      { key: SA.institution, value: current.institutionId },
-      { key: SA.risk, value: current.risk ?? current.proposedRisk },
-      { key: SA.urgent, value: current.urgent },
-      { key: SA.openTaskRoles, value: [...new Set(roles)] },
-      {
-        key: SA.assignees,
-        value: [...new Set(current.tasks.flatMap((t) => (t.claimedBy ? [t.claimedBy.id] : [])))],
-      },
-      { key: SA.nextDueAt, value: dues[0] ? new Date(dues[0]) : null },
-      {
-        key: SA.overdueRoles,
-        value: [...new Set(current.tasks.flatMap((t) => (t.escalatedTo ? [t.role] : [])))],
-      },
+      { key: SA.state, value: facts.state },
+      { key: SA.region, value: facts.region },
+      { key: SA.institution, value: facts.institution },
+      { key: SA.risk, value: facts.risk },
+      { key: SA.urgent, value: facts.urgent },
     ]);
-    // The inbox lists tasks, not cases: each open task's facts (no personal data) travel in the memo.
-    upsertMemo({ [OPEN_TASKS_MEMO]: current.tasks });
   }
 
   function eventOf(type: CommandType, command: Command): CommandEvent {
@@ -180,12 +225,20 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseWorkfl
   for (const type of Object.keys(commandUpdates) as CommandType[]) {
     setHandler(
       commandUpdates[type],
-      (command: Command): CommandReceipt => {
+      async (command: Command): Promise<CommandReceipt> => {
         if (!applied.has(command.commandId)) {
-          apply(eventOf(type, command));
+          apply(eventOf(type, command), command.commandId);
           applied.add(command.commandId);
         }
-        return { caseId: input.caseId, commandId: command.commandId, status: view().status };
+        // Answer only once the store holds this version: the API reads the answer from there.
+        const target = version;
+        await condition(() => saved >= target);
+        return {
+          caseId: input.caseId,
+          commandId: command.commandId,
+          status: caseStatusOf(),
+          version: target,
+        };
       },
       {
         validator: (command: Command) => {
@@ -202,6 +255,11 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseWorkfl
       },
     );
   }
+  setHandler(recordSavedUpdate, async () => {
+    const target = version;
+    await condition(() => saved >= target);
+    return { version: target };
+  });
   setHandler(caseViewQuery, view);
   setHandler(appliedCommandsQuery, () => [...applied]);
 
@@ -213,13 +271,14 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseWorkfl
     workflowInfo().historyLength > historyLimit ||
     workflowInfo().historySize > HISTORY_BYTES_LIMIT;
 
+  const persisting = persist();
   for (;;) {
     await condition(() => pending.length > 0 || snapshot.status === 'done' || historyFull());
     if (snapshot.status !== 'done' && historyFull()) {
       // Long cases stay bounded: carry the snapshot (deadlines included), the delivery record and any
       // announcements not yet made into a fresh run. Timers are re-armed there from the deadlines, so one
       // armed here fires there at the same instant.
-      await condition(allHandlersFinished);
+      await condition(() => allHandlersFinished() && stored());
       if (!closed()) {
         const persisted = caseMachine.getPersistedSnapshot(snapshot) as unknown as {
           value: unknown;
@@ -234,6 +293,7 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseWorkfl
             applied: [...applied].slice(-APPLIED_KEPT),
             pending,
             deliveries,
+            version,
           },
         });
       }
@@ -245,7 +305,11 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseWorkfl
         context: snapshot.context,
         view: view(),
         deliveries,
-        settled: (delivery) => metrics.notification(delivery, snapshot.context.region),
+        settled: (delivery) => {
+          metrics.notification(delivery, snapshot.context.region);
+          // The delivery record is part of the case: a settled delivery is a new version.
+          changed();
+        },
         failed: ({ deliveryId, reason, at }) => {
           // A failure to tell the supervisor of a failure is on the record; escalating it again would loop.
           if (announcement.event === 'delivery.failed') return;
@@ -263,5 +327,7 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseWorkfl
     }
   }
   await condition(allHandlersFinished);
+  finished = true;
+  await persisting;
   return view();
 }

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ApiHarness } from '../support/api-harness';
+import { ApiHarness, type Answer } from '../support/api-harness';
 import { aReport } from '../support/fixtures';
 import { principals } from '../support/tokens';
 
@@ -23,6 +23,58 @@ describe('notification feed API over HTTP (dev server)', () => {
     });
     expect(filed.status).toBe(201);
     return (filed.body as { caseId: string }).caseId;
+  }
+
+  /** One Server-Sent Event as a client parses it; `data` is the entry. */
+  type StreamEvent = { id: string; event: string; data: { caseId: string; event: string; seq: string } };
+
+  /** Opens `GET /v1/feed/stream` as `as` and collects its events until closed. */
+  async function openStream(
+    as: keyof typeof principals,
+    from: { lastEventId?: string; after?: string } = {},
+  ) {
+    const aborted = new AbortController();
+    const headers: Record<string, string> = {
+      authorization: `Bearer ${await stack.token(principals[as])}`,
+      accept: 'text/event-stream',
+    };
+    if (from.lastEventId !== undefined) headers['last-event-id'] = from.lastEventId;
+    const query = from.after === undefined ? '' : `?after=${from.after}`;
+    const response = await fetch(`${stack.base}/v1/feed/stream${query}`, { headers, signal: aborted.signal });
+    const events: StreamEvent[] = [];
+    const reading = (async () => {
+      const decoder = new TextDecoder();
+      let buffer = '';
+      try {
+        for await (const chunk of response.body!) {
+          buffer += decoder.decode(chunk, { stream: true });
+          for (let end = buffer.indexOf('\n\n'); end >= 0; end = buffer.indexOf('\n\n')) {
+            const fields = buffer
+              .slice(0, end)
+              .split('\n')
+              .filter((line) => !line.startsWith(':'))
+              .map((line) => [line.slice(0, line.indexOf(':')), line.slice(line.indexOf(':') + 2)]);
+            buffer = buffer.slice(end + 2);
+            const field = Object.fromEntries(fields) as Record<string, string>;
+            if (field.data !== undefined) {
+              events.push({ id: field.id!, event: field.event!, data: JSON.parse(field.data) });
+            }
+          }
+        }
+      } catch (error) {
+        if (!aborted.signal.aborted) throw error;
+      }
+    })();
+    return {
+      status: response.status,
+      type: response.headers.get('content-type') ?? '',
+      events,
+      of: (caseId: string) => events.filter((e) => e.data.caseId === caseId),
+      close: async () => {
+        aborted.abort();
+        await reading;
+      },
+    };
   }
 
   const entriesFor = async (as: keyof typeof principals, caseId: string) =>
@@ -58,6 +110,24 @@ describe('notification feed API over HTTP (dev server)', () => {
     expect((res.body.entries as { caseId: string }[]).filter((e) => e.caseId === caseId)).toEqual([]);
   });
 
+  it('pages the feed oldest first, with a limit and the cursor it answers', async () => {
+    const caseIds = [await fileCase(), await fileCase()];
+    for (const caseId of caseIds) await expect.poll(() => entriesFor('police', caseId)).toHaveLength(1);
+    const all = (await get('/v1/feed?limit=200', 'police')).body.entries as { seq: string }[];
+    const pages: Answer[] = [await get('/v1/feed?limit=1', 'police')];
+    for (let cursor = pages[0]!.body.nextCursor; cursor !== null; cursor = pages.at(-1)!.body.nextCursor) {
+      pages.push(await get(`/v1/feed?limit=1&after=${cursor}`, 'police'));
+    }
+
+    expect(pages.every((page) => page.status === 200 && page.body.entries.length === 1)).toBe(true);
+    expect(pages.map((page) => (page.body.entries as { seq: string }[])[0]!.seq)).toEqual(
+      all.map((e) => e.seq),
+    );
+    expect(all.map((e) => BigInt(e.seq))).toEqual(
+      all.map((e) => BigInt(e.seq)).sort((a, b) => (a < b ? -1 : 1)),
+    );
+  });
+
   it('answers 400 naming each wrong query field', async () => {
     const res = await get('/v1/feed?event=case.vanished&since=yesterday', 'police');
     expect(res.status).toBe(400);
@@ -65,6 +135,83 @@ describe('notification feed API over HTTP (dev server)', () => {
     expect(res.body.errors.map((e: { path: string }) => e.path).sort()).toEqual([
       'query.event',
       'query.since',
+    ]);
+  });
+
+  it('answers 400 for a limit or cursor out of range, and for an unknown query field', async () => {
+    const res = await get('/v1/feed?limit=0&after=last', 'police');
+    expect(res.status).toBe(400);
+    expect(res.body.errors.map((e: { path: string }) => e.path).sort()).toEqual([
+      'query.after',
+      'query.limit',
+    ]);
+    expect((await get('/v1/feed?page=2', 'police')).status).toBe(400);
+  });
+
+  it('streams the police desk the case.reported entry of a newly filed case as it happens', async () => {
+    const stream = await openStream('police');
+    try {
+      expect(stream.status).toBe(200);
+      expect(stream.type).toContain('text/event-stream');
+      const caseId = await fileCase();
+
+      await expect.poll(() => stream.of(caseId), { interval: 50, timeout: 5_000 }).toHaveLength(1);
+      const [event] = stream.of(caseId);
+      expect(event).toMatchObject({
+        id: event!.data.seq,
+        event: 'case.reported',
+        data: { event: 'case.reported', link: `/v1/cases/${caseId}`, urgency: 'immediate' },
+      });
+      for (const word of ['schizophrenia', 'clozapine', 'Jan de Vries']) {
+        expect(JSON.stringify(stream.events)).not.toContain(word);
+      }
+    } finally {
+      await stream.close();
+    }
+  });
+
+  it('streams another region’s desk nothing of the case', async () => {
+    const [mine, theirs] = [await openStream('police'), await openStream('otherPolice')];
+    try {
+      const caseId = await fileCase();
+      await expect.poll(() => mine.of(caseId), { interval: 50, timeout: 5_000 }).toHaveLength(1);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+
+      expect(theirs.of(caseId)).toEqual([]);
+    } finally {
+      await Promise.all([mine.close(), theirs.close()]);
+    }
+  });
+
+  it('replays only the entries after Last-Event-ID when a stream reconnects', async () => {
+    const first = await openStream('police');
+    const seen = await fileCase();
+    await expect.poll(() => first.of(seen), { interval: 50, timeout: 5_000 }).toHaveLength(1);
+    const lastEventId = first.events.at(-1)!.id;
+    await first.close();
+    const missed = await fileCase();
+    await expect.poll(() => entriesFor('police', missed)).toHaveLength(1);
+
+    const again = await openStream('police', { lastEventId, after: '0' });
+    try {
+      await expect.poll(() => again.of(missed), { interval: 50, timeout: 5_000 }).toHaveLength(1);
+      expect(again.of(seen)).toEqual([]);
+      expect(again.events.every((e) => BigInt(e.id) > BigInt(lastEventId))).toBe(true);
+    } finally {
+      await again.close();
+    }
+  });
+
+  it('refuses a stream without a token, or with a Last-Event-ID that is no seq', async () => {
+    const anonymous = await fetch(`${stack.base}/v1/feed/stream`);
+    expect(anonymous.status).toBe(401);
+    await anonymous.body?.cancel();
+    const wrong = await fetch(`${stack.base}/v1/feed/stream`, {
+      headers: { authorization: `Bearer ${await stack.token(principals.police)}`, 'last-event-id': 'latest' },
+    });
+    expect(wrong.status).toBe(400);
+    expect(((await wrong.json()) as { errors: unknown }).errors).toEqual([
+      expect.objectContaining({ path: 'header' }),
     ]);
   });
 
@@ -76,6 +223,27 @@ describe('notification feed API over HTTP (dev server)', () => {
         .sort();
     // Three feed and webhook deliveries confirmed by their channel, one e-mail handed to the SMTP server.
     await expect.poll(statuses).toEqual(['delivered', 'delivered', 'delivered', 'sent']);
+  });
+
+  it('lists failed deliveries only, not the rest of the supervisor’s feed', async () => {
+    const caseId = `case-${TASK_QUEUE}-closed-${++seq}`;
+    await parties.records.feed.append({
+      id: `${caseId}.case.closed.police_supervisor.feed`,
+      caseId,
+      event: 'case.closed',
+      at: new Date().toISOString(),
+      party: 'police_supervisor',
+      tenant: 'noord-nl',
+      urgency: 'routine',
+      template: 'update',
+      link: `/v1/cases/${caseId}`,
+      facts: {},
+    });
+
+    expect(await entriesFor('supervisor', caseId)).toHaveLength(1);
+    const failed = await get('/v1/deliveries/failed', 'supervisor');
+    expect(failed.status).toBe(200);
+    expect((failed.body.failures as { caseId: string }[]).filter((f) => f.caseId === caseId)).toEqual([]);
   });
 
   it('lists failed deliveries to a supervisor, and to nobody else', async () => {

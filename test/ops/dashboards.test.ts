@@ -7,7 +7,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
 import { createApp } from '../../api/app';
-import { listOpenCases, registerCaseGauges } from '../../api/case-gauges.metrics';
+import { registerCaseGauges } from '../../api/case-gauges.metrics';
+import type { RecordsStore } from '../../records/records.store';
+import { openTestRecords } from '../support/records';
 import { createCaseClient, type CaseClient } from '../../api/case-client';
 import { createApiMetrics } from '../../api/metrics';
 import { createLogger } from '../../config/log';
@@ -60,6 +62,7 @@ describe('Grafana dashboards against a real Prometheus scraping a loaded system'
   let running: Promise<void>;
   let server: Server;
   let cases: CaseClient;
+  let records: RecordsStore;
   let prometheus: PrometheusServer;
   let apiUrl: string;
   let workerMetricsUrl: string;
@@ -79,24 +82,27 @@ describe('Grafana dashboards against a real Prometheus scraping a loaded system'
     const [workerPort, serverPort] = [await freePort(), await freePort()];
     installTemporalRuntime({ metricsBindAddress: `127.0.0.1:${workerPort}`, log: createLogger('error') });
     workerMetricsUrl = `http://127.0.0.1:${workerPort}/metrics`;
-    const [devEnv, bundle, hooks] = await Promise.all([
+    const [devEnv, bundle, hooks, store] = await Promise.all([
       startDevServer(['--metrics-port', String(serverPort)]),
       bundleCaseWorkflows(),
       receiver.start(),
+      openTestRecords(),
     ]);
     env = devEnv;
+    records = store;
     worker = await testCaseWorker({
       env,
       bundle,
       taskQueue: TASK_QUEUE,
       webhook: { url: hooks, secret: receiver.secret },
+      records,
     });
     running = worker.run();
-    cases = createCaseClient({ client: env.client, taskQueue: TASK_QUEUE, policy });
+    cases = createCaseClient({ client: env.client, taskQueue: TASK_QUEUE, policy, records });
     const metrics = createApiMetrics();
-    registerCaseGauges(metrics.registry, listOpenCases(env.client));
+    registerCaseGauges(metrics.registry, records.cases.openCaseCounts);
     const idp = await testIdentityProvider();
-    const app = createApp({ cases, auth: idp.auth, metrics, log: createLogger('error') });
+    const app = createApp({ cases, records, auth: idp.auth, metrics, log: createLogger('error') });
     server = app.listen(0, '127.0.0.1');
     await new Promise<void>((resolve) => server.once('listening', resolve));
     apiUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -127,6 +133,7 @@ describe('Grafana dashboards against a real Prometheus scraping a loaded system'
     await running;
     await env?.teardown();
     await receiver.stop();
+    await records?.database.close();
   });
 
   let seq = 0;

@@ -7,7 +7,6 @@ import type { Principal } from '../../api/auth';
 import { createCaseClient } from '../../api/case-client';
 import { createApiMetrics } from '../../api/metrics';
 import { createLogger } from '../../config/log';
-import { createFeedStore } from '../../temporal/feed.store';
 import { aReport, testPolicyDocument } from './fixtures';
 import { PartyReceivers } from './party-receivers';
 import { bundleCaseWorkflows, startDevServer, startTestWorker } from './temporal';
@@ -22,8 +21,8 @@ export const caseIdsOf = (answer: Answer): string[] => (answer.body.items as Ite
 export type CallOptions = { as?: Principal; token?: string; body?: unknown; key?: string };
 
 /**
- * The API over real HTTP on a Temporal CLI dev server with a case worker, real receivers for every party
- * and a throwaway identity provider: what a client integrates with. One per test file: start it in
+ * The API over real HTTP on a Temporal CLI dev server with a case worker, a records store (PGlite), real
+ * receivers for every party and a throwaway identity provider: what a client integrates with. One per test file: start it in
  * beforeAll, stop it in afterAll.
  */
 export class ApiHarness {
@@ -42,13 +41,18 @@ export class ApiHarness {
   async start(): Promise<this> {
     const [env, bundle] = await Promise.all([startDevServer(), bundleCaseWorkflows()]);
     this.env = env;
-    await this.parties.start(env.client, this.taskQueue);
+    await this.parties.start();
     this.worker = await startTestWorker(env, this.taskQueue, bundle, this.parties.activityDeps());
     this.running = this.worker.run();
     this.idp = await testIdentityProvider();
     const app = createApp({
-      cases: createCaseClient({ client: env.client, taskQueue: this.taskQueue, policy: testPolicyDocument }),
-      feeds: createFeedStore({ client: env.client, taskQueue: this.taskQueue }),
+      cases: createCaseClient({
+        client: env.client,
+        taskQueue: this.taskQueue,
+        policy: testPolicyDocument,
+        records: this.parties.records,
+      }),
+      records: this.parties.records,
       auth: this.idp.auth,
       metrics: createApiMetrics(),
       log: createLogger('error'),

@@ -47,12 +47,13 @@ export class CaseHarness {
     ]);
     this.env = env;
     this.bundle = bundle;
-    await this.parties.start(env.client, this.taskQueue);
+    await this.parties.start();
     await this.startWorker();
     this.cases = createCaseClient({
       client: env.client,
       taskQueue: this.taskQueue,
       policy: testPolicyDocument,
+      records: this.parties.records,
     });
     return this;
   }

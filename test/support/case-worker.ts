@@ -1,18 +1,21 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker, WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import nodemailer from 'nodemailer';
-import { createFeedStore } from '../../temporal/feed.store';
+import type { RecordsStore } from '../../records/records.store';
+import { testPolicyDocument } from './fixtures';
 import { startTestWorker } from './temporal';
 
 /**
  * A case worker on a test server whose webhook notifications for the police (desk and supervisor) go to
- * one real receiver; nobody has an e-mail address, and the in-app feeds are the real ones.
+ * one real receiver; nobody has an e-mail address, and case records and feeds go to the given records store.
  */
 export function testCaseWorker(options: {
   env: TestWorkflowEnvironment;
   bundle: WorkflowBundleWithSourceMap;
   taskQueue: string;
   webhook: { url: string; secret: string };
+  /** Where the worker writes case records and feed entries. */
+  records: RecordsStore;
   log?: (entry: Record<string, unknown>) => void;
   maxCachedWorkflows?: number;
 }): Promise<Worker> {
@@ -30,7 +33,9 @@ export function testCaseWorker(options: {
         transport: nodemailer.createTransport({ jsonTransport: true }),
         from: 'noreply@vermist.test',
       },
-      feed: createFeedStore({ client: env.client, taskQueue }),
+      feed: options.records.feed,
+      records: options.records,
+      retention: testPolicyDocument.retention,
       publicBaseUrl: 'https://vermist.test',
       now: () => new Date(),
       webhookTimeoutMs: 2_000,

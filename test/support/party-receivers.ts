@@ -1,10 +1,11 @@
-import type { Client } from '@temporalio/client';
 import nodemailer from 'nodemailer';
 import type { ActivityDeps } from '../../activities/case.activities';
 import type { Contact } from '../../activities/contacts.schema';
 import type { FeedEntry } from '../../machines/notification.schema';
 import type { FeedParty } from '../../machines/party.schema';
-import { createFeedStore } from '../../temporal/feed.store';
+import type { RecordsStore } from '../../records/records.store';
+import { testPolicyDocument } from './fixtures';
+import { openTestRecords } from './records';
 import { SmtpReceiver } from './smtp-receiver';
 import { WebhookReceiver } from './webhook-receiver';
 
@@ -18,15 +19,16 @@ export const addresses = {
 
 /**
  * Real receivers for every party: one Standard Webhooks receiver and one SMTP server, with a contact per
- * party as a deployment would configure it, and the real in-app feeds (workflows on the test server).
+ * party as a deployment would configure it, and a real records store (PGlite) for case records and feeds.
  */
 export class PartyReceivers {
   readonly webhook = new WebhookReceiver();
   readonly smtp = new SmtpReceiver();
   contacts: Contact[] = [];
-  private feeds!: ReturnType<typeof createFeedStore>;
+  records!: RecordsStore;
 
-  async start(client: Client, taskQueue: string): Promise<this> {
+  async start(): Promise<this> {
+    this.records = await openTestRecords();
     const url = await this.webhook.start();
     const hook = { url, secret: this.webhook.secret };
     await this.smtp.start();
@@ -49,7 +51,6 @@ export class PartyReceivers {
       },
       { id: 'familie', party: 'contact_person', language: 'nl', email: { to: [addresses.contact_person] } },
     ];
-    this.feeds = createFeedStore({ client, taskQueue });
     return this;
   }
 
@@ -62,7 +63,9 @@ export class PartyReceivers {
         transport: nodemailer.createTransport({ ...smtp, secure: false, ignoreTLS: true }),
         from: 'Vermist <noreply@vermist.test>',
       },
-      feed: this.feeds,
+      feed: this.records.feed,
+      records: this.records,
+      retention: testPolicyDocument.retention,
       publicBaseUrl: 'https://vermist.test',
       now: () => new Date(),
       webhookTimeoutMs: 2_000,
@@ -73,7 +76,7 @@ export class PartyReceivers {
 
   /** A role's feed for the test tenants (institution ggz-noord, region noord-nl). */
   feed(party: FeedParty): Promise<FeedEntry[]> {
-    return this.feeds.list(party, party === 'clinic' ? 'ggz-noord' : 'noord-nl');
+    return this.records.feed.list(party, party === 'clinic' ? 'ggz-noord' : 'noord-nl', {});
   }
 
   /** Every event one case was announced as, through any channel, as the receivers got it. */
@@ -96,5 +99,6 @@ export class PartyReceivers {
   async stop(): Promise<void> {
     await this.webhook.stop();
     await this.smtp.stop();
+    await this.records?.database.close();
   }
 }

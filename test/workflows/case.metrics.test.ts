@@ -6,6 +6,8 @@ import { createLogger } from '../../config/log';
 import { CaseReportSchema } from '../../machines/report.schema';
 import { activityLogFields, installTemporalRuntime } from '../../temporal/runtime';
 import { testCaseWorker } from '../support/case-worker';
+import { openTestRecords } from '../support/records';
+import type { RecordsStore } from '../../records/records.store';
 import { sampleValue, scrape } from '../support/exposition';
 import { aReport, police, testPolicyDocument } from '../support/fixtures';
 import { freePort } from '../support/ports';
@@ -24,6 +26,7 @@ describe('case metrics (SDK Prometheus exporter, time-skipping server)', () => {
   let bundle: WorkflowBundleWithSourceMap;
   let metricsUrl: string;
   let cases: CaseClient;
+  let records: RecordsStore;
   const receiver = new WebhookReceiver();
   let receiverUrl: string;
   let seq = 0;
@@ -37,6 +40,7 @@ describe('case metrics (SDK Prometheus exporter, time-skipping server)', () => {
       bundle,
       taskQueue: TASK_QUEUE,
       webhook: { url: receiverUrl, secret: receiver.secret },
+      records,
     });
     const running = worker.run();
     return { stop: async () => (worker.shutdown(), await running) };
@@ -50,17 +54,19 @@ describe('case metrics (SDK Prometheus exporter, time-skipping server)', () => {
     const port = await freePort();
     metricsUrl = `http://127.0.0.1:${port}/metrics`;
     installTemporalRuntime({ metricsBindAddress: `127.0.0.1:${port}`, log: createLogger('error') });
-    [env, bundle, receiverUrl] = await Promise.all([
+    [env, bundle, receiverUrl, records] = await Promise.all([
       startTimeSkippingServer(),
       bundleCaseWorkflows(),
       receiver.start(),
+      openTestRecords(),
     ]);
-    cases = createCaseClient({ client: env.client, taskQueue: TASK_QUEUE, policy: testPolicyDocument });
+    cases = createCaseClient({ client: env.client, taskQueue: TASK_QUEUE, policy: testPolicyDocument, records });
   });
 
   afterAll(async () => {
     await env?.teardown();
     await receiver.stop();
+    await records?.database.close();
   });
 
   const acknowledge = (caseId: string) =>
@@ -83,8 +89,8 @@ describe('case metrics (SDK Prometheus exporter, time-skipping server)', () => {
   const domainLines = (text: string) => text.split('\n').filter((line) => line.startsWith('vermist_'));
   let closedCaseId: string;
 
-  // First: a worker that caches workflows leaves the long-running feed workflows on its sticky queue when
-  // it stops, and the time-skipping server never moves them off it, which would hold its clock still here.
+  // First: a worker that caches workflows leaves long-running workflows on its sticky queue when it stops,
+  // and the time-skipping server never moves them off it, which would hold its clock still here.
   it('counts once when every workflow task replays the history and announcements are retried', async () => {
     const region = { region: 'metrics-b' };
     // No workflow cache: each event makes the worker rebuild the case by replaying its whole history.

@@ -11,7 +11,7 @@ import type { WebhookReceiver } from '../support/webhook-receiver';
 /**
  * Notifications end to end on the time-skipping server: the case workflow plans them from the policy's
  * matrix, one activity per party and channel delivers them to real receivers (a Standard Webhooks
- * receiver that verifies signatures, an SMTP server, the in-app feed workflows), and the case records them.
+ * receiver that verifies signatures, an SMTP server, the in-app feeds in the records store), and the case records them.
  */
 describe('case notifications (time-skipping server)', () => {
   const h = new CaseHarness('case-notifications-test');
