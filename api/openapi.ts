@@ -1,16 +1,25 @@
 import { z } from 'zod';
-import { AccessRecordSchema } from '../machines/access-record.schema';
 import { TaskKindSchema } from '../machines/case.events';
 import { AmbulanceViewSchema, PoliceViewSchema } from '../machines/case.projections';
 import { completingCommand } from '../machines/case.tasks';
 import { CaseViewSchema } from '../machines/case.view';
 import { CaseReportSchema } from '../machines/report.schema';
-import { AccessRecordFilterSchema } from './access-records.routes';
+import {
+  AccessLogCheckSchema,
+  AccessRecordFilterSchema,
+  AccessRecordPageSchema,
+} from './access-records.routes';
 import { actionBodySchema, actionRoles, caseActions } from './case-actions';
 import { TimelineSchema } from './cases.routes';
 import { InboxPageSchema, TaskFilterSchema } from './task-inbox';
 import { completionBodySchema, taskVerbs } from './tasks.routes';
-import { FailedDeliveriesSchema, FeedPageSchema, FeedQuerySchema } from './feed.routes';
+import {
+  FailedDeliveriesSchema,
+  FeedItemSchema,
+  FeedPageSchema,
+  FeedQuerySchema,
+  FeedStreamQuerySchema,
+} from './feed.routes';
 
 const schema = (s: z.ZodType, io: 'input' | 'output' = 'input') =>
   z.toJSONSchema(s, { io, unrepresentable: 'any', target: 'draft-2020-12' });
@@ -25,7 +34,6 @@ const errorMeaning: Record<number, string> = {
   403: 'Your role may not do this.',
   404: "No such case, or not one of your tenant's (which is the same to you).",
   409: "The case's state does not allow this now: the body carries the case's current `caseStatus`.",
-  503: 'This deployment has no notification feeds configured.',
   500: 'A bug on our side: logged under the `requestId` the body carries; nothing else is disclosed.',
 };
 const errors = (...codes: number[]) =>
@@ -165,7 +173,7 @@ export function openApiDocument(): Record<string, unknown> {
         get: {
           summary: 'The task inbox: open tasks of your tenant, by due time then priority',
           description:
-            "Read from Temporal visibility, so eventually consistent: a task shows here a moment after its case changed. Every action on a task is decided by the case's workflow (strongly consistent): acting on a stale list answers 409 with the case's current status, never a silent overwrite. Sorted by due time, then priority (1 = urgent and high risk … 6 = ordinary and low risk), then case and task; page with `nextCursor`.",
+            "Read from the records store, which each case's workflow writes before it answers a command: a command's effect shows here when its answer arrives; a deadline passing shows a moment after. Every action on a task is decided by the case's workflow: acting on a stale list answers 409 with the case's current status, never a silent overwrite. Sorted by due time, then priority (1 = urgent and high risk … 6 = ordinary and low risk), then case and task; page with `nextCursor` until it is null: nothing is capped.",
           parameters: queryParameters(TaskFilterSchema),
           responses: {
             '200': { description: 'One page of tasks', ...json(schema(InboxPageSchema, 'output')) },
@@ -177,20 +185,29 @@ export function openApiDocument(): Record<string, unknown> {
       '/v1/access-records': {
         get: {
           summary: 'Who read which case of your region, when and in which view (supervisor)',
+          description:
+            'The access log (NEN 7513): one row per disclosure, written before the data left, kept for the policy period (5 years by default). Filter by case, user and period; page with `nextCursor` until it is null.',
           parameters: queryParameters(AccessRecordFilterSchema),
           responses: {
             '200': {
-              description: "One day's records, oldest first",
-              ...json({
-                type: 'object',
-                properties: {
-                  region: { type: 'string' },
-                  day: { type: 'string', format: 'date' },
-                  items: { type: 'array', items: schema(AccessRecordSchema, 'output') },
-                },
-              }),
+              description: 'One page, oldest first',
+              ...json(schema(AccessRecordPageSchema, 'output')),
             },
-            ...errors(400, 401, 403, 404),
+            ...errors(400, 401, 403),
+          },
+        },
+      },
+      '/v1/access-records/verify': {
+        get: {
+          summary: "Checks the hash chain of your region's access log (supervisor)",
+          description:
+            'Recomputes every row’s hash from its fields and its predecessor’s hash: a changed, inserted or deleted row breaks the chain at its position.',
+          responses: {
+            '200': {
+              description: 'Whether the chain holds',
+              ...json(schema(AccessLogCheckSchema, 'output')),
+            },
+            ...errors(401, 403),
           },
         },
       },
@@ -206,7 +223,31 @@ export function openApiDocument(): Record<string, unknown> {
           parameters: queryParameters(FeedQuerySchema),
           responses: {
             '200': { description: 'The entries, oldest first', ...json(schema(FeedPageSchema, 'output')) },
-            ...errors(400, 401, 503),
+            ...errors(400, 401),
+          },
+        },
+      },
+      '/v1/feed/stream': {
+        get: {
+          summary: 'The same feed, live: Server-Sent Events',
+          description:
+            'Each event has `id` (the entry’s seq), `event` (its type) and `data` (the entry as JSON). Reconnecting with `Last-Event-ID` (or `after`) resumes after that entry without gaps; a comment line every 15 s keeps proxies from closing the stream.',
+          parameters: [
+            ...queryParameters(FeedStreamQuerySchema),
+            {
+              name: 'Last-Event-ID',
+              in: 'header',
+              required: false,
+              description: 'The id of the last event received; wins over `after`.',
+              schema: { type: 'string' },
+            },
+          ],
+          responses: {
+            '200': {
+              description: 'An event stream of feed entries',
+              content: { 'text/event-stream': { schema: schema(FeedItemSchema, 'output') } },
+            },
+            ...errors(400, 401),
           },
         },
       },
@@ -215,7 +256,7 @@ export function openApiDocument(): Record<string, unknown> {
           summary: "Notifications that failed for good in the supervisor's region (police supervisor)",
           responses: {
             '200': { description: 'The failures', ...json(schema(FailedDeliveriesSchema, 'output')) },
-            ...errors(400, 401, 403, 503),
+            ...errors(400, 401, 403),
           },
         },
       },

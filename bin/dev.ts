@@ -153,6 +153,7 @@ async function printWelcome(
     `  API            ${base}   (OpenAPI: ${base}/openapi.json, metrics: ${base}/metrics)`,
     `  Temporal       ${address}${embedded ? `   (dev server, data in ${env.VERMIST_DATA_DIR}/temporal.db)` : ''}`,
     ...(embedded ? [`  Temporal UI    http://localhost:${env.TEMPORAL_UI_PORT}`] : []),
+    `  Records        ${env.VERMIST_RECORDS_URL ? 'the configured PostgreSQL' : `${env.VERMIST_DATA_DIR}/records (PGlite)`}`,
     ...(env.VERMIST_WORKER_METRICS_ADDRESS === 'off'
       ? []
       : [
