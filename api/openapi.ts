@@ -207,7 +207,7 @@ export function openApiDocument(): Record<string, unknown> {
               description: 'Whether the chain holds',
               ...json(schema(AccessLogCheckSchema, 'output')),
             },
-            ...errors(401, 403),
+            ...errors(400, 401, 403),
           },
         },
       },

@@ -267,6 +267,6 @@ describe('API documentation', () => {
         expect(operation.responses['401']?.content).toHaveProperty('application/problem+json');
       }
     }
-    expect(body.paths['/v1/tasks'].get.description).toMatch(/eventually consistent/);
+    expect(body.paths['/v1/tasks'].get.description).toMatch(/records store/);
   });
 });
