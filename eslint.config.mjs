@@ -35,7 +35,10 @@ export default tseslint.config(
         {
           patterns: [
             {
-              group: ['node:*', ...ours('workflows', 'activities', 'api', 'config', 'temporal', 'bin', 'records')],
+              group: [
+                'node:*',
+                ...ours('workflows', 'activities', 'api', 'config', 'temporal', 'bin', 'records'),
+              ],
               message: 'machines/ is pure: it imports nothing of ours and no Node built-ins.',
             },
           ],

@@ -15,7 +15,7 @@ async function main(): Promise<void> {
   const records = await openRecords(env, keys, false);
   const { connection, cases } = await connectCases(env, env.TEMPORAL_ADDRESS, keys, records);
   const metrics = createApiMetrics();
-  registerCaseGauges(metrics.registry, records.cases.openCaseCounts, {
+  registerCaseGauges(metrics.registry, (now, within) => records.cases.openCaseCounts(now, within), {
     onError: (e) => log.warn('case gauges', { error: String(e) }),
   });
   const app = createApp({ cases, records, auth: authConfig(env, undefined), metrics, log });

@@ -48,7 +48,7 @@ async function main(): Promise<void> {
   await applyRetention(env, address);
   const running = worker.run();
   const metrics = createApiMetrics();
-  registerCaseGauges(metrics.registry, records.cases.openCaseCounts, {
+  registerCaseGauges(metrics.registry, (now, within) => records.cases.openCaseCounts(now, within), {
     onError: (e) => log.warn('case gauges', { error: String(e) }),
   });
   const app = createApp({ cases, records, auth: authConfig(env, local), metrics, log });

@@ -100,7 +100,7 @@ describe('Grafana dashboards against a real Prometheus scraping a loaded system'
     running = worker.run();
     cases = createCaseClient({ client: env.client, taskQueue: TASK_QUEUE, policy, records });
     const metrics = createApiMetrics();
-    registerCaseGauges(metrics.registry, records.cases.openCaseCounts);
+    registerCaseGauges(metrics.registry, (now, within) => records.cases.openCaseCounts(now, within));
     const idp = await testIdentityProvider();
     const app = createApp({ cases, records, auth: idp.auth, metrics, log: createLogger('error') });
     server = app.listen(0, '127.0.0.1');
