@@ -1,7 +1,7 @@
-// How long a /metrics scrape takes while the API derives its case gauges from Temporal visibility, by the
+// How long a /metrics scrape takes while the API counts its case gauges from the records store, by the
 // number of open cases. Runs the real worker and API metrics on the Temporal CLI dev server (SQLite).
 // Usage: npx tsx scripts/bench-case-gauges.ts [open cases, default 500]. Writes scripts/bench-results/case-gauges.json.
-import { listOpenCases, registerCaseGauges } from '../api/case-gauges.metrics';
+import { registerCaseGauges } from '../api/case-gauges.metrics';
 import { createApiMetrics } from '../api/metrics';
 import { CaseReportSchema } from '../machines/report.schema';
 import { exampleReport, startBenchSystem, writeResults } from './bench-system';
@@ -10,10 +10,10 @@ const TASK_QUEUE = 'bench-case-gauges';
 
 async function main(): Promise<void> {
   const total = Number(process.argv[2] ?? 500);
-  const { env, cases, stop } = await startBenchSystem(TASK_QUEUE);
+  const { cases, records, stop } = await startBenchSystem(TASK_QUEUE);
   const report = exampleReport();
   const metrics = createApiMetrics();
-  registerCaseGauges(metrics.registry, listOpenCases(env.client));
+  registerCaseGauges(metrics.registry, (now, within) => records.cases.openCaseCounts(now, within));
 
   const results: { openCases: number; scrapeMs: { median: number; max: number } }[] = [];
   const checkpoints = [0, 100, 250, total].filter((n, i, all) => n <= total && all.indexOf(n) === i);
