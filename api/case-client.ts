@@ -1,4 +1,5 @@
 import {
+  WithStartWorkflowOperation,
   WorkflowExecutionAlreadyStartedError,
   WorkflowNotFoundError,
   WorkflowUpdateFailedError,
@@ -63,13 +64,17 @@ export function createCaseClient(deps: CaseClientDeps) {
     async file(report: CaseReport): Promise<{ created: boolean; view: CaseView }> {
       const caseId = caseIdFor(report);
       try {
-        const started = await deps.client.workflow.start<typeof caseWorkflow>('caseWorkflow', {
-          workflowId: caseId,
-          taskQueue: deps.taskQueue,
-          workflowIdReusePolicy: 'REJECT_DUPLICATE',
-          args: [{ caseId, report, policy: resolvePolicy(deps.policy, report.region, report.institutionId) }],
+        // One request and one workflow task: the Update rides with the start and answers once the first
+        // version is stored.
+        await deps.client.workflow.executeUpdateWithStart(recordSavedUpdate, {
+          startWorkflowOperation: new WithStartWorkflowOperation<typeof caseWorkflow>('caseWorkflow', {
+            workflowId: caseId,
+            taskQueue: deps.taskQueue,
+            workflowIdReusePolicy: 'REJECT_DUPLICATE',
+            workflowIdConflictPolicy: 'FAIL',
+            args: [{ caseId, report, policy: resolvePolicy(deps.policy, report.region, report.institutionId) }],
+          }),
         });
-        await started.executeUpdate(recordSavedUpdate);
         return { created: true, view: await get(caseId) };
       } catch (error) {
         if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;

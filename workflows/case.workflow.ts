@@ -305,11 +305,7 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseWorkfl
         context: snapshot.context,
         view: view(),
         deliveries,
-        settled: (delivery) => {
-          metrics.notification(delivery, snapshot.context.region);
-          // The delivery record is part of the case: a settled delivery is a new version.
-          changed();
-        },
+        settled: (delivery) => metrics.notification(delivery, snapshot.context.region),
         failed: ({ deliveryId, reason, at }) => {
           // A failure to tell the supervisor of a failure is on the record; escalating it again would loop.
           if (announcement.event === 'delivery.failed') return;
@@ -322,6 +318,9 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseWorkfl
           }
         },
       });
+      // The delivery record is part of the case: one new version once the announcement's deliveries
+      // settled, rather than one per delivery (each version is a store write and a history marker).
+      changed();
     } else if (snapshot.status === 'done') {
       break;
     }
