@@ -72,7 +72,9 @@ export function createCaseClient(deps: CaseClientDeps) {
             taskQueue: deps.taskQueue,
             workflowIdReusePolicy: 'REJECT_DUPLICATE',
             workflowIdConflictPolicy: 'FAIL',
-            args: [{ caseId, report, policy: resolvePolicy(deps.policy, report.region, report.institutionId) }],
+            args: [
+              { caseId, report, policy: resolvePolicy(deps.policy, report.region, report.institutionId) },
+            ],
           }),
         });
         return { created: true, view: await get(caseId) };

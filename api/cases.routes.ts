@@ -2,15 +2,16 @@ import { createHash } from 'node:crypto';
 import { Router, type Response } from 'express';
 import { z } from 'zod';
 import type { CommandType } from '../machines/case.events';
-import { TimelineEntrySchema, type CaseView } from '../machines/case.view';
-import { CaseReportSchema } from '../machines/report.schema';
+import { CaseStatusSchema } from '../machines/case.status';
+import { CaseSummarySchema, TimelineEntrySchema, type CaseView } from '../machines/case.view';
+import { CaseReportSchema, RiskGradeSchema } from '../machines/report.schema';
 import { principalOf, requireRole, type Principal } from './auth';
 import { actionBodySchema, actionRoles, caseActions } from './case-actions';
 import type { RecordsStore } from '../records/records.store';
 import type { CaseClient } from './case-client';
 import type { ApiMetrics } from './metrics';
-import { Problem, notFound } from './problems';
-import { inTenant, projectFor } from './projections';
+import { Problem, badRequest, notFound } from './problems';
+import { inTenant, projectFor, tenantOf } from './projections';
 import { parseInput } from './validate';
 
 export const IdempotencyKeySchema = z
@@ -26,6 +27,32 @@ export const TimelineSchema = z.object({
   entries: z.array(TimelineEntrySchema),
 });
 
+/** Filters of the cases list, as query parameters. Every one narrows; the caller's tenant always applies. */
+export const CaseListQuerySchema = z
+  .object({
+    state: CaseStatusSchema.optional().describe("the case's public status"),
+    risk: RiskGradeSchema.optional().describe(
+      "the police grade, or the clinic's proposal before there is one",
+    ),
+    open: z
+      .enum(['true', 'false'])
+      .transform((flag) => flag === 'true')
+      .optional()
+      .describe('open cases only, or closed ones only'),
+    limit: z.coerce.number().int().min(1).max(200).default(50),
+    cursor: z.string().max(500).optional().describe('nextCursor of the previous page'),
+  })
+  .strict();
+
+/** What `GET /v1/cases` answers: a page of case summaries, newest reported first. */
+export const CaseListSchema = z.object({
+  items: z.array(CaseSummarySchema),
+  /** Pass as `cursor` for the next page; null on the last page. */
+  nextCursor: z.string().nullable(),
+});
+
+const ListCursorSchema = z.tuple([z.iso.datetime(), z.string()]);
+
 /** Roles that may read a timeline: the parties that act on the whole case, not the crew of one transport. */
 const timelineRoles = ['clinic', 'police_desk', 'police_supervisor'] as const;
 
@@ -33,7 +60,7 @@ const timelineRoles = ['clinic', 'police_desk', 'police_supervisor'] as const;
 export function casesRouter(deps: {
   cases: CaseClient;
   metrics: ApiMetrics;
-  records: Pick<RecordsStore, 'accessLog'>;
+  records: Pick<RecordsStore, 'accessLog' | 'cases'>;
 }): Router {
   const router = Router();
 
@@ -55,6 +82,24 @@ export function casesRouter(deps: {
       .status(created ? 201 : 200)
       .location(`/v1/cases/${view.caseId}`)
       .json(projectFor(principal, view));
+  });
+
+  router.get('/', async (req, res) => {
+    const principal = principalOf(res);
+    const query = parseInput(CaseListQuerySchema, req.query, 'query');
+    const { items, more } = await deps.records.cases.list({
+      tenant: tenantOf(principal),
+      withTaskFor: principal.role === 'ambulance' ? 'ambulance' : undefined,
+      status: query.state,
+      risk: query.risk,
+      open: query.open,
+      after: query.cursor === undefined ? undefined : decodeListCursor(query.cursor),
+      limit: query.limit,
+    });
+    const last = items.at(-1);
+    const nextCursor =
+      more && last ? Buffer.from(JSON.stringify([last.reportedAt, last.caseId])).toString('base64url') : null;
+    res.json({ items, nextCursor } satisfies z.infer<typeof CaseListSchema>);
   });
 
   router.get('/:caseId', async (req, res) => {
@@ -139,4 +184,14 @@ function recordRead(
 /** Idempotency keys are the caller's own: the same key from two people is two commands. */
 function commandIdFor(principal: Principal, key: string): string {
   return createHash('sha256').update(`${principal.sub}\n${key}`).digest('hex');
+}
+
+function decodeListCursor(cursor: string): [string, string] {
+  try {
+    return ListCursorSchema.parse(JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')));
+  } catch {
+    throw badRequest('the cursor is not one this API gave out', [
+      { path: 'query.cursor', message: 'pass the nextCursor of a previous page unchanged' },
+    ]);
+  }
 }

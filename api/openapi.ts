@@ -10,7 +10,7 @@ import {
   AccessRecordPageSchema,
 } from './access-records.routes';
 import { actionBodySchema, actionRoles, caseActions } from './case-actions';
-import { TimelineSchema } from './cases.routes';
+import { CaseListQuerySchema, CaseListSchema, TimelineSchema } from './cases.routes';
 import { InboxPageSchema, TaskFilterSchema } from './task-inbox';
 import { completionBodySchema, taskVerbs } from './tasks.routes';
 import {
@@ -146,6 +146,16 @@ export function openApiDocument(): Record<string, unknown> {
             '201': { description: 'A new case', ...caseResponse },
             '200': { description: 'The case this report already opened', ...caseResponse },
             ...errors(400, 401, 403, 404, 409),
+          },
+        },
+        get: {
+          summary: 'The cases of your tenant, newest reported first',
+          description:
+            "A clinic lists its institution's cases, police their region's, an ambulance crew the cases it has a transport task on. Each item is a summary of the case's handling (no personal data, so listing is not an access record; opening a case is). Page with `nextCursor` until it is null.",
+          parameters: queryParameters(CaseListQuerySchema),
+          responses: {
+            '200': { description: 'One page of cases', ...json(schema(CaseListSchema, 'output')) },
+            ...errors(400, 401),
           },
         },
       },

@@ -1,5 +1,6 @@
 import { projectCase, type PartyView } from '../machines/case.projections';
 import type { CaseView } from '../machines/case.view';
+import type { Tenant } from '../records/case-records';
 import type { Principal } from './auth';
 
 /**
@@ -21,4 +22,11 @@ export function inTenant(
   if (principal.role === 'clinic') return view.institutionId === principal.institutionId;
   if (view.region !== principal.region) return false;
   return principal.role !== 'ambulance' || view.tasks.some((task) => task.role === 'ambulance');
+}
+
+/** Where the caller's lists look in the records store: a clinic's institution, anyone else's region. */
+export function tenantOf(principal: Principal): Tenant {
+  return principal.role === 'clinic'
+    ? { institutionId: principal.institutionId }
+    : { region: principal.region };
 }

@@ -5,6 +5,7 @@ import { OpenTaskSchema } from '../machines/case.tasks';
 import { IdSchema, RiskGradeSchema } from '../machines/report.schema';
 import { NO_DUE, type CaseRecords, type TaskQuery, type TaskSortKey } from '../records/case-records';
 import type { Principal } from './auth';
+import { tenantOf } from './projections';
 import { badRequest } from './problems';
 
 /** Filters of the task inbox, as query parameters. Every one narrows; the caller's tenant always applies. */
@@ -59,8 +60,7 @@ const CursorSchema = z.tuple([z.string(), z.number(), z.string(), z.string()]);
  */
 export function inboxQuery(principal: Principal, filter: TaskFilter, now: Date): TaskQuery {
   return {
-    tenant:
-      principal.role === 'clinic' ? { institutionId: principal.institutionId } : { region: principal.region },
+    tenant: tenantOf(principal),
     region: filter.region,
     institutionId: filter.institution,
     status: filter.state,

@@ -88,3 +88,23 @@ export function caseView(
     report: extras.report,
   };
 }
+
+/**
+ * One case in a list: the facts of its handling, from the records store's index columns. No personal data,
+ * so listing discloses nothing that must be logged; opening the case does.
+ */
+export const CaseSummarySchema = CaseViewSchema.pick({
+  caseId: true,
+  status: true,
+  region: true,
+  institutionId: true,
+  kind: true,
+  urgent: true,
+  reportedAt: true,
+  closedAt: true,
+  outcome: true,
+}).extend({
+  /** The police grade, or the clinic's proposal before there is one. */
+  risk: RiskGradeSchema,
+});
+export type CaseSummary = z.infer<typeof CaseSummarySchema>;

@@ -1,7 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { Actor } from '../machines/case.events';
 import { isOverdue, taskPriority, type OpenTask } from '../machines/case.tasks';
-import type { CaseView } from '../machines/case.view';
+import type { CaseSummary, CaseView } from '../machines/case.view';
 import type { RecordsTables } from './records.tables';
 import type { Sealer } from './sealer';
 
@@ -44,6 +44,19 @@ export type StoredTask = OpenTask & {
   urgent: boolean;
   priority: number;
   overdue: boolean;
+};
+
+/** What the cases list asks the store: a tenant, filters that each narrow, and the key to page after. */
+export type CaseQuery = {
+  tenant: Tenant;
+  /** Only cases where this role has an open task (an ambulance crew sees the cases it transports). */
+  withTaskFor?: string | undefined;
+  status?: string | undefined;
+  risk?: string | undefined;
+  open?: boolean | undefined;
+  /** The last case of the previous page: newest reported first, then by case id. */
+  after?: [reportedAt: string, caseId: string] | undefined;
+  limit: number;
 };
 
 /** Open cases counted for the dashboards, by the facts the gauges label them with. */
@@ -210,6 +223,68 @@ export function createCaseRecords(deps: { db: Kysely<RecordsTables>; sealer: Sea
           overdue: isOverdue(task, nowIso),
         };
       });
+      return { items, more: rows.length > query.limit };
+    },
+
+    /** One page of cases, newest reported first, from the index columns alone: nothing is unsealed. */
+    async list(query: CaseQuery): Promise<{ items: CaseSummary[]; more: boolean }> {
+      let q = db
+        .selectFrom('case_records')
+        .select([
+          'case_id',
+          'status',
+          'region',
+          'institution_id',
+          'kind',
+          'urgent',
+          'risk',
+          'reported_at',
+          'closed_at',
+          'outcome',
+        ]);
+      q =
+        'institutionId' in query.tenant
+          ? q.where('institution_id', '=', query.tenant.institutionId)
+          : q.where('region', '=', query.tenant.region);
+      if (query.withTaskFor) {
+        const role = query.withTaskFor;
+        q = q.where((eb) =>
+          eb.exists(
+            eb
+              .selectFrom('case_tasks')
+              .select('case_tasks.task')
+              .whereRef('case_tasks.case_id', '=', 'case_records.case_id')
+              .where('case_tasks.role', '=', role),
+          ),
+        );
+      }
+      if (query.status) q = q.where('status', '=', query.status);
+      if (query.risk) q = q.where('risk', '=', query.risk);
+      if (query.open !== undefined) q = q.where('closed_at', query.open ? 'is' : 'is not', null);
+      if (query.after) {
+        const [reportedAt, caseId] = query.after;
+        q = q.where(sql<boolean>`(reported_at, case_id) < (${new Date(reportedAt)}, ${caseId})`);
+      }
+      const rows = await q
+        .orderBy('reported_at', 'desc')
+        .orderBy('case_id', 'desc')
+        .limit(query.limit + 1)
+        .execute();
+      const items = rows.slice(0, query.limit).map((row): CaseSummary => ({
+        caseId: row.case_id,
+        status: row.status as CaseSummary['status'],
+        region: row.region,
+        institutionId: row.institution_id,
+        kind: {
+          unauthorisedAbsence: row.kind.split('+').includes('unauthorised_absence'),
+          missing: row.kind.split('+').includes('missing'),
+        },
+        urgent: row.urgent,
+        risk: row.risk as CaseSummary['risk'],
+        reportedAt: row.reported_at.toISOString(),
+        closedAt: row.closed_at ? row.closed_at.toISOString() : null,
+        outcome: row.outcome as CaseSummary['outcome'],
+      }));
       return { items, more: rows.length > query.limit };
     },
 

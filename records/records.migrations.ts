@@ -24,8 +24,11 @@ const migrations: Record<string, Migration> = {
           updated_at timestamptz not null,
           sealed bytea not null
         )`.execute(db);
-      await sql`create index case_records_region on case_records (region, status)`.execute(db);
-      await sql`create index case_records_institution on case_records (institution_id, status)`.execute(db);
+      // The cases list pages newest first within a tenant.
+      await sql`create index case_records_region on case_records (region, reported_at, case_id)`.execute(db);
+      await sql`create index case_records_institution on case_records (institution_id, reported_at, case_id)`.execute(
+        db,
+      );
       await sql`create index case_records_closed on case_records (closed_at) where closed_at is not null`.execute(
         db,
       );

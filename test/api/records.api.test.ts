@@ -137,3 +137,43 @@ describe('records outlive Temporal', () => {
     expect(other.body).toMatchObject({ caseStatus: 'closed' });
   });
 });
+
+describe('the cases list', () => {
+  const list = (as: keyof typeof principals, query = '') =>
+    api.call('GET', `/v1/cases${query}`, { as: principals[as] });
+  const ids = (answer: Answer) => (answer.body.items as { caseId: string }[]).map((c) => c.caseId);
+
+  it('lists a clinic its own cases, newest first, including those whose workflow is gone', async () => {
+    const open = await api.file(principals.clinic);
+    const res = await list('clinic');
+    expect(res.status).toBe(200);
+    expect(ids(res)).toEqual([open, retried.caseId, withdrawn, worked]);
+    expect(res.body.items[0]).toMatchObject({ caseId: open, status: 'reported', closedAt: null });
+    expect(JSON.stringify(res.body)).not.toContain('Jan de Vries');
+  });
+
+  it('lists nothing of another institution or region', async () => {
+    expect(ids(await list('otherClinic'))).toEqual([]);
+    expect(ids(await list('otherPolice'))).toEqual([]);
+  });
+
+  it('filters closed cases and pages with a cursor until there is none', async () => {
+    const first = await list('police', '?open=false&limit=2');
+    expect(ids(first)).toEqual([retried.caseId, withdrawn]);
+    const second = await list('police', `?open=false&limit=2&cursor=${first.body.nextCursor}`);
+    expect(ids(second)).toEqual([worked]);
+    expect(second.body.nextCursor).toBeNull();
+  });
+
+  it('answers 400 naming a wrong filter or cursor', async () => {
+    const res = await list('police', '?state=lost&cursor=bm9wZQ');
+    expect(res.status).toBe(400);
+    expect(res.body.errors.map((e: { path: string }) => e.path).sort()).toEqual(['query.state']);
+    const cursor = await list('police', '?cursor=bm9wZQ');
+    expect(cursor.body.errors).toEqual([expect.objectContaining({ path: 'query.cursor' })]);
+  });
+
+  it('shows an ambulance crew no case it has no transport task on', async () => {
+    expect(ids(await list('ambulance'))).toEqual([]);
+  });
+});
