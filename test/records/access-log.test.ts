@@ -5,7 +5,6 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { sql, type Kysely } from 'kysely';
-import pg from 'pg';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import type { AccessRecord } from '../../machines/access-record.schema';
 import { createAccessLog, type AccessLog } from '../../records/access-log';
@@ -49,17 +48,7 @@ const postgres: Engine = {
 /** One server for the file, one database per spec: specs never see each other's rows. */
 async function freshDatabase(): Promise<string> {
   server ??= await startPostgres();
-  const name = `spec_${randomUUID().replaceAll('-', '')}`;
-  const admin = new pg.Client({ connectionString: server.url });
-  await admin.connect();
-  try {
-    await admin.query(`create database ${name}`);
-  } finally {
-    await admin.end();
-  }
-  const url = new URL(server.url);
-  url.pathname = `/${name}`;
-  return url.toString();
+  return server.createDatabase();
 }
 
 afterAll(async () => {

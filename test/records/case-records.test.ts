@@ -1,4 +1,4 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -65,19 +65,7 @@ const engines: { name: string; start(): Promise<Backend> }[] = [
       const server = await startPostgres();
       return {
         store: server.url,
-        async freshLocation() {
-          const name = `spec_${randomUUID().replaceAll('-', '')}`;
-          const admin = new pg.Client({ connectionString: server.url });
-          await admin.connect();
-          try {
-            await admin.query(`create database ${name}`);
-          } finally {
-            await admin.end();
-          }
-          const url = new URL(server.url);
-          url.pathname = `/${name}`;
-          return url.toString();
-        },
+        freshLocation: () => server.createDatabase(),
         connect(location) {
           const db = new Kysely<RecordsTables>({
             dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: location, max: 2 }) }),

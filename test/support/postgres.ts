@@ -1,4 +1,5 @@
 import { execFile, execFileSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { appendFileSync, chownSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -8,7 +9,12 @@ import { opsTools } from './ops-tools';
 import { freePort } from './ports';
 
 /** A throwaway PostgreSQL server holding an empty `vermist` database; `stop()` shuts it down and deletes it. */
-export type PostgresServer = { url: string; stop(): Promise<void> };
+export type PostgresServer = {
+  url: string;
+  /** Creates another empty database on the server and answers its URL: one per spec keeps rows apart. */
+  createDatabase(): Promise<string>;
+  stop(): Promise<void>;
+};
 
 /**
  * Starts a real PostgreSQL (Debian's package, installed by scripts/ops-tools.sh if missing) in a temp dir,
@@ -55,8 +61,10 @@ export async function startPostgres(): Promise<PostgresServer> {
     const port = await listen(run, data, log);
     await createDatabase(port);
     let stopped: Promise<void> | undefined;
+    const url = `postgres://postgres@127.0.0.1:${port}/vermist`;
     return {
-      url: `postgres://postgres@127.0.0.1:${port}/vermist`,
+      url,
+      createDatabase: () => createSpecDatabase(url),
       stop: () => (stopped ??= cleanUp()),
     };
   } catch (error) {
@@ -161,4 +169,18 @@ function logLength(log: string): number {
 
 function message(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
+}
+
+async function createSpecDatabase(serverUrl: string): Promise<string> {
+  const name = `spec_${randomUUID().replaceAll('-', '')}`;
+  const admin = new pg.Client({ connectionString: serverUrl });
+  await admin.connect();
+  try {
+    await admin.query(`create database ${name}`);
+  } finally {
+    await admin.end();
+  }
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return url.toString();
 }

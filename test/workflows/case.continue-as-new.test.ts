@@ -113,8 +113,9 @@ describe('a long case (continue-as-new)', () => {
     for (let i = 1; i <= 20; i++) await review(caseId, `can2-review-${i}`, 'low');
     const runs = await runLengths(caseId, firstRun);
     expect(runs.length).toBeGreaterThan(1);
-    // A run may overshoot its limit by what crossed it: one command and one announcement's deliveries.
-    for (const length of runs) expect(length).toBeLessThan(60 + 40);
+    // A run may overshoot its limit by what crossed it: one command and one announcement's deliveries, and
+    // the records-store writes they make (a marker and a workflow task each) before the run hands over.
+    for (const length of runs) expect(length).toBeLessThan(60 + 55);
     expect((await h.cases.get(caseId)).assessments).toHaveLength(21);
   });
 
