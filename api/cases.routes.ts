@@ -9,6 +9,7 @@ import { principalOf, requireRole, type Principal } from './auth';
 import { actionBodySchema, actionRoles, caseActions } from './case-actions';
 import type { RecordsStore } from '../records/records.store';
 import type { CaseClient } from './case-client';
+import { idempotent } from './idempotency';
 import type { ApiMetrics } from './metrics';
 import { Problem, badRequest, notFound } from './problems';
 import { inTenant, projectFor, tenantOf } from './projections';
@@ -60,7 +61,7 @@ const timelineRoles = ['clinic', 'police_desk', 'police_supervisor'] as const;
 export function casesRouter(deps: {
   cases: CaseClient;
   metrics: ApiMetrics;
-  records: Pick<RecordsStore, 'accessLog' | 'cases'>;
+  records: Pick<RecordsStore, 'accessLog' | 'cases' | 'idempotency'>;
 }): Router {
   const router = Router();
 
@@ -129,8 +130,10 @@ export function casesRouter(deps: {
       res.locals.caseId = caseId;
       const key = parseInput(IdempotencyKeySchema, req.get('idempotency-key'), 'header');
       const body = parseInput(bodySchema, req.body ?? {}, 'body') as object;
-      await visibleCase(deps.cases, principal, caseId);
-      res.json(await sendCommand(deps.cases, principal, caseId, action.type, body, key));
+      await idempotent(deps.records.idempotency, principal, key, req, body, res, async () => {
+        await visibleCase(deps.cases, principal, caseId);
+        return sendCommand(deps.cases, principal, caseId, action.type, body, key);
+      });
     });
   }
 

@@ -34,6 +34,7 @@ const errorMeaning: Record<number, string> = {
   403: 'Your role may not do this.',
   404: "No such case, or not one of your tenant's (which is the same to you).",
   409: "The case's state does not allow this now: the body carries the case's current `caseStatus`.",
+  422: 'This Idempotency-Key was already used by you for a different action or body: send a new key.',
   500: 'A bug on our side: logged under the `requestId` the body carries; nothing else is disclosed.',
 };
 const errors = (...codes: number[]) =>
@@ -49,7 +50,7 @@ const idempotencyKey = {
   in: 'header',
   required: true,
   description:
-    'Your unique id for this action; retrying with it returns the first answer and applies nothing twice.',
+    'Your unique id for this action; retrying the same request with it returns the first answer (even after the case moved on) and applies nothing twice. The same key on another request answers 422.',
   schema: { type: 'string', minLength: 8, maxLength: 128 },
 };
 
@@ -80,7 +81,7 @@ function actionPaths() {
           requestBody: { required: true, ...json(schema(actionBodySchema(action.type))) },
           responses: {
             '200': { description: 'The case after the action', ...caseResponse },
-            ...errors(400, 401, 403, 404, 409),
+            ...errors(400, 401, 403, 404, 409, 422),
           },
         },
       },
@@ -116,7 +117,7 @@ function taskPaths() {
           },
           responses: {
             '200': { description: 'The case after the action', ...caseResponse },
-            ...errors(400, 401, 403, 404, 409),
+            ...errors(400, 401, 403, 404, 409, 422),
           },
         },
       },

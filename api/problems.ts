@@ -19,6 +19,16 @@ export class Problem extends Error {
   get type(): string {
     return `https://vermist.nl/problems/${this.title.toLowerCase().replace(/[^a-z]+/g, '-')}`;
   }
+
+  /** What a problem needs to be told again later (a retried request's first answer). */
+  toJson(): { status: number; title: string; detail: string; extras: Problem['extras'] } {
+    return { status: this.status, title: this.title, detail: this.message, extras: this.extras };
+  }
+
+  static fromJson(json: unknown): Problem {
+    const { status, title, detail, extras } = json as ReturnType<Problem['toJson']>;
+    return new Problem(status, title, detail, extras);
+  }
 }
 
 export const badRequest = (detail: string, errors: FieldError[]) =>

@@ -6,6 +6,7 @@ import { principalOf } from './auth';
 import { actionBodySchema } from './case-actions';
 import type { RecordsStore } from '../records/records.store';
 import type { CaseClient } from './case-client';
+import { idempotent } from './idempotency';
 import { CaseIdParamSchema, IdempotencyKeySchema, sendCommand, visibleCase } from './cases.routes';
 import { conflict } from './problems';
 import { TaskFilterSchema, inboxPage } from './task-inbox';
@@ -27,7 +28,10 @@ export function completionBodySchema(task: z.infer<typeof TaskKindSchema>): z.Zo
  * The task inbox (GET /v1/tasks, read from the records store) and the actions on one task (claim, release,
  * complete), each decided by the case's workflow.
  */
-export function tasksRouter(deps: { cases: CaseClient; records: Pick<RecordsStore, 'cases'> }): Router {
+export function tasksRouter(deps: {
+  cases: CaseClient;
+  records: Pick<RecordsStore, 'cases' | 'idempotency'>;
+}): Router {
   const router = Router();
 
   router.get('/tasks', async (req, res) => {
@@ -44,18 +48,19 @@ export function tasksRouter(deps: { cases: CaseClient; records: Pick<RecordsStor
       const key = parseInput(IdempotencyKeySchema, req.get('idempotency-key'), 'header');
       const bodySchema = verb === 'complete' ? completionBodySchema(task) : EmptyBodySchema;
       const body = parseInput(bodySchema, req.body ?? {}, 'body') as object;
-      const view = await visibleCase(deps.cases, principal, caseId);
-      if (verb !== 'complete') {
-        res.json(await sendCommand(deps.cases, principal, caseId, `task.${verb}`, { task }, key));
-        return;
-      }
-      const type = completingCommand[task];
-      // A task no longer open was done by someone else: say so, rather than act on a stale list.
-      if (type !== 'task.complete' && !view.tasks.some((t) => t.task === task)) {
-        throw conflict(`task ${task} is not open on this case`, { caseId, caseStatus: view.status });
-      }
-      const payload = type === 'task.complete' ? { task } : body;
-      res.json(await sendCommand(deps.cases, principal, caseId, type, payload, key));
+      // A retry is matched before anything is checked: its first answer stands, whatever happened since.
+      await idempotent(deps.records.idempotency, principal, key, req, body, res, async () => {
+        const view = await visibleCase(deps.cases, principal, caseId);
+        if (verb !== 'complete')
+          return sendCommand(deps.cases, principal, caseId, `task.${verb}`, { task }, key);
+        const type = completingCommand[task];
+        // A task no longer open was done by someone else: say so, rather than act on a stale list.
+        if (type !== 'task.complete' && !view.tasks.some((t) => t.task === task)) {
+          throw conflict(`task ${task} is not open on this case`, { caseId, caseStatus: view.status });
+        }
+        const payload = type === 'task.complete' ? { task } : body;
+        return sendCommand(deps.cases, principal, caseId, type, payload, key);
+      });
     });
   }
 

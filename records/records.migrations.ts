@@ -124,6 +124,22 @@ const migrations: Record<string, Migration> = {
         )`.execute(db);
     },
   },
+  '0002-idempotency-keys': {
+    async up(db: Kysely<unknown>) {
+      // The first answer to each (caller, Idempotency-Key), so a retry gets it again after the state moved on.
+      await sql`
+        create table idempotency_keys (
+          owner text not null,
+          key text not null,
+          request_hash text not null,
+          status integer not null,
+          sealed bytea not null,
+          created_at timestamptz not null,
+          primary key (owner, key)
+        )`.execute(db);
+      await sql`create index idempotency_keys_created on idempotency_keys (created_at)`.execute(db);
+    },
+  },
 };
 
 /** The migrations in code, for Kysely's Migrator: no files to find at run time. */

@@ -1,6 +1,7 @@
 import { createAccessLog } from './access-log';
 import { createCaseRecords } from './case-records';
 import { createFeedEntries } from './feed-entries';
+import { createIdempotencyKeys } from './idempotency-keys';
 import { openRecordsDatabase, type RecordsDatabase } from './records.database';
 import { createSealer } from './sealer';
 
@@ -16,6 +17,7 @@ export function createRecordsStore(database: RecordsDatabase, keys: Buffer[]) {
     cases: createCaseRecords({ db: database.db, sealer }),
     accessLog: createAccessLog({ db: database.db }),
     feed: createFeedEntries({ database, sealer }),
+    idempotency: createIdempotencyKeys({ db: database.db, sealer }),
   };
 }
 

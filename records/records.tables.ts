@@ -98,6 +98,16 @@ export type ErasuresTable = {
   before: Instant;
 };
 
+/** The first answer to each (caller, Idempotency-Key): what was asked (a hash) and what was answered. */
+export type IdempotencyKeysTable = {
+  owner: string;
+  key: string;
+  request_hash: string;
+  status: number;
+  sealed: Buffer;
+  created_at: Instant;
+};
+
 /** Every table of the records store, for Kysely. */
 export type RecordsTables = {
   case_records: CaseRecordsTable;
@@ -107,4 +117,5 @@ export type RecordsTables = {
   access_log_heads: AccessLogHeadsTable;
   feed_entries: FeedEntriesTable;
   erasures: ErasuresTable;
+  idempotency_keys: IdempotencyKeysTable;
 };

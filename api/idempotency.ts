@@ -1,0 +1,58 @@
+import { createHash } from 'node:crypto';
+import type { Request, Response } from 'express';
+import type { IdempotencyKeys } from '../records/idempotency-keys';
+import type { Principal } from './auth';
+import { Problem } from './problems';
+
+/** Answers that are kept for a retry: a success, or the machine's refusal. Others are asked again. */
+const KEPT = (status: number) => (status >= 200 && status < 300) || status === 409;
+
+/**
+ * Runs a command request once per (caller, Idempotency-Key). A retry of the same request (same method,
+ * path and body) gets the first answer, even after the case moved on; the same key on another request is
+ * refused with 422, because answering it with the first request's result would be a silent lie.
+ */
+export async function idempotent(
+  keys: IdempotencyKeys,
+  principal: Principal,
+  key: string,
+  req: Request,
+  body: unknown,
+  res: Response,
+  run: () => Promise<unknown>,
+): Promise<void> {
+  const requestHash = createHash('sha256')
+    .update(JSON.stringify([req.method, `${req.baseUrl}${req.path}`, body]))
+    .digest('hex');
+  const first = await keys.find(principal.sub, key);
+  if (first) {
+    if (first.requestHash !== requestHash) {
+      throw new Problem(
+        422,
+        'Idempotency key reused',
+        `Idempotency-Key ${key} was used for another request`,
+        {
+          errors: [
+            {
+              path: 'header.idempotency-key',
+              message: 'was already used for a different action or body: send a new key for a new request',
+            },
+          ],
+        },
+      );
+    }
+    if (first.answer.status >= 400) throw Problem.fromJson(first.answer.body);
+    res.status(first.answer.status).json(first.answer.body);
+    return;
+  }
+  try {
+    const answer = await run();
+    await keys.remember(principal.sub, key, requestHash, { status: 200, body: answer });
+    res.json(answer);
+  } catch (error) {
+    if (error instanceof Problem && KEPT(error.status)) {
+      await keys.remember(principal.sub, key, requestHash, { status: error.status, body: error.toJson() });
+    }
+    throw error;
+  }
+}
