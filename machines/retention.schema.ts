@@ -21,6 +21,11 @@ export const RetentionPolicySchema = z
     accessLog: DurationSchema,
     /** How long an in-app feed entry is kept. */
     feedEntries: DurationSchema,
+    /** How long a retried request still gets its first answer: the deduplication horizon, at least 7d. */
+    idempotencyKeys: DurationSchema.refine(
+      (ms) => ms >= 7 * DAY_MS,
+      'a retry must find its first answer for at least 7d',
+    ),
     /** Where each period comes from, one short line each; periods we chose ourselves say `default`. */
     sources: z.array(z.string().min(1).max(200)).min(1),
   })
@@ -45,16 +50,18 @@ export const DEFAULT_RETENTION: z.input<typeof RetentionPolicySchema> = {
   closedCases: '1827d',
   accessLog: '1827d',
   feedEntries: '90d',
+  idempotencyKeys: '30d',
   sources: [
     'temporalNamespace 30d: default, for debugging and replay only',
     'closedCases 5 years: default, as long as the access log that discloses them',
     'accessLog 5 years: NEN 7513 practice (1827d covers leap days)',
     'feedEntries 90d: default',
+    'idempotencyKeys 30d: default; a client retries within minutes, 7d is the least we promise',
   ],
 };
 
 /** What one kind of record retention erases. */
-export const ErasureKindSchema = z.enum(['closedCases', 'accessLog', 'feedEntries']);
+export const ErasureKindSchema = z.enum(['closedCases', 'accessLog', 'feedEntries', 'idempotencyKeys']);
 export type ErasureKind = z.infer<typeof ErasureKindSchema>;
 
 /** One erasure as it is logged: how many records of a kind older than `before` were erased. Never contents. */

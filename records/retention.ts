@@ -13,8 +13,8 @@ export type RetentionDeps = {
 };
 
 /**
- * Erases every record older than its period at `now`: closed cases (their tasks cascade), access-log rows and
- * feed entries. Logs one `erasures` row per kind, counts and cut-off only, even when nothing went. A rerun at
+ * Erases every record older than its period at `now`: closed cases (their tasks cascade), access-log rows,
+ * feed entries and the first answers kept for retries. Logs one `erasures` row per kind, counts and cut-off only, even when nothing went. A rerun at
  * the same `now` finds nothing more to erase, so retries are safe.
  */
 export async function eraseExpired(
@@ -46,5 +46,14 @@ export async function eraseExpired(
   const feedBefore = before(policy.feedEntries);
   const feedEntries = await log(db, 'feedEntries', await deps.feed.eraseBefore(feedBefore), feedBefore);
 
-  return [closedCases, accessLog, feedEntries];
+  const keysBefore = before(policy.idempotencyKeys);
+  const idempotencyKeys = await db.transaction().execute(async (tx) => {
+    const deleted = await tx
+      .deleteFrom('idempotency_keys')
+      .where('created_at', '<', keysBefore)
+      .executeTakeFirst();
+    return log(tx, 'idempotencyKeys', Number(deleted.numDeletedRows), keysBefore);
+  });
+
+  return [closedCases, accessLog, feedEntries, idempotencyKeys];
 }

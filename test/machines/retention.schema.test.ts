@@ -45,6 +45,14 @@ describe('retention in the policy', () => {
     expect(issues[1]).toMatch(/^retention\.accessLog: must be a whole number/);
   });
 
+  it('refuses a deduplication horizon under 7 days, naming the field', () => {
+    const result = withRetention({ ...shipped.retention, idempotencyKeys: '6d' });
+
+    expect(issuesOf(result)).toEqual([
+      'retention.idempotencyKeys: a retry must find its first answer for at least 7d',
+    ]);
+  });
+
   it('refuses periods without their sources', () => {
     const { sources: _, ...unsourced } = shipped.retention;
 

@@ -15,6 +15,7 @@ const policy = RetentionPolicySchema.parse({
   closedCases: '365d',
   accessLog: '1827d',
   feedEntries: '90d',
+  idempotencyKeys: '30d',
   sources: ['test'],
 });
 const daysAgo = (days: number) => new Date(NOW.getTime() - days * DAY);
@@ -126,6 +127,28 @@ describe.each(engines)('eraseExpired on %s', (_engine, open) => {
     await insertCase(db, 'case-open', null);
   });
 
+  it('erases the first answers kept for retries once they are older than their period, and only those', async () => {
+    await db.deleteFrom('idempotency_keys').execute();
+    const key = (name: string, createdAt: Date) => ({
+      owner: 'desk.noord',
+      key: name,
+      request_hash: 'h',
+      status: 200,
+      sealed: Buffer.from('sealed'),
+      created_at: createdAt,
+    });
+    await db
+      .insertInto('idempotency_keys')
+      .values([key('old', daysAgo(31)), key('recent', daysAgo(29))])
+      .execute();
+
+    const counts = await eraseExpired({ db, ...erasers() }, policy, NOW);
+
+    expect(counts.at(-1)).toEqual({ kind: 'idempotencyKeys', erased: 1, before: daysAgo(30).toISOString() });
+    const kept = await db.selectFrom('idempotency_keys').select('key').execute();
+    expect(kept).toEqual([{ key: 'recent' }]);
+  });
+
   const caseIds = async () =>
     (await db.selectFrom('case_records').select('case_id').orderBy('case_id').execute()).map(
       (r) => r.case_id,
@@ -156,6 +179,7 @@ describe.each(engines)('eraseExpired on %s', (_engine, open) => {
       { at: NOW, kind: 'closedCases', erased: 1, before: daysAgo(365) },
       { at: NOW, kind: 'accessLog', erased: 4, before: daysAgo(1827) },
       { at: NOW, kind: 'feedEntries', erased: 7, before: daysAgo(90) },
+      { at: NOW, kind: 'idempotencyKeys', erased: 0, before: daysAgo(30) },
     ]);
     expect(JSON.stringify(rows)).not.toMatch(/case-expired|de Vries/);
   });
@@ -167,7 +191,7 @@ describe.each(engines)('eraseExpired on %s', (_engine, open) => {
 
     expect(accessLog.cutoffs).toEqual([daysAgo(1827)]);
     expect(feed.cutoffs).toEqual([daysAgo(90)]);
-    expect(counts.slice(1)).toEqual([
+    expect(counts.slice(1, 3)).toEqual([
       { kind: 'accessLog', erased: 4, before: daysAgo(1827).toISOString() },
       { kind: 'feedEntries', erased: 7, before: daysAgo(90).toISOString() },
     ]);
@@ -178,13 +202,14 @@ describe.each(engines)('eraseExpired on %s', (_engine, open) => {
 
     const again = await eraseExpired({ db, accessLog: fakeEraser(0), feed: fakeEraser(0) }, policy, NOW);
 
-    expect(again.map((c) => c.erased)).toEqual([0, 0, 0]);
+    expect(again.map((c) => c.erased)).toEqual([0, 0, 0, 0]);
     expect(await caseIds()).toEqual(['case-at-cutoff', 'case-open', 'case-recent']);
     const logged = await db.selectFrom('erasures').select(['kind', 'erased']).orderBy('id').execute();
-    expect(logged.slice(3)).toEqual([
+    expect(logged.slice(4)).toEqual([
       { kind: 'closedCases', erased: 0 },
       { kind: 'accessLog', erased: 0 },
       { kind: 'feedEntries', erased: 0 },
+      { kind: 'idempotencyKeys', erased: 0 },
     ]);
   });
 

@@ -110,6 +110,7 @@ describe('records retention on Temporal', () => {
       { kind: 'closedCases', erased: 1 },
       { kind: 'accessLog', erased: 0 },
       { kind: 'feedEntries', erased: 0 },
+      { kind: 'idempotencyKeys', erased: 0 },
     ]);
     const kept = await database.db.selectFrom('case_records').select('case_id').execute();
     expect(kept).toEqual([{ case_id: 'case-recent' }]);
@@ -122,6 +123,7 @@ describe('records retention on Temporal', () => {
       { kind: 'closedCases', erased: 1 },
       { kind: 'accessLog', erased: 0 },
       { kind: 'feedEntries', erased: 0 },
+      { kind: 'idempotencyKeys', erased: 0 },
     ]);
   });
 });
