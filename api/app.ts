@@ -38,6 +38,8 @@ export function createApp(deps: AppDeps): express.Express {
   app.get('/metrics', async (_req, res) => {
     res.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics());
   });
+  // Before authentication: which methods a path takes is public (the OpenAPI document says so).
+  app.use(methodNotAllowed(openapi));
   app.use('/v1', authenticate(deps.auth));
   app.use('/v1/cases', casesRouter(deps));
   app.use('/v1', tasksRouter(deps));
@@ -47,6 +49,32 @@ export function createApp(deps: AppDeps): express.Express {
   app.use((req, _res, next) => next(new Problem(404, 'Not found', `no route ${req.method} ${req.path}`)));
   app.use(errorHandler(deps.log));
   return app;
+}
+
+/**
+ * A path the API serves, asked with a method it does not declare there: 405 with the methods it does, as
+ * the OpenAPI document (the one list of routes) states them.
+ */
+function methodNotAllowed(openapi: ReturnType<typeof openApiDocument>): RequestHandler {
+  const routes = Object.entries(openapi.paths as Record<string, Record<string, unknown>>).map(
+    ([template, operations]) => {
+      const methods = Object.keys(operations).map((method) => method.toUpperCase());
+      return {
+        pattern: new RegExp(`^${template.replace(/\{[^}]+\}/g, '[^/]+')}/?$`),
+        // Express answers HEAD wherever it answers GET.
+        allow: methods.includes('GET') ? [...methods, 'HEAD'] : methods,
+      };
+    },
+  );
+  return (req, res, next) => {
+    const route = routes.find((r) => r.pattern.test(req.path));
+    if (!route || route.allow.includes(req.method)) return next();
+    const allow = route.allow;
+    res.setHeader('Allow', allow.join(', '));
+    next(
+      new Problem(405, 'Method not allowed', `${req.path} answers ${allow.join(', ')}, not ${req.method}`),
+    );
+  };
 }
 
 function requestContext(deps: AppDeps): RequestHandler {
