@@ -30,7 +30,6 @@ export function createApp(deps: AppDeps): express.Express {
   const openapi = openApiDocument();
 
   app.use(requestContext(deps));
-  app.use(express.json({ limit: '256kb', type: ['application/json', 'application/*+json'] }));
 
   app.get('/healthz', (_req, res) => void res.json({ status: 'ok' }));
   app.get('/openapi.json', (_req, res) => void res.json(openapi));
@@ -41,6 +40,8 @@ export function createApp(deps: AppDeps): express.Express {
   // Before authentication: which methods a path takes is public (the OpenAPI document says so).
   app.use(methodNotAllowed(openapi));
   app.use('/v1', authenticate(deps.auth));
+  // Bodies are read only for a caller we know, and only up to a limit.
+  app.use(express.json({ limit: '256kb', type: ['application/json', 'application/*+json'] }));
   app.use('/v1/cases', casesRouter(deps));
   app.use('/v1', tasksRouter(deps));
   app.use('/v1/access-records', accessRecordsRouter(deps));

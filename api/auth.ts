@@ -20,18 +20,30 @@ export type AuthConfig = { issuer: string; audience: string; keys: JWTVerifyGetK
 
 const unauthorized = (detail: string) => new Problem(401, 'Unauthorized', detail);
 
-/** Verifies the bearer token (signature, issuer, audience, expiry) and puts the principal on res.locals. */
+/** Asymmetric algorithms only: an HMAC token "signed" with our public key must never verify. */
+export const ACCEPTED_ALGORITHMS = ['ES256', 'ES384', 'RS256', 'PS256', 'EdDSA'];
+/** Access tokens as RFC 9068 types them, so an ID token or another JWT is not taken for one. */
+export const ACCEPTED_TOKEN_TYPES = ['at+jwt', 'application/at+jwt'];
+
+/**
+ * Verifies the bearer token (asymmetric signature, access-token type, issuer, audience, expiry, subject) and
+ * puts the principal on res.locals.
+ */
 export function authenticate(config: AuthConfig) {
   return async (req: Request, res: Response, next: NextFunction) => {
     const header = req.get('authorization') ?? '';
     const token = /^Bearer (\S+)$/i.exec(header)?.[1];
     if (!token) return next(unauthorized('send a bearer token in the Authorization header'));
     try {
-      const { payload } = await jwtVerify(token, config.keys, {
+      const { payload, protectedHeader } = await jwtVerify(token, config.keys, {
         issuer: config.issuer,
         audience: config.audience,
+        algorithms: ACCEPTED_ALGORITHMS,
         requiredClaims: ['exp', 'sub'],
       });
+      if (!ACCEPTED_TOKEN_TYPES.includes(protectedHeader.typ?.toLowerCase() ?? '')) {
+        return next(unauthorized('the token is not an access token (typ must be at+jwt)'));
+      }
       const principal = PrincipalSchema.safeParse(payload);
       if (!principal.success) return next(unauthorized('the token lacks a valid role and tenant claim'));
       res.locals.principal = principal.data;

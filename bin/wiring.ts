@@ -64,7 +64,7 @@ export async function devToken(
   const { sub, ...claims } = principal;
   const { importJWK } = await import('jose');
   return new SignJWT(claims)
-    .setProtectedHeader({ alg: 'ES256', kid: 'vermist-dev' })
+    .setProtectedHeader({ alg: 'ES256', kid: 'vermist-dev', typ: 'at+jwt' })
     .setSubject(sub)
     .setIssuer(env.VERMIST_JWT_ISSUER)
     .setAudience(env.VERMIST_JWT_AUDIENCE)

@@ -27,7 +27,13 @@ export const EnvSchema = z.object({
   /** Bearer tokens are verified against this issuer, audience and JWKS (an OIDC provider's jwks_uri). */
   VERMIST_JWT_ISSUER: z.string().min(1).default('vermist-dev'),
   VERMIST_JWT_AUDIENCE: z.string().min(1).default('vermist-api'),
-  VERMIST_JWKS_URL: z.url().optional(),
+  VERMIST_JWKS_URL: z
+    .url({ protocol: /^https?$/ })
+    .refine(
+      (url) => url.startsWith('https:') || /^http:\/\/(localhost|127\.\d+\.\d+\.\d+|\[::1\])[:/]/.test(url),
+      'must be https (plain http only on loopback): tokens are checked against what it serves',
+    )
+    .optional(),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
   /**
    * Where the worker serves its Prometheus metrics (SDK and case metrics), as `host:port`; `off` for none.

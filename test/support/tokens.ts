@@ -11,12 +11,16 @@ export async function testIdentityProvider() {
   };
   const sign = (
     principal: Principal,
-    opts: { key?: CryptoKey; audience?: string; expiresIn?: string } = {},
+    opts: { key?: CryptoKey; audience?: string; expiresIn?: string; typ?: string; subject?: false } = {},
   ) => {
     const { sub, ...claims } = principal;
-    return new SignJWT(claims)
-      .setProtectedHeader({ alg: 'ES256', kid: 'test' })
-      .setSubject(sub)
+    const jwt = new SignJWT(claims).setProtectedHeader({
+      alg: 'ES256',
+      kid: 'test',
+      typ: opts.typ ?? 'at+jwt',
+    });
+    if (opts.subject !== false) jwt.setSubject(sub);
+    return jwt
       .setIssuer(auth.issuer)
       .setAudience(opts.audience ?? auth.audience)
       .setIssuedAt()
