@@ -18,7 +18,8 @@ const page = `<!doctype html>
   </body>
 </html>
 `;
-const init = `window.ui = SwaggerUIBundle({ url: '/openapi.json', dom_id: '#docs', persistAuthorization: true });\n`;
+// Tokens stay in the page: persisted, any script on the origin could read them from localStorage.
+const init = `window.ui = SwaggerUIBundle({ url: '/openapi.json', dom_id: '#docs', persistAuthorization: false });\n`;
 
 /** A browsable page for /openapi.json (Swagger UI), served locally. */
 export function docsRouter(): Router {

@@ -27,6 +27,7 @@ const TEMPORAL_PORT = 7233;
 
 async function main(): Promise<void> {
   const env = parseEnv(process.env);
+  refuseOutsideDevelopment(env);
   const log = createLogger(env.LOG_LEVEL, { service: 'vermist' });
   installWorkerRuntime(env, log);
   mkdirSync(env.VERMIST_DATA_DIR, { recursive: true });
@@ -52,7 +53,8 @@ async function main(): Promise<void> {
     onError: (e) => log.warn('case gauges', { error: String(e) }),
   });
   const app = createApp({ cases, records, auth: authConfig(env, local), metrics, log });
-  const http = app.listen(env.PORT);
+  // Loopback only: the embedded default holds demo keys, and nobody else should reach it.
+  const http = app.listen(env.PORT, '127.0.0.1');
   await new Promise<void>((resolve) => http.once('listening', resolve));
 
   await printWelcome(env, local, address, server !== undefined);
@@ -72,6 +74,24 @@ async function main(): Promise<void> {
   process.once('SIGINT', () => void stop());
   process.once('SIGTERM', () => void stop());
   await running;
+}
+
+/**
+ * The embedded default signs demo tokens with a key it keeps on disk and listens for them: never against
+ * real cases. It runs only on this machine, against its own dev server or one on loopback.
+ */
+function refuseOutsideDevelopment(env: ReturnType<typeof parseEnv>): void {
+  if (env.NODE_ENV === 'production') {
+    throw new Error(
+      'npm start is the embedded development default: run bin/worker.ts and bin/api.ts in production',
+    );
+  }
+  const host = env.TEMPORAL_ADDRESS?.replace(/:\d+$/, '');
+  if (host !== undefined && !/^(localhost|127\.\d+\.\d+\.\d+|\[::1\])$/.test(host)) {
+    throw new Error(
+      `npm start signs demo tokens and must not reach a shared cluster: TEMPORAL_ADDRESS=${env.TEMPORAL_ADDRESS} is not loopback`,
+    );
+  }
 }
 
 function startDevServer(dataDir: string, namespace: string, uiPort: number): ChildProcess {

@@ -6,6 +6,7 @@ const base64Key = z
 
 /** The whole environment Vermist reads, parsed once at start-up. Nothing else reads process.env. */
 export const EnvSchema = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).optional(),
   PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
   /** Set to use an existing Temporal cluster; unset, `npm start` runs the embedded dev server. */
   TEMPORAL_ADDRESS: z.string().min(1).optional(),

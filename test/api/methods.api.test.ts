@@ -39,3 +39,11 @@ describe('HTTP methods', () => {
     expect(res.status).toBe(200);
   });
 });
+
+describe('the API docs page', () => {
+  it('keeps no bearer token in the browser’s storage', async () => {
+    const init = await (await fetch(`${api.base}/docs/init.js`)).text();
+    expect(init).toContain('SwaggerUIBundle');
+    expect(init).toMatch(/persistAuthorization: false/);
+  });
+});
