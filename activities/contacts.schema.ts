@@ -3,6 +3,8 @@ import { LanguageSchema } from '../machines/notification.templates';
 import { PartySchema } from '../machines/party.schema';
 import { IdSchema } from '../machines/report.schema';
 
+const LOOPBACK_HTTP = /^http:\/\/(localhost|127\.\d+\.\d+\.\d+|\[::1\])[:/]/;
+
 /**
  * How to reach one receiver of a party: its webhook (URL and Standard Webhooks secret) and/or e-mail
  * addresses, for some regions or institutions. Deployment config, never policy or workflow input, so the
@@ -19,8 +21,20 @@ export const ContactSchema = z
     language: LanguageSchema.default('nl'),
     webhook: z
       .object({
-        url: z.url({ protocol: /^https?$/ }),
-        secret: z.string().regex(/^whsec_[A-Za-z0-9+/=]{16,}$/, 'must be "whsec_" followed by a base64 key'),
+        // Alerts carry case facts: only over TLS, except to a receiver on this machine (tests, a local relay).
+        url: z
+          .url({ protocol: /^https?$/ })
+          .refine(
+            (url) => url.startsWith('https:') || LOOPBACK_HTTP.test(url),
+            'must be https (plain http only on loopback)',
+          ),
+        secret: z
+          .string()
+          .regex(/^whsec_[A-Za-z0-9+/=]+$/, 'must be "whsec_" followed by a base64 key')
+          .refine(
+            (secret) => Buffer.from(secret.slice('whsec_'.length), 'base64').length >= 32,
+            'the key must be at least 32 bytes (256 bits)',
+          ),
       })
       .optional(),
     email: z.object({ to: z.array(z.email()).min(1) }).optional(),

@@ -15,7 +15,7 @@ export function signWebhook(secret: string, id: string, timestamp: number, body:
 
 /**
  * Posts one signed message. A 2xx is delivery; 408, 429 and 5xx are worth retrying (Temporal retries the
- * activity with backoff); any other status is a permanent refusal.
+ * activity with backoff); any other status, a redirect included, is a permanent refusal.
  */
 export async function postWebhook(
   target: WebhookTarget,
@@ -35,6 +35,8 @@ export async function postWebhook(
         'webhook-signature': signWebhook(target.secret, message.id, timestamp, body),
       },
       body,
+      // A redirect could point a signed alert anywhere (SSRF): it is an answer, never followed.
+      redirect: 'manual',
       signal: AbortSignal.timeout(options.timeoutMs),
     });
   } catch (error) {

@@ -13,7 +13,7 @@ export type ReceivedWebhook = {
  * what it accepted, de-duplicated on the message id as a careful receiver would.
  */
 export class WebhookReceiver {
-  readonly secret = `whsec_${randomBytes(24).toString('base64')}`;
+  readonly secret = `whsec_${randomBytes(32).toString('base64')}`;
   readonly received: ReceivedWebhook[] = [];
   readonly rejected: string[] = [];
   /**
