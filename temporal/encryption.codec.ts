@@ -5,11 +5,18 @@ import { temporal } from '@temporalio/proto';
 
 const ENCODING = 'binary/encrypted';
 const KEY_ID = 'encryption-key-id';
+const IV_BYTES = 12;
+const TAG_BYTES = 16;
+
+/** The metadata a payload's ciphertext is bound to: changing its encoding or key id breaks the tag. */
+const aad = (keyId: string) => Buffer.from(`${ENCODING}\n${keyId}`);
 
 /**
  * Encrypts every payload (workflow inputs, results, Update arguments, query answers, activity arguments)
  * with AES-256-GCM before it reaches Temporal, so histories hold no personal or health data in clear text.
- * Keys are named by a fingerprint; old keys stay listed for decryption so keys can rotate.
+ * Keys are named by a fingerprint; old keys stay listed for decryption so keys can rotate. The tag is
+ * always 16 bytes and covers the metadata too, and a payload that is not encrypted is refused: whoever can
+ * write to Temporal must not slip a plaintext command past the key.
  */
 export class EncryptionCodec implements PayloadCodec {
   private readonly current: { id: string; key: Buffer };
@@ -24,18 +31,22 @@ export class EncryptionCodec implements PayloadCodec {
     this.current = { id: keyId(first), key: first };
   }
 
-  encode(payloads: Payload[]): Promise<Payload[]> {
-    return Promise.resolve(this.encodeAll(payloads));
+  // Async so that a refusal is a rejected promise, as the SDK and callers expect, never a synchronous throw.
+  // eslint-disable-next-line @typescript-eslint/require-await
+  async encode(payloads: Payload[]): Promise<Payload[]> {
+    return this.encodeAll(payloads);
   }
 
-  decode(payloads: Payload[]): Promise<Payload[]> {
-    return Promise.resolve(this.decodeAll(payloads));
+  // eslint-disable-next-line @typescript-eslint/require-await
+  async decode(payloads: Payload[]): Promise<Payload[]> {
+    return this.decodeAll(payloads);
   }
 
   private encodeAll(payloads: Payload[]): Payload[] {
     return payloads.map((payload) => {
-      const iv = randomBytes(12);
-      const cipher = createCipheriv('aes-256-gcm', this.current.key, iv);
+      const iv = randomBytes(IV_BYTES);
+      const cipher = createCipheriv('aes-256-gcm', this.current.key, iv, { authTagLength: TAG_BYTES });
+      cipher.setAAD(aad(this.current.id));
       const plain = temporal.api.common.v1.Payload.encode(payload).finish();
       const data = Buffer.concat([iv, cipher.update(plain), cipher.final(), cipher.getAuthTag()]);
       return {
@@ -50,15 +61,23 @@ export class EncryptionCodec implements PayloadCodec {
 
   private decodeAll(payloads: Payload[]): Payload[] {
     return payloads.map((payload) => {
-      if (Buffer.from(payload.metadata?.[METADATA_ENCODING_KEY] ?? []).toString() !== ENCODING)
-        return payload;
+      const encoding = Buffer.from(payload.metadata?.[METADATA_ENCODING_KEY] ?? []).toString();
+      if (encoding !== ENCODING)
+        throw new ValueError(`refusing a payload that is not encrypted (${encoding})`);
       const id = Buffer.from(payload.metadata?.[KEY_ID] ?? []).toString();
       const key = this.byId.get(id);
       if (!key) throw new ValueError(`no decryption key with id ${id} is configured`);
       const data = Buffer.from(payload.data ?? []);
-      const decipher = createDecipheriv('aes-256-gcm', key, data.subarray(0, 12));
-      decipher.setAuthTag(data.subarray(data.length - 16));
-      const plain = Buffer.concat([decipher.update(data.subarray(12, data.length - 16)), decipher.final()]);
+      if (data.length < IV_BYTES + TAG_BYTES) throw new ValueError('an encrypted payload is too short');
+      const decipher = createDecipheriv('aes-256-gcm', key, data.subarray(0, IV_BYTES), {
+        authTagLength: TAG_BYTES,
+      });
+      decipher.setAAD(aad(id));
+      decipher.setAuthTag(data.subarray(data.length - TAG_BYTES));
+      const plain = Buffer.concat([
+        decipher.update(data.subarray(IV_BYTES, data.length - TAG_BYTES)),
+        decipher.final(),
+      ]);
       return temporal.api.common.v1.Payload.decode(plain);
     });
   }
