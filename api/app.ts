@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import express, { type ErrorRequestHandler, type RequestHandler } from 'express';
+import helmet from 'helmet';
 import type { Logger } from '../config/log';
 import type { RecordsStore } from '../records/records.store';
 import { authenticate, type AuthConfig } from './auth';
@@ -11,6 +12,7 @@ import { feedRouter } from './feed.routes';
 import type { ApiMetrics } from './metrics';
 import { openApiDocument } from './openapi';
 import { Problem } from './problems';
+import { DEFAULT_RATE_LIMITS, limitPerAddress, limitPerUser, type RateLimits } from './rate-limits';
 import { tasksRouter } from './tasks.routes';
 
 export type AppDeps = {
@@ -20,6 +22,8 @@ export type AppDeps = {
   log: Logger;
   /** Where every read is served from, and every disclosure logged. */
   records: RecordsStore;
+  /** Requests per minute; `off` only where something else limits (a benchmark of the engine itself). */
+  rateLimits?: RateLimits | 'off';
 };
 
 /** The HTTP edge. Builds an Express app from its dependencies; the caller decides where it listens. */
@@ -30,6 +34,10 @@ export function createApp(deps: AppDeps): express.Express {
   const openapi = openApiDocument();
 
   app.use(requestContext(deps));
+  // Security headers (CSP, HSTS, no sniffing, no framing) on every answer, the docs page included.
+  app.use(helmet());
+  const limits = deps.rateLimits ?? DEFAULT_RATE_LIMITS;
+  if (limits !== 'off') app.use(limitPerAddress(limits));
 
   app.get('/healthz', (_req, res) => void res.json({ status: 'ok' }));
   app.get('/openapi.json', (_req, res) => void res.json(openapi));
@@ -40,6 +48,7 @@ export function createApp(deps: AppDeps): express.Express {
   // Before authentication: which methods a path takes is public (the OpenAPI document says so).
   app.use(methodNotAllowed(openapi));
   app.use('/v1', authenticate(deps.auth));
+  if (limits !== 'off') app.use('/v1', limitPerUser(limits));
   // Bodies are read only for a caller we know, and only up to a limit.
   app.use(express.json({ limit: '256kb', type: ['application/json', 'application/*+json'] }));
   app.use('/v1/cases', casesRouter(deps));

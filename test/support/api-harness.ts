@@ -2,7 +2,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
-import { createApp } from '../../api/app';
+import { createApp, type AppDeps } from '../../api/app';
 import type { Principal } from '../../api/auth';
 import { createCaseClient } from '../../api/case-client';
 import { createApiMetrics } from '../../api/metrics';
@@ -36,7 +36,10 @@ export class ApiHarness {
   private readonly tokens = new Map<string, string>();
   private seq = 0;
 
-  constructor(private readonly taskQueue: string) {}
+  constructor(
+    private readonly taskQueue: string,
+    private readonly options: { rateLimits?: AppDeps['rateLimits'] } = {},
+  ) {}
 
   async start(): Promise<this> {
     const [env, bundle] = await Promise.all([startDevServer(), bundleCaseWorkflows()]);
@@ -56,6 +59,7 @@ export class ApiHarness {
       auth: this.idp.auth,
       metrics: createApiMetrics(),
       log: createLogger('error'),
+      ...(this.options.rateLimits !== undefined && { rateLimits: this.options.rateLimits }),
     });
     this.server = app.listen(0, '127.0.0.1');
     await new Promise<void>((resolve) => this.server.once('listening', resolve));

@@ -1,0 +1,39 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ApiHarness } from '../support/api-harness';
+import { principals } from '../support/tokens';
+
+// Low limits, so a few requests show what a flood would meet.
+const api = new ApiHarness('edge-api-test', { rateLimits: { perAddressPerMinute: 12, perUserPerMinute: 3 } });
+
+beforeAll(() => api.start());
+afterAll(() => api.stop());
+
+describe('the HTTP edge', () => {
+  it('sends security headers with every answer', async () => {
+    const res = await fetch(`${api.base}/healthz`);
+    expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(res.headers.get('content-security-policy')).toContain("default-src 'self'");
+    expect(res.headers.get('strict-transport-security')).toContain('max-age=');
+    expect(res.headers.get('x-frame-options')).toBe('SAMEORIGIN');
+  });
+
+  it('answers 429 to a person past their limit, and not to another person', async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 4; i++)
+      statuses.push((await api.call('GET', '/v1/tasks', { as: principals.police })).status);
+    expect(statuses).toEqual([200, 200, 200, 429]);
+    const refused = await api.call('GET', '/v1/tasks', { as: principals.police });
+    expect(refused.type).toContain('application/problem+json');
+    expect(refused.body).toMatchObject({ status: 429 });
+    expect((await api.call('GET', '/v1/tasks', { as: principals.supervisor })).status).toBe(200);
+  });
+
+  it('answers 429 to an address past its limit, signed in or not', async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 12; i++) statuses.push((await fetch(`${api.base}/healthz`)).status);
+    expect(statuses.at(-1)).toBe(429);
+    const res = await fetch(`${api.base}/healthz`);
+    expect(res.status).toBe(429);
+    expect(res.headers.get('ratelimit-policy') ?? res.headers.get('ratelimit')).toBeTruthy();
+  });
+});
