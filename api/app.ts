@@ -42,9 +42,6 @@ export function createApp(deps: AppDeps): express.Express {
   app.get('/healthz', (_req, res) => void res.json({ status: 'ok' }));
   app.get('/openapi.json', (_req, res) => void res.json(openapi));
   app.use('/docs', docsRouter());
-  app.get('/metrics', async (_req, res) => {
-    res.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics());
-  });
   // Before authentication: which methods a path takes is public (the OpenAPI document says so).
   app.use(methodNotAllowed(openapi));
   app.use('/v1', authenticate(deps.auth));

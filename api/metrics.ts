@@ -1,3 +1,4 @@
+import express from 'express';
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 /** The API's own Prometheus registry and the instruments it records. */
@@ -28,3 +29,16 @@ export function createApiMetrics() {
   };
 }
 export type ApiMetrics = ReturnType<typeof createApiMetrics>;
+
+/**
+ * The API's metrics on a port of their own: open cases by region and risk are operational facts, not for
+ * whoever reaches the public port. Loopback by default; Prometheus reaches it on the internal network.
+ */
+export function createMetricsApp(metrics: ApiMetrics): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.get('/metrics', async (_req, res) => {
+    res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+  });
+  return app;
+}

@@ -272,13 +272,6 @@ export function openApiDocument(): Record<string, unknown> {
         },
       },
       '/healthz': { get: { summary: 'Liveness', security: [], responses: { '200': { description: 'Up' } } } },
-      '/metrics': {
-        get: {
-          summary: 'Prometheus metrics',
-          security: [],
-          responses: { '200': { description: 'Text exposition' } },
-        },
-      },
     },
     components: {
       securitySchemes: {

@@ -1,10 +1,10 @@
 // The API process for a real Temporal cluster: `TEMPORAL_ADDRESS=… npm run api`.
 import { createApp } from '../api/app';
 import { registerCaseGauges } from '../api/case-gauges.metrics';
-import { createApiMetrics } from '../api/metrics';
+import { createApiMetrics, createMetricsApp } from '../api/metrics';
 import { parseEnv } from '../config/env.schema';
 import { createLogger } from '../config/log';
-import { authConfig, connectCases, openRecords, payloadKeys } from './wiring';
+import { authConfig, connectCases, listenForMetrics, openRecords, payloadKeys } from './wiring';
 
 async function main(): Promise<void> {
   const env = parseEnv(process.env);
@@ -20,7 +20,11 @@ async function main(): Promise<void> {
   });
   const app = createApp({ cases, records, auth: authConfig(env, undefined), metrics, log });
   const server = app.listen(env.PORT, () => log.info('api listening', { port: env.PORT }));
-  const stop = () => server.close(() => void Promise.all([connection.close(), records.database.close()]));
+  const metricsServer = listenForMetrics(createMetricsApp(metrics), env.VERMIST_API_METRICS_ADDRESS);
+  const stop = () => {
+    metricsServer?.close();
+    server.close(() => void Promise.all([connection.close(), records.database.close()]));
+  };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
 }

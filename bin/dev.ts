@@ -7,7 +7,7 @@ import path from 'node:path';
 import { createApp } from '../api/app';
 import { registerCaseGauges } from '../api/case-gauges.metrics';
 import type { Principal } from '../api/auth';
-import { createApiMetrics } from '../api/metrics';
+import { createApiMetrics, createMetricsApp } from '../api/metrics';
 import { parseEnv } from '../config/env.schema';
 import { createLogger } from '../config/log';
 import { devServerSearchAttributeFlags } from '../workflows/case.search-attributes';
@@ -17,6 +17,7 @@ import {
   connectCases,
   devToken,
   installWorkerRuntime,
+  listenForMetrics,
   localSecrets,
   openRecords,
   payloadKeys,
@@ -55,6 +56,7 @@ async function main(): Promise<void> {
   const app = createApp({ cases, records, auth: authConfig(env, local), metrics, log });
   // Loopback only: the embedded default holds demo keys, and nobody else should reach it.
   const http = app.listen(env.PORT, '127.0.0.1');
+  const metricsServer = listenForMetrics(createMetricsApp(metrics), env.VERMIST_API_METRICS_ADDRESS);
   await new Promise<void>((resolve) => http.once('listening', resolve));
 
   await printWelcome(env, local, address, server !== undefined);
@@ -65,6 +67,7 @@ async function main(): Promise<void> {
     stopping = true;
     console.log('\nstopping…');
     http.close();
+    metricsServer?.close();
     worker.shutdown();
     await running.catch(() => undefined);
     await connection.close();
@@ -170,7 +173,10 @@ async function printWelcome(
   const lines = [
     '',
     'Vermist is running.',
-    `  API            ${base}   (OpenAPI: ${base}/openapi.json, metrics: ${base}/metrics)`,
+    `  API            ${base}   (OpenAPI: ${base}/openapi.json)`,
+    ...(env.VERMIST_API_METRICS_ADDRESS === 'off'
+      ? []
+      : [`  API metrics    http://${env.VERMIST_API_METRICS_ADDRESS}/metrics`]),
     `  Temporal       ${address}${embedded ? `   (dev server, data in ${env.VERMIST_DATA_DIR}/temporal.db)` : ''}`,
     ...(embedded ? [`  Temporal UI    http://localhost:${env.TEMPORAL_UI_PORT}`] : []),
     `  Records        ${env.VERMIST_RECORDS_URL ? 'the configured PostgreSQL' : `${env.VERMIST_DATA_DIR}/records (PGlite)`}`,

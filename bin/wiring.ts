@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import type { Server } from 'node:http';
 import path from 'node:path';
+import type { Express } from 'express';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, type Worker } from '@temporalio/worker';
 import nodemailer from 'nodemailer';
@@ -104,6 +106,13 @@ export async function connectCases(env: Env, address: string, keys: Buffer[], re
     records,
   });
   return { connection, client, cases };
+}
+
+/** Serves the API's metrics on their own address (`host:port`), or nowhere when it is `off`. */
+export function listenForMetrics(app: Express, address: string): Server | undefined {
+  if (address === 'off') return undefined;
+  const at = address.lastIndexOf(':');
+  return app.listen(Number(address.slice(at + 1)), address.slice(0, at));
 }
 
 /** The worker's Temporal runtime: metrics endpoint and JSON logs. Before the process's first connection. */

@@ -4,6 +4,12 @@ const base64Key = z
   .string()
   .refine((text) => Buffer.from(text, 'base64').length === 32, 'must be a base64-encoded 32-byte key');
 
+/** `host:port` for a metrics endpoint, or `off`. */
+const MetricsAddressSchema = z.union([
+  z.literal('off'),
+  z.string().regex(/^[^\s:]+:\d{1,5}$/, 'must be host:port or off'),
+]);
+
 /** The whole environment Vermist reads, parsed once at start-up. Nothing else reads process.env. */
 export const EnvSchema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).optional(),
@@ -40,9 +46,9 @@ export const EnvSchema = z.object({
    * Where the worker serves its Prometheus metrics (SDK and case metrics), as `host:port`; `off` for none.
    * Loopback by default: in a container, set `0.0.0.0:9464` so Prometheus can reach it.
    */
-  VERMIST_WORKER_METRICS_ADDRESS: z
-    .union([z.literal('off'), z.string().regex(/^[^\s:]+:\d{1,5}$/, 'must be host:port or off')])
-    .default('127.0.0.1:9464'),
+  VERMIST_WORKER_METRICS_ADDRESS: MetricsAddressSchema.default('127.0.0.1:9464'),
+  /** Where the API serves its metrics (HTTP, open-case gauges), never on its public port; `off` for none. */
+  VERMIST_API_METRICS_ADDRESS: MetricsAddressSchema.default('127.0.0.1:9465'),
   /** JSON list of party contacts: webhook URL and secret, e-mail addresses (activities/contacts.schema.ts). */
   VERMIST_CONTACTS_FILE: z.string().min(1).optional(),
   /** SMTP server for e-mail notifications, e.g. `smtp://mail.internal:587` or `smtps://user:pass@host`. */

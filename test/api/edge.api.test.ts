@@ -1,3 +1,5 @@
+import type { AddressInfo } from 'node:net';
+import { createApiMetrics, createMetricsApp } from '../../api/metrics';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiHarness } from '../support/api-harness';
 import { principals } from '../support/tokens';
@@ -26,6 +28,20 @@ describe('the HTTP edge', () => {
     expect(refused.type).toContain('application/problem+json');
     expect(refused.body).toMatchObject({ status: 429 });
     expect((await api.call('GET', '/v1/tasks', { as: principals.supervisor })).status).toBe(200);
+  });
+
+  it('does not serve metrics on its public port: they have an address of their own', async () => {
+    expect((await fetch(`${api.base}/metrics`)).status).toBe(404);
+    const metrics = createApiMetrics();
+    const server = createMetricsApp(metrics).listen(0, '127.0.0.1');
+    await new Promise((resolve) => server.once('listening', resolve));
+    try {
+      const res = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/metrics`);
+      expect(res.status).toBe(200);
+      expect(await res.text()).toContain('vermist_http_requests_total');
+    } finally {
+      server.close();
+    }
   });
 
   it('answers 429 to an address past its limit, signed in or not', async () => {

@@ -11,7 +11,7 @@ import { registerCaseGauges } from '../../api/case-gauges.metrics';
 import type { RecordsStore } from '../../records/records.store';
 import { openTestRecords } from '../support/records';
 import { createCaseClient, type CaseClient } from '../../api/case-client';
-import { createApiMetrics } from '../../api/metrics';
+import { createApiMetrics, createMetricsApp } from '../../api/metrics';
 import { createLogger } from '../../config/log';
 import { PolicyDocumentSchema } from '../../machines/policy.schema';
 import { CaseReportSchema, type CaseReportInput } from '../../machines/report.schema';
@@ -65,6 +65,8 @@ describe('Grafana dashboards against a real Prometheus scraping a loaded system'
   let records: RecordsStore;
   let prometheus: PrometheusServer;
   let apiUrl: string;
+  let metricsServer: Server;
+  let apiMetricsUrl: string;
   let workerMetricsUrl: string;
   const receiver = new WebhookReceiver();
 
@@ -103,12 +105,15 @@ describe('Grafana dashboards against a real Prometheus scraping a loaded system'
     registerCaseGauges(metrics.registry, (now, within) => records.cases.openCaseCounts(now, within));
     const idp = await testIdentityProvider();
     const app = createApp({ cases, records, auth: idp.auth, metrics, log: createLogger('error') });
+    metricsServer = createMetricsApp(metrics).listen(0, '127.0.0.1');
+    await new Promise<void>((resolve) => metricsServer.once('listening', resolve));
+    apiMetricsUrl = `http://127.0.0.1:${(metricsServer.address() as AddressInfo).port}/metrics`;
     server = app.listen(0, '127.0.0.1');
     await new Promise<void>((resolve) => server.once('listening', resolve));
     apiUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
     prometheus = new PrometheusServer(tools.prometheus, {
-      'vermist-api': new URL(apiUrl).host,
+      'vermist-api': new URL(apiMetricsUrl).host,
       'vermist-worker': `127.0.0.1:${workerPort}`,
       temporal: `127.0.0.1:${serverPort}`,
     });
@@ -129,6 +134,7 @@ describe('Grafana dashboards against a real Prometheus scraping a loaded system'
   afterAll(async () => {
     await prometheus?.stop();
     server?.close();
+    metricsServer?.close();
     worker?.shutdown();
     await running;
     await env?.teardown();
@@ -217,7 +223,7 @@ describe('Grafana dashboards against a real Prometheus scraping a loaded system'
   };
 
   it("exports the API's metrics in a form promtool accepts, Prometheus naming included", async () => {
-    const ours = lintOurs(await scrape(`${apiUrl}/metrics`));
+    const ours = lintOurs(await scrape(apiMetricsUrl));
     expect(ours).toContain('vermist_open_cases{');
     expect(ours).toContain('vermist_http_requests_total{');
   });
