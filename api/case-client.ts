@@ -29,9 +29,13 @@ export type CaseClientDeps = {
   records: { cases: CaseRecords };
 };
 
-/** A case's id: stable for a clinic's report id, so filing twice finds the same case. */
+/**
+ * A case's id: stable for a clinic's report id, so filing twice finds the same case. The separator `~` is
+ * one that ids may not contain and URLs need not escape, so no two (institution, report) pairs share an
+ * id: `ggz` + `noord-1` and `ggz-noord` + `1` stay apart, and neither clinic learns of the other's report.
+ */
 export function caseIdFor(report: Pick<CaseReport, 'institutionId' | 'reportId'>): string {
-  return `case-${report.institutionId}-${report.reportId}`;
+  return `case-${report.institutionId}~${report.reportId}`;
 }
 
 /**

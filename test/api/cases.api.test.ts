@@ -37,13 +37,28 @@ describe('cases API over HTTP (dev server)', () => {
   };
 
   describe('filing a report', () => {
+    it('gives two institutions’ reports distinct cases even when their ids run together', async () => {
+      const ggz = { sub: 'clinician.ggz', role: 'clinic' as const, institutionId: 'ggz' };
+      const ggzNoord = { sub: 'clinician.ggz-noord', role: 'clinic' as const, institutionId: 'ggz-noord' };
+      const first = await stack.call('POST', '/v1/cases', {
+        as: ggz,
+        body: aReport({ institutionId: 'ggz', reportId: 'noord-1' }),
+      });
+      const second = await stack.call('POST', '/v1/cases', {
+        as: ggzNoord,
+        body: aReport({ institutionId: 'ggz-noord', reportId: '1' }),
+      });
+      expect([first.status, second.status]).toEqual([201, 201]);
+      expect(first.body.caseId).not.toBe(second.body.caseId);
+    });
+
     it('opens a case and answers 201 with the clinic view', async () => {
       const res = await call('POST', '/v1/cases', {
         as: 'clinic',
         body: aReport({ reportId: 'api-file-1' }),
       });
       expect(res.status).toBe(201);
-      expect(res.body).toMatchObject({ caseId: 'case-ggz-noord-api-file-1', status: 'reported' });
+      expect(res.body).toMatchObject({ caseId: 'case-ggz-noord~api-file-1', status: 'reported' });
       expect(res.body.report.clinical.diagnosis).toBe('paranoid schizophrenia');
     });
 
@@ -76,7 +91,7 @@ describe('cases API over HTTP (dev server)', () => {
       expect(paths).toEqual(
         expect.arrayContaining(['body.urgent', 'body.person.name', 'body.person.dateOfBirth']),
       );
-      expect((await call('GET', '/v1/cases/case-ggz-noord-api-bad-1', { as: 'clinic' })).status).toBe(404);
+      expect((await call('GET', '/v1/cases/case-ggz-noord~api-bad-1', { as: 'clinic' })).status).toBe(404);
     });
 
     it('refuses a forensic (TBS) patient with a message that says why', async () => {
