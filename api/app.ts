@@ -14,6 +14,7 @@ import { openApiDocument } from './openapi';
 import { Problem } from './problems';
 import { DEFAULT_RATE_LIMITS, limitPerAddress, limitPerUser, type RateLimits } from './rate-limits';
 import { tasksRouter } from './tasks.routes';
+import { DEFAULT_FUTURE_TOLERANCE_MS } from './validate';
 
 export type AppDeps = {
   cases: CaseClient;
@@ -24,6 +25,8 @@ export type AppDeps = {
   records: RecordsStore;
   /** Requests per minute; `off` only where something else limits (a benchmark of the engine itself). */
   rateLimits?: RateLimits | 'off';
+  /** How far ahead of our clock a time that already happened may be (the policy's `inputs`). */
+  futureToleranceMs?: number;
 };
 
 /** The HTTP edge. Builds an Express app from its dependencies; the caller decides where it listens. */
@@ -48,8 +51,9 @@ export function createApp(deps: AppDeps): express.Express {
   if (limits !== 'off') app.use('/v1', limitPerUser(limits));
   // Bodies are read only for a caller we know, and only up to a limit.
   app.use(express.json({ limit: '256kb', type: ['application/json', 'application/*+json'] }));
-  app.use('/v1/cases', casesRouter(deps));
-  app.use('/v1', tasksRouter(deps));
+  const routes = { ...deps, futureToleranceMs: deps.futureToleranceMs ?? DEFAULT_FUTURE_TOLERANCE_MS };
+  app.use('/v1/cases', casesRouter(routes));
+  app.use('/v1', tasksRouter(routes));
   app.use('/v1/access-records', accessRecordsRouter(deps));
   app.use('/v1', feedRouter(deps));
 

@@ -13,7 +13,7 @@ import { idempotent } from './idempotency';
 import type { ApiMetrics } from './metrics';
 import { Problem, badRequest, notFound } from './problems';
 import { inTenant, projectFor, tenantOf } from './projections';
-import { parseInput } from './validate';
+import { parseBody, parseInput } from './validate';
 
 export const IdempotencyKeySchema = z
   .string({ error: 'send an Idempotency-Key header so a retried action is applied once' })
@@ -62,13 +62,14 @@ export function casesRouter(deps: {
   cases: CaseClient;
   metrics: ApiMetrics;
   records: Pick<RecordsStore, 'accessLog' | 'cases' | 'idempotency'>;
+  futureToleranceMs: number;
 }): Router {
   const router = Router();
 
   router.post('/', async (req, res) => {
     const principal = principalOf(res);
     requireRole(principal, ['clinic'], 'file a report');
-    const report = parseInput(CaseReportSchema, req.body, 'body');
+    const report = parseBody(CaseReportSchema, req.body, deps.futureToleranceMs);
     if (principal.role === 'clinic' && report.institutionId !== principal.institutionId) {
       throw new Problem(
         403,
@@ -129,7 +130,7 @@ export function casesRouter(deps: {
       const { caseId } = parseInput(CaseIdParamSchema, req.params, 'path');
       res.locals.caseId = caseId;
       const key = parseInput(IdempotencyKeySchema, req.get('idempotency-key'), 'header');
-      const body = parseInput(bodySchema, req.body ?? {}, 'body') as object;
+      const body = parseBody(bodySchema, req.body ?? {}, deps.futureToleranceMs) as object;
       await idempotent(deps.records.idempotency, principal, key, req, body, res, async () => {
         await visibleCase(deps.cases, principal, caseId);
         return sendCommand(deps.cases, principal, caseId, action.type, body, key);

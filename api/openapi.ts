@@ -29,7 +29,7 @@ const problem = (description: string) => ({
   content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
 });
 const errorMeaning: Record<number, string> = {
-  400: 'The input is wrong: every wrong field is named under `errors`, with its path and why.',
+  400: 'The input is wrong: every wrong field is named under `errors`, with its path and why (a time that already happened may not lie in the future).',
   401: 'No bearer token, or one that fails signature, issuer, audience or expiry.',
   403: 'Your role may not do this.',
   404: "No such case, or not one of your tenant's (which is the same to you).",

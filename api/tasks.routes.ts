@@ -10,7 +10,7 @@ import { idempotent } from './idempotency';
 import { CaseIdParamSchema, IdempotencyKeySchema, sendCommand, visibleCase } from './cases.routes';
 import { conflict } from './problems';
 import { TaskFilterSchema, inboxPage } from './task-inbox';
-import { parseInput } from './validate';
+import { parseBody, parseInput } from './validate';
 
 export const TaskParamsSchema = CaseIdParamSchema.extend({ task: TaskKindSchema });
 const EmptyBodySchema = z.object({}).strict();
@@ -31,6 +31,7 @@ export function completionBodySchema(task: z.infer<typeof TaskKindSchema>): z.Zo
 export function tasksRouter(deps: {
   cases: CaseClient;
   records: Pick<RecordsStore, 'cases' | 'idempotency'>;
+  futureToleranceMs: number;
 }): Router {
   const router = Router();
 
@@ -47,7 +48,7 @@ export function tasksRouter(deps: {
       res.locals.caseId = caseId;
       const key = parseInput(IdempotencyKeySchema, req.get('idempotency-key'), 'header');
       const bodySchema = verb === 'complete' ? completionBodySchema(task) : EmptyBodySchema;
-      const body = parseInput(bodySchema, req.body ?? {}, 'body') as object;
+      const body = parseBody(bodySchema, req.body ?? {}, deps.futureToleranceMs) as object;
       // A retry is matched before anything is checked: its first answer stands, whatever happened since.
       await idempotent(deps.records.idempotency, principal, key, req, body, res, async () => {
         const view = await visibleCase(deps.cases, principal, caseId);

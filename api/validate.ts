@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { FieldError } from './problems';
 import { badRequest } from './problems';
 
 /** Parses untrusted input or throws a 400 that names every wrong field and why. */
@@ -17,4 +18,53 @@ export function parseInput<S extends z.ZodType>(
     `the request ${where} is not valid: ${errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`,
     errors,
   );
+}
+
+/**
+ * Refuses instants that have not happened yet: every field whose schema is marked `happened`
+ * (machines/report.schema.ts `HappenedAtSchema`) may lie at most `toleranceMs` after `now`.
+ */
+export function refuseFuture(
+  schema: z.ZodType,
+  value: unknown,
+  where: 'body',
+  clock: { now: Date; toleranceMs: number },
+): void {
+  const latest = clock.now.getTime() + clock.toleranceMs;
+  const errors: FieldError[] = [];
+  const visit = (s: z.ZodType, v: unknown, path: string[]) => {
+    if (v === undefined || v === null) return;
+    const def = (s as unknown as { _zod: { def: Record<string, unknown> & { type: string } } })._zod.def;
+    if ((s.meta() as { happened?: boolean } | undefined)?.happened && typeof v === 'string') {
+      if (Date.parse(v) > latest)
+        errors.push({ path: [where, ...path].join('.'), message: 'lies in the future' });
+      return;
+    }
+    if (def.type === 'object' && typeof v === 'object') {
+      for (const [key, child] of Object.entries(def.shape as Record<string, z.ZodType>))
+        visit(child, (v as Record<string, unknown>)[key], [...path, key]);
+    } else if (['optional', 'nullable', 'default', 'prefault', 'readonly'].includes(def.type)) {
+      visit(def.innerType as z.ZodType, v, path);
+    } else if (def.type === 'array' && Array.isArray(v)) {
+      v.forEach((item, i) => visit(def.element as z.ZodType, item, [...path, String(i)]));
+    }
+  };
+  visit(schema, value, []);
+  if (errors.length > 0) {
+    throw badRequest(`the request ${where} names a time that has not happened yet`, errors);
+  }
+}
+
+/** How far ahead of the server's clock a client's "when it happened" may be (the policy's `inputs`). */
+export const DEFAULT_FUTURE_TOLERANCE_MS = 5 * 60_000;
+
+/** Parses a request body, then refuses any time in it that has not happened yet. */
+export function parseBody<S extends z.ZodType>(
+  schema: S,
+  value: unknown,
+  futureToleranceMs: number,
+): z.infer<S> {
+  const body = parseInput(schema, value, 'body');
+  refuseFuture(schema, body, 'body', { now: new Date(), toleranceMs: futureToleranceMs });
+  return body;
 }

@@ -3,6 +3,7 @@ import { createApp } from '../api/app';
 import { registerCaseGauges } from '../api/case-gauges.metrics';
 import { createApiMetrics, createMetricsApp } from '../api/metrics';
 import { parseEnv } from '../config/env.schema';
+import { loadPolicy } from '../config/files';
 import { createLogger } from '../config/log';
 import { authConfig, connectCases, listenForMetrics, openRecords, payloadKeys } from './wiring';
 
@@ -18,7 +19,14 @@ async function main(): Promise<void> {
   registerCaseGauges(metrics.registry, (now, within) => records.cases.openCaseCounts(now, within), {
     onError: (e) => log.warn('case gauges', { error: String(e) }),
   });
-  const app = createApp({ cases, records, auth: authConfig(env, undefined), metrics, log });
+  const app = createApp({
+    cases,
+    records,
+    auth: authConfig(env, undefined),
+    metrics,
+    log,
+    futureToleranceMs: loadPolicy(env.VERMIST_POLICY_FILE).inputs.futureTolerance,
+  });
   const server = app.listen(env.PORT, () => log.info('api listening', { port: env.PORT }));
   const metricsServer = listenForMetrics(createMetricsApp(metrics), env.VERMIST_API_METRICS_ADDRESS);
   const stop = () => {

@@ -9,6 +9,7 @@ import { registerCaseGauges } from '../api/case-gauges.metrics';
 import type { Principal } from '../api/auth';
 import { createApiMetrics, createMetricsApp } from '../api/metrics';
 import { parseEnv } from '../config/env.schema';
+import { loadPolicy } from '../config/files';
 import { createLogger } from '../config/log';
 import { devServerSearchAttributeFlags } from '../workflows/case.search-attributes';
 import {
@@ -53,7 +54,14 @@ async function main(): Promise<void> {
   registerCaseGauges(metrics.registry, (now, within) => records.cases.openCaseCounts(now, within), {
     onError: (e) => log.warn('case gauges', { error: String(e) }),
   });
-  const app = createApp({ cases, records, auth: authConfig(env, local), metrics, log });
+  const app = createApp({
+    cases,
+    records,
+    auth: authConfig(env, local),
+    metrics,
+    log,
+    futureToleranceMs: loadPolicy(env.VERMIST_POLICY_FILE).inputs.futureTolerance,
+  });
   // Loopback only: the embedded default holds demo keys, and nobody else should reach it.
   const http = app.listen(env.PORT, '127.0.0.1');
   const metricsServer = listenForMetrics(createMetricsApp(metrics), env.VERMIST_API_METRICS_ADDRESS);

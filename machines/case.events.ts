@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { IdSchema, LegalTitleSchema, RiskGradeSchema } from './report.schema';
+import { HappenedAtSchema, IdSchema, LegalTitleSchema, RiskGradeSchema } from './report.schema';
 
 /** The roles that act on a case. */
 export const RoleSchema = z.enum(['clinic', 'police_desk', 'police_supervisor', 'ambulance']);
@@ -119,7 +119,7 @@ export const InformationEventSchema = z.object({
 export const SightingEventSchema = z.object({
   type: z.literal('case.record_sighting'),
   ...person,
-  seenAt: Instant,
+  seenAt: HappenedAtSchema,
   place: z.string().min(1).max(500),
   source: z.string().min(1).max(200),
 });
@@ -127,7 +127,7 @@ export const SightingEventSchema = z.object({
 export const LastSeenEventSchema = z.object({
   type: z.literal('clinic.update_last_seen'),
   ...person,
-  seenAt: Instant,
+  seenAt: HappenedAtSchema,
   place: z.string().min(1).max(500),
 });
 export const LocatedEventSchema = z.object({

@@ -66,6 +66,8 @@ export const PolicyDocumentSchema = z
     regions: z.record(IdSchema, OverrideSchema).default({}),
     institutions: z.record(IdSchema, InstitutionOverrideSchema).default({}),
     retention: RetentionPolicySchema.prefault(DEFAULT_RETENTION),
+    /** How far ahead of our clock a time that already happened may be, for clients whose clocks run fast. */
+    inputs: z.object({ futureTolerance: DurationSchema }).strict().prefault({ futureTolerance: '5m' }),
   })
   .strict();
 export type PolicyDocument = z.infer<typeof PolicyDocumentSchema>;

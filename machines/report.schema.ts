@@ -37,6 +37,15 @@ export const LegalTitleSchema = z
 export type LegalTitle = z.infer<typeof LegalTitleSchema>;
 
 /** Risk factors in functional terms (domain.md, "Data"): what police and ambulance may know, never a diagnosis. */
+/**
+ * An instant that has already happened (last seen, a sighting): the edge refuses one further in the future
+ * than the policy's clock tolerance. Marked in the schema's metadata, so the rule lives with the field.
+ */
+export const HappenedAtSchema = z.iso.datetime({ offset: true }).meta({
+  happened: true,
+  description: 'When it happened: refused if later than now plus the clock tolerance (5 minutes by default).',
+});
+
 export const RiskFactorsSchema = z.object({
   suicideRisk: z.boolean(),
   dependentOnMedication: z.boolean(),
@@ -94,7 +103,7 @@ export const CaseReportSchema = z.object({
     .default(false),
   urgent: z.boolean(),
   proposedRisk: RiskGradeSchema,
-  absenceNoticedAt: z.iso.datetime({ offset: true }),
+  absenceNoticedAt: HappenedAtSchema,
   internalSearchDone: z.boolean(),
   /** Feeds the repeat-absence metric: a count, so no earlier case needs to be linked to this person. */
   previousAbsences: z
@@ -105,7 +114,7 @@ export const CaseReportSchema = z.object({
     .optional()
     .describe('How often this patient was absent before in the last 12 months, per the clinic record.'),
   lastSeen: z.object({
-    at: z.iso.datetime({ offset: true }),
+    at: HappenedAtSchema,
     place: z.string().min(1).max(500),
   }),
   person: PersonSchema,

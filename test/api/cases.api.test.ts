@@ -37,6 +37,46 @@ describe('cases API over HTTP (dev server)', () => {
   };
 
   describe('filing a report', () => {
+    it('refuses a last-seen time in the future, naming lastSeen.at, and files nothing', async () => {
+      const inAMonth = new Date(Date.now() + 30 * 24 * 3600_000).toISOString();
+      const report = aReport({ reportId: 'api-future-1' });
+      const res = await call('POST', '/v1/cases', {
+        as: 'clinic',
+        body: { ...report, lastSeen: { ...report.lastSeen, at: inAMonth } },
+      });
+      expect(res.status).toBe(400);
+      expect(res.body.errors).toEqual([{ path: 'body.lastSeen.at', message: 'lies in the future' }]);
+      expect((await call('GET', '/v1/cases/case-ggz-noord~api-future-1', { as: 'clinic' })).status).toBe(404);
+    });
+
+    it('accepts a last-seen time a minute ahead, within the clock tolerance', async () => {
+      const report = aReport({ reportId: 'api-future-2' });
+      const soon = new Date(Date.now() + 60_000).toISOString();
+      const res = await call('POST', '/v1/cases', {
+        as: 'clinic',
+        body: { ...report, lastSeen: { ...report.lastSeen, at: soon } },
+      });
+      expect(res.status).toBe(201);
+    });
+
+    it('refuses a sighting seen in the future, naming seenAt', async () => {
+      const filed = await call('POST', '/v1/cases', {
+        as: 'clinic',
+        body: aReport({ reportId: 'api-future-3' }),
+      });
+      const res = await call('POST', `/v1/cases/${filed.body.caseId}/sightings`, {
+        as: 'clinic',
+        key: 'future-sighting-1',
+        body: {
+          seenAt: new Date(Date.now() + 3600_000).toISOString(),
+          place: 'Station Zwolle',
+          source: 'public',
+        },
+      });
+      expect(res.status).toBe(400);
+      expect(res.body.errors).toEqual([{ path: 'body.seenAt', message: 'lies in the future' }]);
+    });
+
     it('gives two institutions’ reports distinct cases even when their ids run together', async () => {
       const ggz = { sub: 'clinician.ggz', role: 'clinic' as const, institutionId: 'ggz' };
       const ggzNoord = { sub: 'clinician.ggz-noord', role: 'clinic' as const, institutionId: 'ggz-noord' };

@@ -183,7 +183,8 @@ describe('updating a report', () => {
     const seen = await api.call('GET', `/v1/cases/${caseId}`, { as: t.desk });
     expect(seen.body.lastSeen).toEqual({ at: seenAt, place: 'Bushalte Stationsweg' });
     const future = await act(t.clinic, caseId, 'last-seen', { seenAt: '2999-01-01T00:00:00Z', place: 'x' });
-    expect(future.status).toBe(409);
+    expect(future.status).toBe(400);
+    expect(future.body.errors).toEqual([{ path: 'body.seenAt', message: 'lies in the future' }]);
   });
 });
 
