@@ -11,7 +11,8 @@ import type { RecordsStore } from '../records/records.store';
 import type { CaseClient } from './case-client';
 import { idempotent } from './idempotency';
 import type { ApiMetrics } from './metrics';
-import { Problem, badRequest, notFound } from './problems';
+import { decodeCursor, encodeCursor } from './cursor';
+import { Problem, notFound } from './problems';
 import { inTenant, projectFor, tenantOf } from './projections';
 import { parseBody, parseInput } from './validate';
 
@@ -95,12 +96,11 @@ export function casesRouter(deps: {
       status: query.state,
       risk: query.risk,
       open: query.open,
-      after: query.cursor === undefined ? undefined : decodeListCursor(query.cursor),
+      after: query.cursor === undefined ? undefined : decodeCursor(ListCursorSchema, query.cursor),
       limit: query.limit,
     });
     const last = items.at(-1);
-    const nextCursor =
-      more && last ? Buffer.from(JSON.stringify([last.reportedAt, last.caseId])).toString('base64url') : null;
+    const nextCursor = more && last ? encodeCursor([last.reportedAt, last.caseId]) : null;
     res.json({ items, nextCursor } satisfies z.infer<typeof CaseListSchema>);
   });
 
@@ -188,14 +188,4 @@ function recordRead(
 /** Idempotency keys are the caller's own: the same key from two people is two commands. */
 function commandIdFor(principal: Principal, key: string): string {
   return createHash('sha256').update(`${principal.sub}\n${key}`).digest('hex');
-}
-
-function decodeListCursor(cursor: string): [string, string] {
-  try {
-    return ListCursorSchema.parse(JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')));
-  } catch {
-    throw badRequest('the cursor is not one this API gave out', [
-      { path: 'query.cursor', message: 'pass the nextCursor of a previous page unchanged' },
-    ]);
-  }
 }

@@ -3,10 +3,10 @@ import { RoleSchema, TaskKindSchema } from '../machines/case.events';
 import { CaseStatusSchema } from '../machines/case.status';
 import { OpenTaskSchema } from '../machines/case.tasks';
 import { IdSchema, RiskGradeSchema } from '../machines/report.schema';
-import { NO_DUE, type CaseRecords, type TaskQuery, type TaskSortKey } from '../records/case-records';
+import { NO_DUE, type CaseRecords, type TaskQuery } from '../records/case-records';
 import type { Principal } from './auth';
 import { tenantOf } from './projections';
-import { badRequest } from './problems';
+import { decodeCursor, encodeCursor } from './cursor';
 
 /** Filters of the task inbox, as query parameters. Every one narrows; the caller's tenant always applies. */
 export const TaskFilterSchema = z
@@ -71,7 +71,7 @@ export function inboxQuery(principal: Principal, filter: TaskFilter, now: Date):
     overdue: filter.overdue,
     claimedBy: filter.assigned === 'me' ? principal.sub : undefined,
     unclaimed: filter.assigned === 'none',
-    after: filter.cursor === undefined ? undefined : decodeCursor(filter.cursor),
+    after: filter.cursor === undefined ? undefined : decodeCursor(CursorSchema, filter.cursor),
     limit: filter.limit,
     now,
   };
@@ -95,18 +95,4 @@ export async function inboxPage(
     nextCursor:
       more && last ? encodeCursor([last.dueAt ?? NO_DUE, last.priority, last.caseId, last.task]) : null,
   };
-}
-
-function encodeCursor(key: TaskSortKey): string {
-  return Buffer.from(JSON.stringify(key)).toString('base64url');
-}
-
-function decodeCursor(cursor: string): TaskSortKey {
-  try {
-    return CursorSchema.parse(JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')));
-  } catch {
-    throw badRequest('the cursor is not one this API gave out', [
-      { path: 'query.cursor', message: 'pass the nextCursor of a previous page unchanged' },
-    ]);
-  }
 }
