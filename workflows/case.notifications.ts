@@ -17,6 +17,8 @@ const { deliver } = proxyActivities<CaseActivities>({
   },
 });
 
+const URGENCY_ORDER = { immediate: 0, urgent: 1, routine: 2 } as const;
+
 /** What the notifier needs of the case workflow. */
 export type NotifyContext = {
   context: Pick<CaseContext, 'caseId' | 'region' | 'institutionId' | 'policy'>;
@@ -35,9 +37,11 @@ export type NotifyContext = {
  */
 export async function notifyParties(announcement: Announcement, ctx: NotifyContext): Promise<void> {
   const { caseId, region, institutionId, policy } = ctx.context;
-  const planned = planDeliveries(policy.notifications, caseId, announcement).filter(
-    (p) => !ctx.deliveries.some((d) => d.id === p.id),
-  );
+  // The most urgent first: when the worker's slots are few, the police pager is scheduled before a
+  // routine update.
+  const planned = planDeliveries(policy.notifications, caseId, announcement)
+    .filter((p) => !ctx.deliveries.some((d) => d.id === p.id))
+    .sort((a, b) => URGENCY_ORDER[a.urgency] - URGENCY_ORDER[b.urgency]);
   await Promise.all(
     planned.map(async (delivery) => {
       const message = composeMessage(delivery, announcement, ctx.view);

@@ -272,13 +272,19 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseWorkfl
     workflowInfo().historySize > HISTORY_BYTES_LIMIT;
 
   const persisting = persist();
+  // Announcements go out side by side: a party whose channel defers (a mail server saying "later") never
+  // holds up another party's alert about what happened next.
+  const inFlight = new Set<Promise<void>>();
   for (;;) {
-    await condition(() => pending.length > 0 || snapshot.status === 'done' || historyFull());
+    // A full history matters only while the case runs: a closed case waits for its last deliveries.
+    await condition(
+      () => pending.length > 0 || (snapshot.status === 'done' ? inFlight.size === 0 : historyFull()),
+    );
     if (snapshot.status !== 'done' && historyFull()) {
       // Long cases stay bounded: carry the snapshot (deadlines included), the delivery record and any
       // announcements not yet made into a fresh run. Timers are re-armed there from the deadlines, so one
       // armed here fires there at the same instant.
-      await condition(() => allHandlersFinished() && stored());
+      await condition(() => allHandlersFinished() && stored() && inFlight.size === 0);
       if (!closed()) {
         const persisted = caseMachine.getPersistedSnapshot(snapshot) as unknown as {
           value: unknown;
@@ -298,30 +304,11 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseWorkfl
         });
       }
     }
-    // One at a time, so a history that fills up meanwhile is noticed before the next.
     const announcement = pending.shift();
     if (announcement) {
-      await notifyParties(announcement, {
-        context: snapshot.context,
-        view: view(),
-        deliveries,
-        settled: (delivery) => metrics.notification(delivery, snapshot.context.region),
-        failed: ({ deliveryId, reason, at }) => {
-          // A failure to tell the supervisor of a failure is on the record; escalating it again would loop.
-          if (announcement.event === 'delivery.failed') return;
-          const event = { type: 'delivery.failed', at, deliveryId, reason } as const;
-          if (snapshot.can(event)) apply(event);
-          else {
-            // The case has ended and takes no events; the supervisor must still hear of it.
-            const escalateTo = snapshot.context.policy.notifications.escalateFailuresTo;
-            pending.push({ event: 'delivery.failed', at, reason, escalateTo });
-          }
-        },
-      });
-      // The delivery record is part of the case: one new version once the announcement's deliveries
-      // settled, rather than one per delivery (each version is a store write and a history marker).
-      changed();
-    } else if (snapshot.status === 'done') {
+      const delivering = announce(announcement).finally(() => inFlight.delete(delivering));
+      inFlight.add(delivering);
+    } else if (snapshot.status === 'done' && inFlight.size === 0) {
       break;
     }
   }
@@ -329,4 +316,28 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseWorkfl
   finished = true;
   await persisting;
   return view();
+
+  /** Tells every party the matrix names of one announcement, and records how each delivery went. */
+  async function announce(announcement: Announcement): Promise<void> {
+    await notifyParties(announcement, {
+      context: snapshot.context,
+      view: view(),
+      deliveries,
+      settled: (delivery) => metrics.notification(delivery, snapshot.context.region),
+      failed: ({ deliveryId, reason, at }) => {
+        // A failure to tell the supervisor of a failure is on the record; escalating it again would loop.
+        if (announcement.event === 'delivery.failed') return;
+        const event = { type: 'delivery.failed', at, deliveryId, reason } as const;
+        if (snapshot.can(event)) apply(event);
+        else {
+          // The case has ended and takes no events; the supervisor must still hear of it.
+          const escalateTo = snapshot.context.policy.notifications.escalateFailuresTo;
+          pending.push({ event: 'delivery.failed', at, reason, escalateTo });
+        }
+      },
+    });
+    // The delivery record is part of the case: one new version once the announcement's deliveries
+    // settled, rather than one per delivery (each version is a store write and a history marker).
+    changed();
+  }
 }

@@ -307,6 +307,36 @@ describe('case notifications (time-skipping server)', () => {
     });
   });
 
+  it('tells the police desk of new information at once while the clinic’s mail server still defers an earlier e-mail', async () => {
+    // The clinic's mail server says "later" to every attempt: that e-mail stays queued for minutes.
+    await withSmtpReplying('clinic', [451, 451, 451, 451, 451, 451], async () => {
+      const filed = await h.file({ legalTitle: farTitle });
+      await acknowledge(filed.caseId);
+      const started = Date.now();
+      await send(
+        filed.caseId,
+        'case.add_information',
+        { information: 'may be at his sister’s', source: 'mother' },
+        clinician,
+      );
+      await expect
+        .poll(
+          async () =>
+            (await h.parties.feed('police_desk')).some(
+              (e) => e.caseId === filed.caseId && e.event === 'information.added',
+            ),
+          {
+            timeout: 10_000,
+            interval: 100,
+          },
+        )
+        .toBe(true);
+      expect(Date.now() - started).toBeLessThan(10_000);
+      const view = await h.cases.get(filed.caseId);
+      expect(party(view, 'case.reported', 'clinic', 'email').status).toBe('queued');
+    });
+  });
+
   it('escalates an e-mail the SMTP server refuses for good, without the address in the reason', async () => {
     await withSmtpReplying('clinic', [550], async () => {
       const filed = await h.file({ legalTitle: farTitle });
