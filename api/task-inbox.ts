@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { RoleSchema, TaskKindSchema } from '../machines/case.events';
 import { CaseStatusSchema } from '../machines/case.status';
-import { OpenTaskSchema } from '../machines/case.tasks';
+import { InboxItemSchema } from '../machines/case.tasks';
 import { IdSchema, RiskGradeSchema } from '../machines/report.schema';
 import { NO_DUE, type CaseRecords, type TaskQuery } from '../records/case-records';
 import type { Principal } from './auth';
@@ -30,20 +30,6 @@ export const TaskFilterSchema = z
   })
   .strict();
 export type TaskFilter = z.infer<typeof TaskFilterSchema>;
-
-/** One open task in the inbox, with the case facts it is sorted and filtered on. No personal data. */
-export const InboxItemSchema = OpenTaskSchema.extend({
-  caseId: z.string(),
-  status: CaseStatusSchema,
-  region: z.string(),
-  institutionId: z.string(),
-  risk: RiskGradeSchema,
-  urgent: z.boolean(),
-  overdue: z.boolean(),
-  /** 1 (urgent, high risk) to 6 (ordinary, low risk): the tie-breaker after the due time. */
-  priority: z.number().int().min(1).max(6),
-});
-export type InboxItem = z.infer<typeof InboxItemSchema>;
 
 export const InboxPageSchema = z.object({
   items: z.array(InboxItemSchema),
@@ -91,7 +77,7 @@ export async function inboxPage(
   const { items, more } = await cases.tasks(inboxQuery(principal, filter, now));
   const last = items.at(-1);
   return {
-    items: items as InboxItem[],
+    items,
     nextCursor:
       more && last ? encodeCursor([last.dueAt ?? NO_DUE, last.priority, last.caseId, last.task]) : null,
   };

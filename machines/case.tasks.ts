@@ -1,9 +1,10 @@
 import { z } from 'zod';
 import type { SnapshotFrom } from 'xstate';
 import { ActorSchema, RoleSchema, TaskKindSchema } from './case.events';
+import { CaseStatusSchema } from './case.status';
+import { RiskGradeSchema, type RiskGrade } from './report.schema';
 import type { CaseMachine, TaskMeta } from './case.machine';
 import type { CommandType, DeadlineKey, TaskKind } from './case.events';
-import type { RiskGrade } from './report.schema';
 
 /** An open task as the inbox shows it. */
 export const OpenTaskSchema = z.object({
@@ -16,6 +17,20 @@ export const OpenTaskSchema = z.object({
   claimedBy: ActorSchema.nullable(),
 });
 export type OpenTask = z.infer<typeof OpenTaskSchema>;
+
+/** One open task in the inbox, with the case facts it is sorted and filtered on. No personal data. */
+export const InboxItemSchema = OpenTaskSchema.extend({
+  caseId: z.string(),
+  status: CaseStatusSchema,
+  region: z.string(),
+  institutionId: z.string(),
+  risk: RiskGradeSchema,
+  urgent: z.boolean(),
+  overdue: z.boolean(),
+  /** 1 (urgent, high risk) to 6 (ordinary, low risk): the tie-breaker after the due time. */
+  priority: z.number().int().min(1).max(6),
+});
+export type InboxItem = z.infer<typeof InboxItemSchema>;
 
 /** The tasks the case's current states open, with their due times, as the machine defines them. */
 export function openTasks(snapshot: SnapshotFrom<CaseMachine>): OpenTask[] {

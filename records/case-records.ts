@@ -1,6 +1,6 @@
-import { sql, type Kysely } from 'kysely';
+import { sql, type ExpressionBuilder, type Kysely } from 'kysely';
 import type { Actor } from '../machines/case.events';
-import { isOverdue, taskPriority, type OpenTask } from '../machines/case.tasks';
+import { isOverdue, taskPriority, type InboxItem, type OpenTask } from '../machines/case.tasks';
 import type { CaseSummary, CaseView } from '../machines/case.view';
 import type { RecordsTables } from './records.tables';
 import type { Sealer } from './sealer';
@@ -33,18 +33,6 @@ export type TaskQuery = {
 
 /** The inbox's total order: due time (none last), priority, case, task. */
 export type TaskSortKey = [due: string, priority: number, caseId: string, task: string];
-
-/** One open task with the case facts it is sorted and filtered on. No personal data. */
-export type StoredTask = OpenTask & {
-  caseId: string;
-  status: string;
-  region: string;
-  institutionId: string;
-  risk: string;
-  urgent: boolean;
-  priority: number;
-  overdue: boolean;
-};
 
 /** What the cases list asks the store: a tenant, filters that each narrow, and the key to page after. */
 export type CaseQuery = {
@@ -163,13 +151,9 @@ export function createCaseRecords(deps: { db: Kysely<RecordsTables>; sealer: Sea
     },
 
     /** One page of open tasks in the inbox's order, plus whether more follow. */
-    async tasks(query: TaskQuery): Promise<{ items: StoredTask[]; more: boolean }> {
+    async tasks(query: TaskQuery): Promise<{ items: InboxItem[]; more: boolean }> {
       const now = query.now;
-      let q = db.selectFrom('case_tasks').selectAll();
-      q =
-        'institutionId' in query.tenant
-          ? q.where('institution_id', '=', query.tenant.institutionId)
-          : q.where('region', '=', query.tenant.region);
+      let q = db.selectFrom('case_tasks').selectAll().where(inTenant(query.tenant));
       if (query.region) q = q.where('region', '=', query.region);
       if (query.institutionId) q = q.where('institution_id', '=', query.institutionId);
       if (query.status) q = q.where('status', '=', query.status);
@@ -200,7 +184,7 @@ export function createCaseRecords(deps: { db: Kysely<RecordsTables>; sealer: Sea
         .limit(query.limit + 1)
         .execute();
       const nowIso = now.toISOString();
-      const items = rows.slice(0, query.limit).map((row): StoredTask => {
+      const items = rows.slice(0, query.limit).map((row): InboxItem => {
         const task: OpenTask = {
           task: row.task as OpenTask['task'],
           role: row.role as OpenTask['role'],
@@ -214,10 +198,10 @@ export function createCaseRecords(deps: { db: Kysely<RecordsTables>; sealer: Sea
         return {
           ...task,
           caseId: row.case_id,
-          status: row.status,
+          status: row.status as InboxItem['status'],
           region: row.region,
           institutionId: row.institution_id,
-          risk: row.risk,
+          risk: row.risk as InboxItem['risk'],
           urgent: row.urgent,
           priority: row.priority,
           overdue: isOverdue(task, nowIso),
@@ -242,10 +226,7 @@ export function createCaseRecords(deps: { db: Kysely<RecordsTables>; sealer: Sea
           'closed_at',
           'outcome',
         ]);
-      q =
-        'institutionId' in query.tenant
-          ? q.where('institution_id', '=', query.tenant.institutionId)
-          : q.where('region', '=', query.tenant.region);
+      q = q.where(inTenant(query.tenant));
       if (query.withTaskFor) {
         const role = query.withTaskFor;
         q = q.where((eb) =>
@@ -341,4 +322,12 @@ function kindLabel(kind: CaseView['kind']): string {
   return [kind.unauthorisedAbsence && 'unauthorised_absence', kind.missing && 'missing']
     .filter(Boolean)
     .join('+');
+}
+
+/** The rows of one tenant: a clinic's institution or a police region (both tables carry both columns). */
+function inTenant(tenant: Tenant) {
+  return (eb: ExpressionBuilder<RecordsTables, 'case_records' | 'case_tasks'>) =>
+    'institutionId' in tenant
+      ? eb('institution_id', '=', tenant.institutionId)
+      : eb('region', '=', tenant.region);
 }
