@@ -1,10 +1,11 @@
-import type { CaseView } from '../machines/case.view';
+import type { CaseState, HistoryAdded } from '../machines/case.view';
 import type { CaseRecords } from '../records/case-records';
 
-/** One version of a case as its workflow hands it to the records store. */
+/** One version of a case as its workflow hands it to the records store: its state, and what it adds. */
 export type CaseRecordVersion = {
   version: number;
-  view: CaseView;
+  state: CaseState;
+  added: HistoryAdded;
   /** Ids of the commands this version applied. */
   commands: string[];
 };
@@ -15,11 +16,12 @@ export type RecordDeps = { records: { cases: CaseRecords } };
 export function createRecordActivities(deps: RecordDeps) {
   return {
     /**
-     * Writes one version of a case. Idempotent: the store keeps the newest version, so a retried, replayed
-     * or late write of an older one changes nothing.
+     * Writes one version of a case: its state, and its history grown by what the version adds.
+     * Idempotent: the store keeps the newest version, so a retried, replayed or late write of an older one
+     * changes nothing and appends nothing twice.
      */
     async saveCaseRecord(input: CaseRecordVersion): Promise<void> {
-      await deps.records.cases.save(input.version, input.view, input.commands);
+      await deps.records.cases.append(input.version, input.state, input.added, input.commands);
     },
   };
 }

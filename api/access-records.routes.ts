@@ -2,6 +2,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { AccessRecordEntrySchema } from '../machines/access-record.schema';
 import type { RecordsStore } from '../records/records.store';
+import { readRoles } from '../machines/case.access';
 import { principalOf, requireRole, type Principal } from './auth';
 import { parseInput } from './validate';
 
@@ -75,7 +76,7 @@ export function accessRecordsRouter(deps: { records: Pick<RecordsStore, 'accessL
 
 /** The region whose reads the caller answers for: a supervisor's own, never another's. */
 function supervisedRegion(principal: Principal, action: string): string {
-  requireRole(principal, ['police_supervisor'], action);
+  requireRole(principal, readRoles.accessRecords, action);
   // Past requireRole the caller is a supervisor, and every supervisor's token names a region.
   return (principal as Exclude<Principal, { role: 'clinic' }>).region;
 }

@@ -7,19 +7,22 @@ import {
 } from '@temporalio/client';
 import { ApplicationFailure, type UpdateDefinition } from '@temporalio/common';
 import { isDeepStrictEqual } from 'node:util';
-import type { Command, CommandType } from '../machines/case.events';
+import { roleRefusal } from '../machines/case.access';
+import type { CommandType } from '../machines/case.events';
 import type { CaseView } from '../machines/case.view';
 import { resolvePolicy, type PolicyDocument } from '../machines/policy.schema';
 import type { CaseReport } from '../machines/report.schema';
 import type { CaseRecords } from '../records/case-records';
 import {
+  COMMAND_FORBIDDEN,
   commandUpdates,
   recordSavedUpdate,
-  type CommandReceipt,
   TRANSITION_REFUSED,
+  type CommandReceipt,
+  type CommandRequest,
 } from '../workflows/case.messages';
 import type { caseWorkflow } from '../workflows/case.workflow';
-import { conflict, notFound } from './problems';
+import { Problem, conflict, notFound } from './problems';
 
 export type CaseClientDeps = {
   client: Client;
@@ -102,18 +105,24 @@ export function createCaseClient(deps: CaseClientDeps) {
      * store (the workflow answers only once that version is stored). Retrying with the same commandId
      * applies nothing twice, and after the case closed the retry still gets an answer.
      */
-    async command<T extends CommandType>(caseId: string, type: T, command: Command<T>): Promise<CaseView> {
-      const update = commandUpdates[type] as UpdateDefinition<CommandReceipt, [Command<T>]>;
+    async command<T extends CommandType>(
+      caseId: string,
+      type: T,
+      command: CommandRequest<T>,
+    ): Promise<CaseView> {
+      const update = commandUpdates[type] as UpdateDefinition<CommandReceipt, [CommandRequest<T>]>;
       try {
         await handle(caseId).executeUpdate(update, { args: [command], updateId: command.commandId });
         return await get(caseId);
       } catch (error) {
-        if (
-          error instanceof WorkflowUpdateFailedError &&
-          error.cause instanceof ApplicationFailure &&
-          error.cause.type === TRANSITION_REFUSED
-        ) {
-          throw conflict(error.cause.message, { caseId, caseStatus: error.cause.details?.[0] });
+        // The machine's refusal, as the case's workflow reported it: 403 for a role that may never send the
+        // command, 409 for one that may but not now.
+        if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure) {
+          const caseStatus = error.cause.details?.[0];
+          if (error.cause.type === COMMAND_FORBIDDEN)
+            throw new Problem(403, 'Forbidden', error.cause.message);
+          if (error.cause.type === TRANSITION_REFUSED)
+            throw conflict(error.cause.message, { caseId, caseStatus });
         }
         // A closed case takes no Updates (the server says "not found"), and after Temporal's retention its
         // workflow is gone: the store still knows the case, and whether this command was applied.
@@ -132,6 +141,8 @@ export function createCaseClient(deps: CaseClientDeps) {
         if (running) throw error;
         const answer = await applied(caseId, command.commandId);
         if (answer) return answer;
+        const forbidden = roleRefusal({ ...command, type });
+        if (forbidden) throw new Problem(403, 'Forbidden', forbidden.message);
         throw conflict(`'${type}' is not possible: the case is closed`, {
           caseId,
           caseStatus: stored.view.status,

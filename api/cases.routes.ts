@@ -1,19 +1,20 @@
 import { createHash } from 'node:crypto';
 import { Router, type Response } from 'express';
 import { z } from 'zod';
-import type { CommandType } from '../machines/case.events';
+import { inTenant, readRoles, tenantOf } from '../machines/case.access';
+import type { CommandType, TaskKind } from '../machines/case.events';
 import { CaseStatusSchema } from '../machines/case.status';
 import { CaseSummarySchema, TimelineEntrySchema, type CaseView } from '../machines/case.view';
 import { CaseReportSchema, RiskGradeSchema } from '../machines/report.schema';
 import { principalOf, requireRole, type Principal } from './auth';
-import { actionBodySchema, actionRoles, caseActions } from './case-actions';
+import { actionBodySchema, caseActions } from './case-actions';
 import type { RecordsStore } from '../records/records.store';
 import type { CaseClient } from './case-client';
 import { idempotent } from './idempotency';
 import type { ApiMetrics } from './metrics';
 import { decodeCursor, encodeCursor } from './cursor';
 import { Problem, notFound } from './problems';
-import { inTenant, projectFor, tenantOf } from './projections';
+import { projectFor } from './projections';
 import { parseBody, parseInput } from './validate';
 
 export const IdempotencyKeySchema = z
@@ -55,9 +56,6 @@ export const CaseListSchema = z.object({
 
 const ListCursorSchema = z.tuple([z.iso.datetime(), z.string()]);
 
-/** Roles that may read a timeline: the parties that act on the whole case, not the crew of one transport. */
-const timelineRoles = ['clinic', 'police_desk', 'police_supervisor'] as const;
-
 /** Case resources under /v1/cases. Every decision about the lifecycle is the workflow's; this only routes. */
 export function casesRouter(deps: {
   cases: CaseClient;
@@ -69,7 +67,7 @@ export function casesRouter(deps: {
 
   router.post('/', async (req, res) => {
     const principal = principalOf(res);
-    requireRole(principal, ['clinic'], 'file a report');
+    requireRole(principal, readRoles.file, 'file a report');
     const report = parseBody(CaseReportSchema, req.body, deps.futureToleranceMs);
     if (principal.role === 'clinic' && report.institutionId !== principal.institutionId) {
       throw new Problem(
@@ -118,7 +116,7 @@ export function casesRouter(deps: {
     const { caseId } = parseInput(CaseIdParamSchema, req.params, 'path');
     res.locals.caseId = caseId;
     const view = await visibleCase(deps.cases, principal, caseId);
-    requireRole(principal, timelineRoles, "read a case's timeline");
+    requireRole(principal, readRoles.timeline, "read a case's timeline");
     await recordRead(deps.records.accessLog, res, principal, view, 'timeline');
     res.json({ caseId, entries: view.timeline });
   });
@@ -149,12 +147,13 @@ export async function sendCommand(
   type: CommandType,
   body: object,
   key: string,
+  forTask?: TaskKind,
 ) {
-  requireRole(principal, actionRoles(type), `send ${type}`);
   const view = await cases.command(caseId, type, {
     ...body,
     by: { id: principal.sub, role: principal.role },
     commandId: commandIdFor(principal, key),
+    ...(forTask !== undefined && { forTask }),
   });
   return projectFor(principal, view);
 }

@@ -5,6 +5,7 @@ import { FeedEntrySchema } from '../machines/notification.schema';
 import type { FeedParty } from '../machines/party.schema';
 import type { StoredFeedEntry } from '../records/feed-entries';
 import type { RecordsStore } from '../records/records.store';
+import { readRoles } from '../machines/case.access';
 import { principalOf, requireRole, type Principal } from './auth';
 import { parseInput } from './validate';
 
@@ -110,7 +111,7 @@ export function feedRouter(deps: { records: Pick<RecordsStore, 'feed'> }): Route
 
   router.get('/deliveries/failed', async (_req, res) => {
     const principal = principalOf(res);
-    requireRole(principal, ['police_supervisor'], 'list failed deliveries');
+    requireRole(principal, readRoles.failedDeliveries, 'list failed deliveries');
     const { party, tenant } = feedOf(principal);
     const failures = (await feed.list(party, tenant, { event: 'delivery.failed' })).map((e) => ({
       caseId: e.caseId,

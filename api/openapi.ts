@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { commandRoles } from '../machines/case.access';
 import { TaskKindSchema } from '../machines/case.events';
 import { AmbulanceViewSchema, PoliceViewSchema } from '../machines/case.projections';
 import { completingCommand } from '../machines/case.tasks';
@@ -9,10 +10,10 @@ import {
   AccessRecordFilterSchema,
   AccessRecordPageSchema,
 } from './access-records.routes';
-import { actionBodySchema, actionRoles, caseActions } from './case-actions';
+import { actionBodySchema, caseActions } from './case-actions';
 import { CaseListQuerySchema, CaseListSchema, TimelineSchema } from './cases.routes';
 import { InboxPageSchema, TaskFilterSchema } from './task-inbox';
-import { completionBodySchema, taskVerbs } from './tasks.routes';
+import { completionBodySchema, taskBodySchema, taskVerbs } from './tasks.routes';
 import {
   FailedDeliveriesSchema,
   FeedItemSchema,
@@ -76,7 +77,7 @@ function actionPaths() {
       {
         post: {
           summary: action.summary,
-          description: `Allowed for: ${actionRoles(action.type).join(', ')}. Refused with 409 when the case's state does not allow it. ${caseView}`,
+          description: `Allowed for: ${commandRoles[action.type].join(', ')}; any other role gets 403. ${action.when} Otherwise 409 with the case's current status. ${caseView}`,
           parameters: [caseIdParam, idempotencyKey],
           requestBody: { required: true, ...json(schema(actionBodySchema(action.type))) },
           responses: {
@@ -99,7 +100,18 @@ function taskPaths() {
   const summaries = {
     claim: 'Take a task on: one person holds it at a time',
     release: 'Give a task you hold back to the inbox',
+    reassign: 'A supervisor hands a police task to someone else it concerns (the holder went home)',
     complete: "Get a task done with its own command's payload (see the body's variants, by task)",
+  };
+  // When the machine takes each verb; a schema-valid request outside it answers 409.
+  const when = {
+    claim:
+      'Only while the task is open and nobody else holds it, by a role it concerns: its owner, or the role it was escalated to. Claiming a task you hold already changes nothing and answers 200.',
+    release: 'Only by the person who holds the task.',
+    reassign:
+      'Police supervisors only (403 for anyone else). Only while the task is open and is owned by the police or was escalated to them, and only to someone of a role the task concerns.',
+    complete:
+      "Only while the task is open, by the roles its completing command allows; the task's own command then keeps its usual rules.",
   };
   return Object.fromEntries(
     taskVerbs.map((verb) => [
@@ -107,12 +119,12 @@ function taskPaths() {
       {
         post: {
           summary: summaries[verb],
-          description: `Decided by the case's workflow, so strongly consistent: acting on a task that is no longer open (a stale inbox) answers 409 with the case's current status. ${caseView}`,
+          description: `${when[verb]} Decided by the case's workflow, so strongly consistent: acting on a task that is no longer open (a stale inbox) answers 409 with the case's current status. A claim ends when its task closes. ${caseView}`,
           parameters: [caseIdParam, taskParam, idempotencyKey],
           requestBody: {
             required: true,
             ...json(
-              verb === 'complete' ? { oneOf: completion } : { type: 'object', additionalProperties: false },
+              verb === 'complete' ? { oneOf: completion } : schema(taskBodySchema(verb, 'review_risk')),
             ),
           },
           responses: {

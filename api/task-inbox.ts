@@ -5,7 +5,7 @@ import { InboxItemSchema } from '../machines/case.tasks';
 import { IdSchema, RiskGradeSchema } from '../machines/report.schema';
 import { NO_DUE, type CaseRecords, type TaskQuery } from '../records/case-records';
 import type { Principal } from './auth';
-import { tenantOf } from './projections';
+import { tenantOf } from '../machines/case.access';
 import { decodeCursor, encodeCursor } from './cursor';
 
 /** Filters of the task inbox, as query parameters. Every one narrows; the caller's tenant always applies. */

@@ -1,37 +1,50 @@
 import { z } from 'zod';
 import {
   ActorSchema,
+  AdhocTaskKindSchema,
   DeadlineKeySchema,
+  OutcomeSchema,
   RoleSchema,
-  type AdhocTaskKindSchema,
-  type Actor,
+  TaskKindSchema,
+  TransportModeSchema,
   type DeadlineKey,
-  type DirectOutcome,
-  type Outcome,
   type Role,
   type TaskKind,
 } from './case.events';
 import { addMs } from './duration';
 import type { Policy } from './policy.schema';
-import { RiskGradeSchema, type CaseReport, type LegalTitle, type RiskGrade } from './report.schema';
+import { CaseKindSchema, CaseReportSchema, LegalTitleSchema, RiskGradeSchema } from './report.schema';
+import type { LegalTitle } from './report.schema';
+
+/** The policy a case runs under, resolved for its region and carried in it so it never shifts under it. */
+export type CasePolicy = Policy & { version: string };
+
+/**
+ * A resolved policy: durations already in milliseconds. It was validated as a whole when the policy document
+ * was loaded (policy.schema.ts), so here it is only carried.
+ */
+export const CasePolicySchema = z.custom<CasePolicy>(
+  (value) => typeof value === 'object' && value !== null && 'version' in value,
+  'a resolved policy',
+);
 
 /** What the workflow hands the machine when a case is filed. Plain JSON. */
-export type CaseInput = {
-  caseId: string;
-  reportedAt: string;
-  report: Pick<
-    CaseReport,
-    | 'region'
-    | 'institutionId'
-    | 'kind'
-    | 'urgent'
-    | 'proposedRisk'
-    | 'legalTitle'
-    | 'lastSeen'
-    | 'internalSearchDone'
-  >;
-  policy: Policy & { version: string };
-};
+export const CaseInputSchema = z.object({
+  caseId: z.string(),
+  reportedAt: z.iso.datetime(),
+  report: CaseReportSchema.pick({
+    region: true,
+    institutionId: true,
+    kind: true,
+    urgent: true,
+    proposedRisk: true,
+    legalTitle: true,
+    lastSeen: true,
+    internalSearchDone: true,
+  }),
+  policy: CasePolicySchema,
+});
+export type CaseInput = z.infer<typeof CaseInputSchema>;
 
 /** One risk assessment: what was known, who said it, when, and when it must be looked at again. */
 export const AssessmentSchema = z.object({
@@ -54,50 +67,63 @@ export const EscalationSchema = z.object({
 });
 export type Escalation = z.infer<typeof EscalationSchema>;
 
-export type AdhocTask = {
-  task: z.infer<typeof AdhocTaskKindSchema>;
-  role: Role;
-  openedAt: string;
-  deadline: DeadlineKey | null;
-};
+/**
+ * What a transition adds to the case's record beside its state: kept in the records store, never carried
+ * by the running case, which needs only the state to decide.
+ */
+export type RecordEntry = ({ kind: 'assessment' } & Assessment) | ({ kind: 'escalation' } & Escalation);
 
-export type CaseContext = {
-  caseId: string;
-  region: string;
-  institutionId: string;
-  kind: CaseInput['report']['kind'];
-  urgent: boolean;
-  proposedRisk: RiskGrade;
+export const AdhocTaskSchema = z.object({
+  task: AdhocTaskKindSchema,
+  role: RoleSchema,
+  openedAt: z.iso.datetime(),
+  deadline: DeadlineKeySchema.nullable(),
+});
+export type AdhocTask = z.infer<typeof AdhocTaskSchema>;
+
+/** A public appeal under consent that expires, and who recorded the consent. */
+export const AppealSchema = z.object({ expiresAt: z.iso.datetime(), consentRecordedBy: z.string() });
+
+/** When and where the person was last seen: from the report, moved by the clinic's updates. */
+export const LastSeenSchema = CaseReportSchema.shape.lastSeen;
+
+/**
+ * What the machine carries: the state a decision needs, and nothing that only grows. Assessments,
+ * escalations and the timeline are record entries, kept in the records store.
+ */
+export const CaseContextSchema = z.object({
+  caseId: z.string(),
+  region: z.string(),
+  institutionId: z.string(),
+  kind: CaseKindSchema,
+  urgent: z.boolean(),
+  proposedRisk: RiskGradeSchema,
   /** Police decide the grade; null until they have. A disagreement with the clinic's proposal stays visible. */
-  risk: RiskGrade | null;
-  policy: CaseInput['policy'];
-  reportedAt: string;
-  missingSince: string;
-  /** When and where the person was last seen: from the report, moved by the clinic's updates. */
-  lastSeen: { at: string; place: string };
-  internalSearchDone: boolean;
-  legalTitle: LegalTitle;
+  risk: RiskGradeSchema.nullable(),
+  policy: CasePolicySchema,
+  reportedAt: z.iso.datetime(),
+  missingSince: z.iso.datetime({ offset: true }),
+  lastSeen: LastSeenSchema,
+  internalSearchDone: z.boolean(),
+  legalTitle: LegalTitleSchema,
   /** When the legal region last judged the title: the time of the event that changed it. */
-  legalJudgedAt: string;
-  acknowledgedAt: string | null;
-  locatedAt: string | null;
-  returnedAt: string | null;
-  transportMode: 'ambulance' | 'clinic_staff' | 'police' | 'own_accord' | null;
-  assessments: Assessment[];
-  sightingCount: number;
-  informationCount: number;
-  appeal: { expiresAt: string; consentRecordedBy: string } | null;
-  adhocTasks: AdhocTask[];
-  /** Who has taken which task on. A claim on a task that has since closed means nothing. */
-  claims: Partial<Record<TaskKind, Actor>>;
+  legalJudgedAt: z.iso.datetime(),
+  acknowledgedAt: z.iso.datetime().nullable(),
+  locatedAt: z.iso.datetime().nullable(),
+  returnedAt: z.iso.datetime().nullable(),
+  transportMode: TransportModeSchema.nullable(),
+  appeal: AppealSchema.nullable(),
+  adhocTasks: z.array(AdhocTaskSchema),
+  /** Who has taken which open task on. A claim ends with its task. */
+  claims: z.partialRecord(TaskKindSchema, ActorSchema),
   /** Live deadlines as ISO instants. Time enters the machine only as events, so it stays pure and replayable. */
-  deadlines: Partial<Record<DeadlineKey, string>>;
+  deadlines: z.partialRecord(DeadlineKeySchema, z.iso.datetime()),
   /** Deadlines that passed while their task stayed open, and whom they went to. */
-  overdue: Partial<Record<DeadlineKey, { dueAt: string; to: Role }>>;
-  escalations: Escalation[];
-  outcome: Outcome | null;
-  closedAt: string | null;
-};
+  overdue: z.partialRecord(DeadlineKeySchema, z.object({ dueAt: z.iso.datetime(), to: RoleSchema })),
+  outcome: OutcomeSchema.nullable(),
+  closedAt: z.iso.datetime().nullable(),
+});
+export type CaseContext = z.infer<typeof CaseContextSchema>;
 
 /** A task a state opens: who owns it and which deadline it is due by. Read by `openTasks`. */
 export type TaskMeta = { task: TaskKind; role: Role; deadline: DeadlineKey | null };
@@ -116,17 +142,10 @@ export function titleWarningAt(context: Pick<CaseContext, 'legalTitle' | 'policy
   return end === null ? null : addMs(end, -context.policy.legalTitle.warnBefore);
 }
 
-/** Who may record which ending directly. Police record every one; a clinic those that are its own to know. */
-export const closingRoles: Record<DirectOutcome, readonly Role[]> = {
-  returned_on_own: ['police_desk', 'police_supervisor', 'clinic'],
-  found_by_family: ['police_desk', 'police_supervisor'],
-  admitted_elsewhere: ['police_desk', 'police_supervisor', 'clinic'],
-  transferred: ['clinic', 'police_supervisor'],
-  arrested: ['police_desk', 'police_supervisor'],
-  found_deceased: ['police_desk', 'police_supervisor'],
-};
-
-/** When the event happened: every event carries its instant; the machine's own start uses the report's. */
-export function instantOf(context: Pick<CaseContext, 'reportedAt'>, event: { at?: string }): string {
-  return event.at ?? context.reportedAt;
+/**
+ * When an event happened: every event a person or the engine sends carries its instant; the machine's own
+ * start (xstate's init event) has none and takes the report's.
+ */
+export function instantOf(context: Pick<CaseContext, 'reportedAt'>, event: object): string {
+  return 'at' in event && typeof event.at === 'string' ? event.at : context.reportedAt;
 }

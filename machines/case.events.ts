@@ -136,11 +136,15 @@ export const LocatedEventSchema = z.object({
   foundBy: z.enum(['police', 'family', 'public', 'self', 'clinic']),
   place: z.string().min(1).max(500),
 });
+/** How someone found goes back. Ambulance is the default for confused behaviour (seed 003). */
+export const TransportModeSchema = z.enum(['ambulance', 'clinic_staff', 'police', 'own_accord']);
+export type TransportMode = z.infer<typeof TransportModeSchema>;
+
 export const TransportEventSchema = z.object({
   type: z.literal('transport.arrange'),
   ...person,
   /** Ambulance is the default for confused behaviour; a police car only with an offence or acute danger. */
-  mode: z.enum(['ambulance', 'clinic_staff', 'police', 'own_accord']),
+  mode: TransportModeSchema,
   policeReason: z.string().min(1).max(2_000).optional(),
 });
 export const ConfirmReturnEventSchema = z.object({ type: z.literal('clinic.confirm_return'), ...person });
@@ -180,6 +184,13 @@ export const ReleaseTaskEventSchema = z.object({
   type: z.literal('task.release'),
   ...person,
   task: TaskKindSchema,
+});
+/** A supervisor hands a task to someone else: the holder went home, or another desk must take it over. */
+export const ReassignTaskEventSchema = z.object({
+  type: z.literal('task.reassign'),
+  ...person,
+  task: TaskKindSchema,
+  to: ActorSchema,
 });
 export const TransferEventSchema = z.object({
   type: z.literal('police.transfer'),
@@ -231,6 +242,7 @@ export const CommandEventSchemas = [
   CompleteTaskEventSchema,
   ClaimTaskEventSchema,
   ReleaseTaskEventSchema,
+  ReassignTaskEventSchema,
   TransferEventSchema,
   CloseEventSchema,
   WithdrawEventSchema,

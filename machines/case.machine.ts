@@ -1,16 +1,16 @@
-import { assign, setup } from 'xstate';
+import { and, assign, setup } from 'xstate';
+import { closingRoles, mayComplete, mayReassign, maySend, mayTake } from './case.access';
 import {
-  closingRoles,
   instantOf,
   titleEndsAt,
   titleWarningAt,
   type AdhocTask,
   type CaseContext,
   type CaseInput,
+  type RecordEntry,
   type TaskMeta,
 } from './case.context';
-import type { AnnouncementKind, CaseEvent, DeadlineKey, Outcome, Role } from './case.events';
-import { commandRoles } from './case.permissions';
+import type { AnnouncementKind, CaseEvent, DeadlineKey, Outcome, Role, TaskKind } from './case.events';
 import { addMs } from './duration';
 
 export type { CaseContext, CaseInput, TaskMeta } from './case.context';
@@ -23,24 +23,123 @@ export type Announcement = {
   escalateTo?: Role | undefined;
 };
 
-type At = { at?: string };
+/** The effects a transition returns, by kind: what to announce, and what to add to the case's record. */
+export function effectsOf(actions: readonly { type: string; params?: unknown }[]): {
+  announcements: Announcement[];
+  entries: RecordEntry[];
+} {
+  return {
+    announcements: actions.filter((a) => a.type === 'announce').map((a) => a.params as Announcement),
+    entries: actions.filter((a) => a.type === 'record').map((a) => a.params as RecordEntry),
+  };
+}
+
 const earlier = (a: string | undefined, b: string) => (a !== undefined && a < b ? a : b);
 const without = <T extends object>(record: T, key: keyof T): T => {
   const { [key]: _gone, ...rest } = record;
   return rest as T;
 };
 
-/** The transition on a passing deadline whose task stays open: it goes to the next role up. */
+/** The open task a state or a threshold stands for, as the claim rules see it. */
+const holdersOf = (context: CaseContext, task: Pick<TaskMeta, 'role' | 'deadline'>) => ({
+  role: task.role,
+  escalatedTo: task.deadline ? (context.overdue[task.deadline]?.to ?? null) : null,
+});
+
+/** The open task an event names, among the state's own task and the ad-hoc ones; undefined if not open. */
+const openTask = (context: CaseContext, own: TaskMeta | null, task: TaskKind) =>
+  own?.task === task ? own : context.adhocTasks.find((t) => t.task === task);
+
+// The tasks the lifecycle's states open. Each is named in its state's meta (for the inbox), and a claim
+// on it is taken in that state and ends when the state is left.
+const internalSearchTask: TaskMeta = {
+  task: 'complete_internal_search',
+  role: 'clinic',
+  deadline: 'internalSearch',
+};
+const acknowledgeTask: TaskMeta = {
+  task: 'acknowledge_report',
+  role: 'police_desk',
+  deadline: 'acknowledge',
+};
+const reviewTask: TaskMeta = { task: 'review_risk', role: 'police_desk', deadline: 'review' };
+const transportTask: TaskMeta = {
+  task: 'arrange_transport',
+  role: 'police_desk',
+  deadline: 'arrangeTransport',
+};
+const arrivalTask: TaskMeta = { task: 'confirm_arrival', role: 'clinic', deadline: 'arrival' };
+const debriefTask: TaskMeta = { task: 'debrief', role: 'clinic', deadline: 'debrief' };
+const afterExpiryTask: TaskMeta = {
+  task: 'decide_after_title_expiry',
+  role: 'police_desk',
+  deadline: 'afterExpiryDecision',
+};
+const crisisTask: TaskMeta = { task: 'arrange_crisis_assessment', role: 'police_desk', deadline: null };
+
+/** What a state with a task declares: the task, for the inbox, and the claims on it while it is open. */
+const withTask = (task: TaskMeta) =>
+  ({
+    meta: { tasks: [task] },
+    claims: {
+      'task.claim': { guard: { type: 'mayClaim', params: { own: task } }, actions: 'claim' },
+      'task.reassign': { guard: { type: 'mayReassign', params: { own: task } }, actions: 'reassign' },
+    },
+    release: { type: 'releaseClaim', params: { task: task.task } },
+  }) as const;
+
+type Args = { context: CaseContext; event: CaseEvent };
+
+/** Tells the parties what an event caused, at that event's instant. */
+const announceNow = (announced: AnnouncementKind) =>
+  ({
+    type: 'announce',
+    params: ({ context, event }: Args) => ({ event: announced, at: instantOf(context, event) }),
+  }) as const;
+
+/** The police assessment behind a grade goes on the record, with when it must be looked at again. */
+const recordAssessment = {
+  type: 'record',
+  params: ({ context, event }: Args): RecordEntry => {
+    if (event.type !== 'police.acknowledge' && event.type !== 'police.review_risk')
+      throw new Error(`${event.type} carries no assessment`);
+    return {
+      kind: 'assessment',
+      risk: event.risk,
+      urgent: event.urgent,
+      knownFacts: event.knownFacts,
+      source: event.source,
+      by: event.by,
+      at: event.at,
+      nextReviewAt:
+        event.type === 'police.review_risk'
+          ? event.nextReviewAt
+          : addMs(event.at, context.policy.review[event.risk]),
+    };
+  },
+} as const;
+
+/** The transition on a passing deadline whose task stays open: it goes to the next role up, on record. */
 const overdue = (deadline: DeadlineKey, owner: Role) =>
   ({
     guard: { type: 'deadlineIs', params: { deadline } },
     actions: [
       { type: 'escalate', params: { deadline, owner } },
       {
+        type: 'record',
+        params: ({ context, event }: Args): RecordEntry => ({
+          kind: 'escalation',
+          reason: `${deadline}_overdue`,
+          to: context.overdue[deadline]!.to,
+          at: instantOf(context, event),
+          dueAt: context.overdue[deadline]!.dueAt,
+        }),
+      },
+      {
         type: 'announce',
-        params: ({ context }: { context: CaseContext }) => ({
+        params: ({ context, event }: Args) => ({
           event: 'task.escalated' as const,
-          at: context.escalations.at(-1)!.at,
+          at: instantOf(context, event),
           reason: `${deadline}_overdue`,
           escalateTo: context.overdue[deadline]!.to,
         }),
@@ -48,22 +147,30 @@ const overdue = (deadline: DeadlineKey, owner: Role) =>
     ],
   }) as const;
 
-const tasks = (...list: TaskMeta[]) => ({ tasks: list });
+/** A long-missing threshold passed: its task opens for the role the threshold concerns, and it is said. */
+const threshold = (
+  deadline: 'nationalBureau' | 'dnaTask' | 'longTerm',
+  task: AdhocTask['task'],
+  role: Role,
+  event: AnnouncementKind,
+) =>
+  ({
+    guard: { type: 'deadlineIs', params: { deadline } },
+    actions: [
+      { type: 'clearDeadlines', params: { deadlines: [deadline] } },
+      { type: 'openAdhocTask', params: { task, role, deadline: null } },
+      announceNow(event),
+    ],
+  }) as const;
 
 /** A new last-seen moves the long-missing clock; while searching, its thresholds are re-armed from it. */
 const updateLastSeen = (rearm: boolean) =>
   ({
-    guard: 'lastSeenValid',
+    guard: and(['senderMay', 'lastSeenValid']),
     actions: [
-      { type: 'recordLastSeen' },
-      ...(rearm ? [{ type: 'armThresholds' } as const] : []),
-      {
-        type: 'announce',
-        params: ({ event }: { event: { at: string } }) => ({
-          event: 'information.added' as const,
-          at: event.at,
-        }),
-      },
+      'recordLastSeen',
+      ...(rearm ? (['armThresholds'] as const) : []),
+      announceNow('information.added'),
     ],
   }) as const;
 
@@ -74,35 +181,66 @@ export const caseMachine = setup({
     input: {} as CaseInput,
   },
   actions: {
-    // Effects are data: the pure `transition` returns them and the workflow performs them as activities.
+    // Effects are data: the pure `transition` returns them and the workflow performs them. `announce` tells
+    // the parties; `record` adds an entry to the case's record in the records store.
     announce: (_, _announcement: Announcement) => undefined,
+    record: (_, _entry: RecordEntry) => undefined,
     setDeadline: assign(({ context }, params: { deadline: DeadlineKey; dueAt: string }) => ({
       deadlines: { ...context.deadlines, [params.deadline]: params.dueAt },
       overdue: without(context.overdue, params.deadline),
     })),
-    clearDeadlines: assign(({ context }, params: { deadlines: DeadlineKey[] }) => ({
+    clearDeadlines: assign(({ context }, params: { deadlines: readonly DeadlineKey[] }) => ({
       deadlines: params.deadlines.reduce(without, context.deadlines),
       overdue: params.deadlines.reduce(without, context.overdue),
     })),
     escalate: assign(({ context, event }, params: { deadline: DeadlineKey; owner: Role }) => {
-      const at = instantOf(context, event);
       const to = context.policy.escalation[params.owner];
-      const dueAt = context.deadlines[params.deadline] ?? at;
+      const dueAt = context.deadlines[params.deadline] ?? instantOf(context, event);
       return {
         deadlines: without(context.deadlines, params.deadline),
         overdue: { ...context.overdue, [params.deadline]: { dueAt, to } },
-        escalations: [
-          ...context.escalations,
-          { reason: `${params.deadline}_overdue` as const, to, at, dueAt },
-        ],
       };
     }),
     openAdhocTask: assign(({ context, event }, params: Omit<AdhocTask, 'openedAt'> | null) => ({
       adhocTasks:
         params === null || context.adhocTasks.some((t) => t.task === params.task)
           ? context.adhocTasks
-          : [...context.adhocTasks, { ...params, openedAt: instantOf(context, event as At) }],
+          : [...context.adhocTasks, { ...params, openedAt: instantOf(context, event) }],
     })),
+    /** Once found, or once consent lapsed, a public appeal must come down at once [politie.nl 2021]. */
+    withdrawAppeal: assign(({ context, event }) => {
+      const at = instantOf(context, event);
+      return {
+        appeal: null,
+        adhocTasks: context.adhocTasks.some((t) => t.task === 'withdraw_public_appeal')
+          ? context.adhocTasks
+          : [
+              ...context.adhocTasks,
+              {
+                task: 'withdraw_public_appeal' as const,
+                role: 'police_desk' as const,
+                openedAt: at,
+                deadline: 'appealWithdrawal' as const,
+              },
+            ],
+        deadlines: {
+          ...without(context.deadlines, 'appealExpiry'),
+          appealWithdrawal: addMs(at, context.policy.publicAppeal.withdrawWithin),
+        },
+        overdue: without(without(context.overdue, 'appealExpiry'), 'appealWithdrawal'),
+      };
+    }),
+    completeTask: assign(({ context, event }) => {
+      if (event.type !== 'task.complete') return {};
+      const appealDown = event.task === 'withdraw_public_appeal';
+      return {
+        adhocTasks: context.adhocTasks.filter((t) => t.task !== event.task),
+        claims: without(context.claims, event.task),
+        appeal: appealDown ? null : context.appeal,
+        deadlines: appealDown ? without(context.deadlines, 'appealWithdrawal') : context.deadlines,
+        overdue: appealDown ? without(context.overdue, 'appealWithdrawal') : context.overdue,
+      };
+    }),
     /** Long-missing thresholds run from when the person was last seen, and only for missing persons. */
     armThresholds: assign(({ context }) => {
       if (!context.kind.missing) return {};
@@ -120,45 +258,124 @@ export const caseMachine = setup({
         ? { lastSeen: { at: event.seenAt, place: event.place }, missingSince: event.seenAt }
         : {},
     ),
+    /** The police grade is the case's; the assessment behind it goes on the record with its next review. */
+    grade: assign(({ context, event }) => {
+      if (event.type !== 'police.acknowledge' && event.type !== 'police.review_risk') return {};
+      return {
+        risk: event.risk,
+        urgent: event.urgent,
+        acknowledgedAt: context.acknowledgedAt ?? event.at,
+      };
+    }),
+    /** The next review is due when the last assessment said, or sooner once new information came in. */
+    scheduleReview: assign(({ context, event }) => {
+      let dueAt: string | undefined;
+      if (event.type === 'police.review_risk') dueAt = event.nextReviewAt;
+      if (event.type === 'police.acknowledge') dueAt = addMs(event.at, context.policy.review[event.risk]);
+      if (event.type === 'case.add_information')
+        dueAt = earlier(
+          context.deadlines.review ?? context.overdue.review?.dueAt,
+          addMs(event.at, context.policy.review.onNewInformation),
+        );
+      return dueAt === undefined
+        ? {}
+        : {
+            deadlines: { ...context.deadlines, review: dueAt },
+            overdue: without(context.overdue, 'review'),
+          };
+    }),
+    markLocated: assign(({ context, event }) => ({ locatedAt: instantOf(context, event) })),
+    markReturned: assign(({ context, event }) => ({ returnedAt: instantOf(context, event) })),
+    chooseTransport: assign(({ context, event }) => ({
+      transportMode: event.type === 'transport.arrange' ? event.mode : context.transportMode,
+    })),
+    /** The crew gets a task of its own: it is what lets an ambulance user see the case at all. */
+    openCrewTask: assign(({ context, event }) => ({
+      adhocTasks:
+        event.type === 'transport.arrange' && event.mode === 'ambulance'
+          ? [
+              ...context.adhocTasks,
+              {
+                task: 'transport_patient' as const,
+                role: 'ambulance' as const,
+                openedAt: event.at,
+                deadline: 'arrival' as const,
+              },
+            ]
+          : context.adhocTasks,
+    })),
+    closeCrewTask: assign(({ context }) => ({
+      adhocTasks: context.adhocTasks.filter((t) => t.task !== 'transport_patient'),
+      claims: without(context.claims, 'transport_patient'),
+    })),
+    transfer: assign(({ context, event }) => ({
+      region: event.type === 'police.transfer' ? event.toRegion : context.region,
+    })),
+    startAppeal: assign(({ event }) =>
+      event.type === 'case.public_appeal'
+        ? { appeal: { expiresAt: event.expiresAt, consentRecordedBy: event.consentRecordedBy } }
+        : {},
+    ),
+    newTitle: assign(({ event }) =>
+      event.type === 'clinic.update_title' ? { legalTitle: event.title, legalJudgedAt: event.at } : {},
+    ),
+    claim: assign(({ context, event }) =>
+      event.type === 'task.claim' ? { claims: { ...context.claims, [event.task]: event.by } } : {},
+    ),
+    reassign: assign(({ context, event }) =>
+      event.type === 'task.reassign' ? { claims: { ...context.claims, [event.task]: event.to } } : {},
+    ),
+    release: assign(({ context, event }) =>
+      event.type === 'task.release' ? { claims: without(context.claims, event.task) } : {},
+    ),
+    releaseClaim: assign(({ context }, params: { task: TaskKind }) => ({
+      claims: without(context.claims, params.task),
+    })),
     close: assign(({ context, event }, params: { outcome: Outcome }) => ({
       outcome: params.outcome,
-      closedAt: instantOf(context, event as At),
+      closedAt: instantOf(context, event),
       deadlines: {},
       overdue: {},
+      claims: {},
     })),
   },
   guards: {
+    /** The sender's role may send this command at all (case.access.ts). Every person's event passes it. */
+    senderMay: ({ event }) => 'by' in event && maySend(event.by.role, event.type as never),
     deadlineIs: ({ event }, params: { deadline: DeadlineKey }) =>
       event.type === 'deadline.passed' && event.deadline === params.deadline,
-    /** The sender's role may send this command at all (see case.permissions.ts). */
-    senderMay: ({ event }) => 'by' in event && commandRoles[event.type].includes(event.by.role),
+    /** A failed delivery is the engine's own report; no person sends it. */
+    fromEngine: ({ event }) => !('by' in event),
     mayCloseWith: ({ event }) =>
       event.type === 'case.close' && closingRoles[event.outcome].includes(event.by.role),
-    /** Anyone of a role that may claim may take an unclaimed task, or one they hold already. */
-    mayClaim: ({ context, event }) =>
-      event.type === 'task.claim' &&
-      commandRoles['task.claim'].includes(event.by.role) &&
-      (context.claims[event.task] === undefined || context.claims[event.task]!.id === event.by.id),
-    /** An open ad-hoc task is completed by its owner; police complete any of them. */
-    mayComplete: ({ context, event }) =>
-      event.type === 'task.complete' &&
-      context.adhocTasks.some(
-        (t) =>
-          t.task === event.task &&
-          (t.role === event.by.role ||
-            event.by.role === 'police_desk' ||
-            event.by.role === 'police_supervisor'),
-      ),
-    holdsClaim: ({ context, event }) =>
-      event.type === 'task.release' && context.claims[event.task]?.id === event.by.id,
+    /** Anyone the task concerns may take an open, unclaimed task (case.access.ts). */
+    mayClaim: ({ context, event }, params: { own: TaskMeta | null }) => {
+      if (event.type !== 'task.claim' || context.claims[event.task] !== undefined) return false;
+      const task = openTask(context, params.own, event.task);
+      return task !== undefined && mayTake(holdersOf(context, task), event.by);
+    },
+    /** Its holder claiming it again: nothing changes. */
+    holdsIt: ({ context, event }) =>
+      (event.type === 'task.claim' || event.type === 'task.release') &&
+      context.claims[event.task]?.id === event.by.id &&
+      context.claims[event.task]?.role === event.by.role,
+    /** A supervisor hands an open task of the police to someone else it concerns (case.access.ts). */
+    mayReassign: ({ context, event }, params: { own: TaskMeta | null }) => {
+      if (event.type !== 'task.reassign') return false;
+      const task = openTask(context, params.own, event.task);
+      return task !== undefined && mayReassign(holdersOf(context, task), event.by, event.to);
+    },
+    /** An open ad-hoc task is completed by a role the access rules allow. */
+    mayComplete: ({ context, event }) => {
+      if (event.type !== 'task.complete') return false;
+      const task = context.adhocTasks.find((t) => t.task === event.task);
+      return task !== undefined && mayComplete(task, event.by);
+    },
     /** A clinic may move the last-seen time, never past the moment it says so. */
     lastSeenValid: ({ event }) =>
-      event.type === 'clinic.update_last_seen' &&
-      commandRoles[event.type].includes(event.by.role) &&
-      Date.parse(event.seenAt) <= Date.parse(event.at),
+      event.type === 'clinic.update_last_seen' && Date.parse(event.seenAt) <= Date.parse(event.at),
     internalSearchDone: ({ context }) => context.internalSearchDone,
     foundOnWard: ({ event }) => event.type === 'clinic.internal_search_done' && event.found,
-    isMissing: ({ context }) => context.kind.missing,
     noTitle: ({ context }) => titleEndsAt(context.legalTitle) === null,
     titleEnded: ({ context }) => titleEndsAt(context.legalTitle)! <= context.legalJudgedAt,
     titleEndingSoon: ({ context }) => titleWarningAt(context)! <= context.legalJudgedAt,
@@ -173,10 +390,7 @@ export const caseMachine = setup({
     appealActive: ({ context }) => context.appeal !== null,
     searchStillOn: ({ context }) => context.locatedAt === null,
     /** After the title lapsed, police decide the search ends: the case closes as legal_basis_expired. */
-    policeEndSearch: ({ event }) =>
-      event.type === 'police.decide_after_expiry' &&
-      !event.continueSearch &&
-      commandRoles['police.decide_after_expiry'].includes(event.by.role),
+    endsSearch: ({ event }) => event.type === 'police.decide_after_expiry' && !event.continueSearch,
   },
 }).createMachine({
   id: 'case',
@@ -199,15 +413,11 @@ export const caseMachine = setup({
     locatedAt: null,
     returnedAt: null,
     transportMode: null,
-    assessments: [],
-    sightingCount: 0,
-    informationCount: 0,
     appeal: null,
     adhocTasks: [],
     claims: {},
     deadlines: {},
     overdue: {},
-    escalations: [],
     outcome: null,
     closedAt: null,
   }),
@@ -215,10 +425,7 @@ export const caseMachine = setup({
   states: {
     open: {
       type: 'parallel',
-      entry: {
-        type: 'announce',
-        params: ({ context }) => ({ event: 'case.reported', at: context.reportedAt }),
-      },
+      entry: announceNow('case.reported'),
       on: {
         'case.withdraw': {
           guard: 'senderMay',
@@ -229,7 +436,7 @@ export const caseMachine = setup({
           },
         },
         'case.close': {
-          guard: 'mayCloseWith',
+          guard: and(['senderMay', 'mayCloseWith']),
           target: 'closed',
           actions: { type: 'close', params: ({ event }) => ({ outcome: event.outcome }) },
         },
@@ -237,67 +444,51 @@ export const caseMachine = setup({
           guard: 'senderMay',
           target: '.legal.judging',
           actions: [
-            assign(({ event }) => ({ legalTitle: event.title, legalJudgedAt: event.at })),
+            'newTitle',
             {
               type: 'clearDeadlines',
               params: { deadlines: ['legalWarning', 'legalEnd', 'afterExpiryDecision'] },
             },
-            { type: 'announce', params: ({ event }) => ({ event: 'legal.extended', at: event.at }) },
+            announceNow('legal.extended'),
           ],
         },
         'clinic.update_last_seen': updateLastSeen(false),
         'case.public_appeal': {
           guard: 'senderMay',
           actions: [
-            assign(({ event }) => ({
-              appeal: { expiresAt: event.expiresAt, consentRecordedBy: event.consentRecordedBy },
-            })),
+            'startAppeal',
             {
               type: 'setDeadline',
               params: ({ event }) => ({ deadline: 'appealExpiry', dueAt: event.expiresAt }),
             },
-            { type: 'announce', params: ({ event }) => ({ event: 'appeal.started', at: event.at }) },
+            announceNow('appeal.started'),
           ],
         },
-        'task.claim': {
-          guard: 'mayClaim',
-          actions: assign(({ context, event }) => ({
-            claims: { ...context.claims, [event.task]: event.by },
-          })),
+        // Claims on the tasks thresholds and transports open; a state's own task is claimed in that state.
+        'task.claim': [
+          { guard: and(['senderMay', 'holdsIt']) },
+          { guard: and(['senderMay', { type: 'mayClaim', params: { own: null } }]), actions: 'claim' },
+        ],
+        'task.reassign': {
+          guard: and(['senderMay', { type: 'mayReassign', params: { own: null } }]),
+          actions: 'reassign',
         },
-        'task.release': {
-          guard: 'holdsClaim',
-          actions: assign(({ context, event }) => ({ claims: without(context.claims, event.task) })),
-        },
-        'task.complete': {
-          guard: 'mayComplete',
-          actions: [
-            assign(({ context, event }) => ({
-              adhocTasks: context.adhocTasks.filter((t) => t.task !== event.task),
-              appeal: event.task === 'withdraw_public_appeal' ? null : context.appeal,
-            })),
-            {
-              type: 'clearDeadlines',
-              params: ({ event }) => ({
-                deadlines: event.task === 'withdraw_public_appeal' ? ['appealWithdrawal'] : [],
-              }),
-            },
-          ],
-        },
+        'task.release': { guard: and(['senderMay', 'holdsIt']), actions: 'release' },
+        'task.complete': { guard: and(['senderMay', 'mayComplete']), actions: 'completeTask' },
         // A party that could not be told is a handover at risk: the case escalates it, so someone acts.
         'delivery.failed': {
+          guard: 'fromEngine',
           actions: [
-            assign(({ context, event }) => ({
-              escalations: [
-                ...context.escalations,
-                {
-                  reason: 'delivery_failed' as const,
-                  to: context.policy.notifications.escalateFailuresTo,
-                  at: event.at,
-                  dueAt: event.at,
-                },
-              ],
-            })),
+            {
+              type: 'record',
+              params: ({ context, event }) => ({
+                kind: 'escalation',
+                reason: 'delivery_failed',
+                to: context.policy.notifications.escalateFailuresTo,
+                at: event.at,
+                dueAt: event.at,
+              }),
+            },
             {
               type: 'announce',
               params: ({ context, event }) => ({
@@ -314,18 +505,7 @@ export const caseMachine = setup({
             // Consent for a public appeal expired: the appeal must come down.
             guard: { type: 'deadlineIs', params: { deadline: 'appealExpiry' } },
             actions: [
-              { type: 'clearDeadlines', params: { deadlines: ['appealExpiry'] } },
-              {
-                type: 'openAdhocTask',
-                params: { task: 'withdraw_public_appeal', role: 'police_desk', deadline: 'appealWithdrawal' },
-              },
-              {
-                type: 'setDeadline',
-                params: ({ context, event }) => ({
-                  deadline: 'appealWithdrawal',
-                  dueAt: addMs(event.at, context.policy.publicAppeal.withdrawWithin),
-                }),
-              },
+              'withdrawAppeal',
               {
                 type: 'announce',
                 params: ({ event }) => ({
@@ -347,7 +527,7 @@ export const caseMachine = setup({
               always: [{ guard: 'internalSearchDone', target: 'reported' }, { target: 'internalSearch' }],
             },
             internalSearch: {
-              meta: tasks({ task: 'complete_internal_search', role: 'clinic', deadline: 'internalSearch' }),
+              meta: withTask(internalSearchTask).meta,
               entry: {
                 type: 'setDeadline',
                 params: ({ context }) => ({
@@ -355,11 +535,15 @@ export const caseMachine = setup({
                   dueAt: addMs(context.reportedAt, context.policy.internalSearch.within),
                 }),
               },
-              exit: { type: 'clearDeadlines', params: { deadlines: ['internalSearch'] } },
+              exit: [
+                { type: 'clearDeadlines', params: { deadlines: ['internalSearch'] } },
+                withTask(internalSearchTask).release,
+              ],
               on: {
+                ...withTask(internalSearchTask).claims,
                 'clinic.internal_search_done': [
                   {
-                    guard: 'foundOnWard',
+                    guard: and(['senderMay', 'foundOnWard']),
                     target: '#case.closed',
                     actions: { type: 'close', params: { outcome: 'false_alarm' } },
                   },
@@ -373,45 +557,27 @@ export const caseMachine = setup({
               },
             },
             reported: {
-              meta: tasks({ task: 'acknowledge_report', role: 'police_desk', deadline: 'acknowledge' }),
+              meta: withTask(acknowledgeTask).meta,
               entry: {
                 type: 'setDeadline',
                 params: ({ context, event }) => ({
                   deadline: 'acknowledge',
                   dueAt: addMs(
-                    instantOf(context, event as At),
+                    instantOf(context, event),
                     context.urgent ? context.policy.acknowledge.urgent : context.policy.acknowledge.ordinary,
                   ),
                 }),
               },
-              exit: { type: 'clearDeadlines', params: { deadlines: ['acknowledge'] } },
+              exit: [
+                { type: 'clearDeadlines', params: { deadlines: ['acknowledge'] } },
+                withTask(acknowledgeTask).release,
+              ],
               on: {
+                ...withTask(acknowledgeTask).claims,
                 'police.acknowledge': {
                   guard: 'senderMay',
                   target: 'searching',
-                  actions: [
-                    assign(({ context, event }) => ({
-                      risk: event.risk,
-                      urgent: event.urgent,
-                      acknowledgedAt: context.acknowledgedAt ?? event.at,
-                      assessments: [
-                        ...context.assessments,
-                        {
-                          risk: event.risk,
-                          urgent: event.urgent,
-                          knownFacts: event.knownFacts,
-                          source: event.source,
-                          by: event.by,
-                          at: event.at,
-                          nextReviewAt: addMs(event.at, context.policy.review[event.risk]),
-                        },
-                      ],
-                    })),
-                    {
-                      type: 'announce',
-                      params: ({ event }) => ({ event: 'case.acknowledged', at: event.at }),
-                    },
-                  ],
+                  actions: ['grade', recordAssessment, 'scheduleReview', announceNow('case.acknowledged')],
                 },
                 'police.reject': {
                   guard: 'senderMay',
@@ -428,22 +594,17 @@ export const caseMachine = setup({
               },
             },
             searching: {
-              meta: tasks({ task: 'review_risk', role: 'police_desk', deadline: 'review' }),
-              entry: [
-                {
-                  type: 'setDeadline',
-                  params: ({ context }) => ({
-                    deadline: 'review',
-                    dueAt: context.assessments.at(-1)!.nextReviewAt,
-                  }),
-                },
-                { type: 'armThresholds' },
+              meta: withTask(reviewTask).meta,
+              entry: 'armThresholds',
+              exit: [
+                { type: 'clearDeadlines', params: { deadlines: ['review'] } },
+                withTask(reviewTask).release,
               ],
-              exit: { type: 'clearDeadlines', params: { deadlines: ['review'] } },
               on: {
+                ...withTask(reviewTask).claims,
                 'clinic.update_last_seen': updateLastSeen(true),
                 'police.review_risk': {
-                  guard: 'reviewInWindow',
+                  guard: and(['senderMay', 'reviewInWindow']),
                   actions: [
                     {
                       type: 'announce',
@@ -453,58 +614,19 @@ export const caseMachine = setup({
                         reason: `${context.risk ?? 'none'}->${event.risk}`,
                       }),
                     },
-                    assign(({ context, event }) => ({
-                      risk: event.risk,
-                      urgent: event.urgent,
-                      assessments: [
-                        ...context.assessments,
-                        {
-                          risk: event.risk,
-                          urgent: event.urgent,
-                          knownFacts: event.knownFacts,
-                          source: event.source,
-                          by: event.by,
-                          at: event.at,
-                          nextReviewAt: event.nextReviewAt,
-                        },
-                      ],
-                    })),
-                    {
-                      type: 'setDeadline',
-                      params: ({ event }) => ({ deadline: 'review', dueAt: event.nextReviewAt }),
-                    },
+                    'grade',
+                    recordAssessment,
+                    'scheduleReview',
                   ],
                 },
                 // New information calls for a fresh look at the risk [IOPC, Essex 2018]: the review comes forward.
                 'case.add_information': {
                   guard: 'senderMay',
-                  actions: [
-                    assign(({ context }) => ({ informationCount: context.informationCount + 1 })),
-                    {
-                      type: 'setDeadline',
-                      params: ({ context, event }) => ({
-                        deadline: 'review',
-                        dueAt: earlier(
-                          context.deadlines.review ?? context.overdue.review?.dueAt,
-                          addMs(event.at, context.policy.review.onNewInformation),
-                        ),
-                      }),
-                    },
-                    {
-                      type: 'announce',
-                      params: ({ event }) => ({ event: 'information.added', at: event.at }),
-                    },
-                  ],
+                  actions: ['scheduleReview', announceNow('information.added')],
                 },
                 'case.record_sighting': {
                   guard: 'senderMay',
-                  actions: [
-                    assign(({ context }) => ({ sightingCount: context.sightingCount + 1 })),
-                    {
-                      type: 'announce',
-                      params: ({ event }) => ({ event: 'sighting.recorded', at: event.at }),
-                    },
-                  ],
+                  actions: announceNow('sighting.recorded'),
                 },
                 'case.record_located': { guard: 'senderMay', target: 'located' },
                 // A hand-over to another region is acknowledged again there, with a fresh deadline.
@@ -512,7 +634,7 @@ export const caseMachine = setup({
                   guard: 'senderMay',
                   target: 'reported',
                   actions: [
-                    assign(({ event }) => ({ region: event.toRegion })),
+                    'transfer',
                     {
                       type: 'announce',
                       params: ({ event }) => ({
@@ -525,109 +647,45 @@ export const caseMachine = setup({
                 },
                 'deadline.passed': [
                   overdue('review', 'police_desk'),
-                  {
-                    guard: { type: 'deadlineIs', params: { deadline: 'nationalBureau' } },
-                    actions: [
-                      { type: 'clearDeadlines', params: { deadlines: ['nationalBureau'] } },
-                      {
-                        type: 'openAdhocTask',
-                        params: { task: 'notify_national_bureau', role: 'police_supervisor', deadline: null },
-                      },
-                      {
-                        type: 'announce',
-                        params: ({ event }) => ({ event: 'threshold.national_bureau', at: event.at }),
-                      },
-                    ],
-                  },
-                  {
-                    guard: { type: 'deadlineIs', params: { deadline: 'dnaTask' } },
-                    actions: [
-                      { type: 'clearDeadlines', params: { deadlines: ['dnaTask'] } },
-                      {
-                        type: 'openAdhocTask',
-                        params: { task: 'request_dna_sample', role: 'police_desk', deadline: null },
-                      },
-                      {
-                        type: 'announce',
-                        params: ({ event }) => ({ event: 'threshold.dna_sample', at: event.at }),
-                      },
-                    ],
-                  },
-                  {
-                    guard: { type: 'deadlineIs', params: { deadline: 'longTerm' } },
-                    actions: [
-                      { type: 'clearDeadlines', params: { deadlines: ['longTerm'] } },
-                      {
-                        type: 'openAdhocTask',
-                        params: { task: 'set_long_term_status', role: 'police_supervisor', deadline: null },
-                      },
-                      {
-                        type: 'announce',
-                        params: ({ event }) => ({ event: 'threshold.long_term', at: event.at }),
-                      },
-                    ],
-                  },
+                  threshold(
+                    'nationalBureau',
+                    'notify_national_bureau',
+                    'police_supervisor',
+                    'threshold.national_bureau',
+                  ),
+                  threshold('dnaTask', 'request_dna_sample', 'police_desk', 'threshold.dna_sample'),
+                  threshold('longTerm', 'set_long_term_status', 'police_supervisor', 'threshold.long_term'),
                 ],
               },
             },
             located: {
-              meta: tasks({ task: 'arrange_transport', role: 'police_desk', deadline: 'arrangeTransport' }),
+              meta: withTask(transportTask).meta,
               entry: [
-                assign(({ context, event }) => ({ locatedAt: instantOf(context, event as At) })),
+                'markLocated',
                 { type: 'clearDeadlines', params: { deadlines: ['nationalBureau', 'dnaTask', 'longTerm'] } },
                 {
                   type: 'setDeadline',
                   params: ({ context, event }) => ({
                     deadline: 'arrangeTransport',
-                    dueAt: addMs(instantOf(context, event as At), context.policy.transport.arrangeWithin),
+                    dueAt: addMs(instantOf(context, event), context.policy.transport.arrangeWithin),
                   }),
                 },
-                {
-                  type: 'announce',
-                  params: ({ context, event }) => ({
-                    event: 'person.located',
-                    at: instantOf(context, event as At),
-                  }),
-                },
+                announceNow('person.located'),
               ],
-              always: {
-                // Once found, a public appeal must come down at once [politie.nl 2021].
-                guard: 'appealActive',
-                actions: [
-                  {
-                    type: 'openAdhocTask',
-                    params: {
-                      task: 'withdraw_public_appeal',
-                      role: 'police_desk',
-                      deadline: 'appealWithdrawal',
-                    },
-                  },
-                  { type: 'clearDeadlines', params: { deadlines: ['appealExpiry'] } },
-                  {
-                    type: 'setDeadline',
-                    params: ({ context }) => ({
-                      deadline: 'appealWithdrawal',
-                      dueAt: addMs(context.locatedAt!, context.policy.publicAppeal.withdrawWithin),
-                    }),
-                  },
-                  assign({ appeal: null }),
-                ],
-              },
-              exit: { type: 'clearDeadlines', params: { deadlines: ['arrangeTransport'] } },
+              // Once found, a public appeal must come down at once [politie.nl 2021].
+              always: { guard: 'appealActive', actions: 'withdrawAppeal' },
+              exit: [
+                { type: 'clearDeadlines', params: { deadlines: ['arrangeTransport'] } },
+                withTask(transportTask).release,
+              ],
               on: {
+                ...withTask(transportTask).claims,
                 'transport.arrange': {
-                  guard: 'transportJustified',
+                  guard: and(['senderMay', 'transportJustified']),
                   target: 'inTransport',
                   actions: [
-                    assign(({ event }) => ({ transportMode: event.mode })),
-                    // The crew gets a task of its own: it is what lets an ambulance user see the case at all.
-                    {
-                      type: 'openAdhocTask',
-                      params: ({ event }) =>
-                        event.mode === 'ambulance'
-                          ? { task: 'transport_patient', role: 'ambulance', deadline: 'arrival' }
-                          : null,
-                    },
+                    'chooseTransport',
+                    'openCrewTask',
                     {
                       type: 'announce',
                       params: ({ event }) => ({
@@ -643,46 +701,42 @@ export const caseMachine = setup({
               },
             },
             inTransport: {
-              meta: tasks({ task: 'confirm_arrival', role: 'clinic', deadline: 'arrival' }),
+              meta: withTask(arrivalTask).meta,
               entry: {
                 type: 'setDeadline',
                 params: ({ context, event }) => ({
                   deadline: 'arrival',
-                  dueAt: addMs(instantOf(context, event as At), context.policy.transport.arrivalWithin),
+                  dueAt: addMs(instantOf(context, event), context.policy.transport.arrivalWithin),
                 }),
               },
               exit: [
                 { type: 'clearDeadlines', params: { deadlines: ['arrival'] } },
-                assign(({ context }) => ({
-                  adhocTasks: context.adhocTasks.filter((t) => t.task !== 'transport_patient'),
-                })),
+                'closeCrewTask',
+                withTask(arrivalTask).release,
               ],
               on: {
+                ...withTask(arrivalTask).claims,
                 'clinic.confirm_return': { guard: 'senderMay', target: 'returned' },
                 // An overdue arrival concerns both ends of the journey: the clinic waits, the police sent them.
                 'deadline.passed': overdue('arrival', 'clinic'),
               },
             },
             returned: {
-              meta: tasks({ task: 'debrief', role: 'clinic', deadline: 'debrief' }),
+              meta: withTask(debriefTask).meta,
               entry: [
-                assign(({ context, event }) => ({ returnedAt: instantOf(context, event as At) })),
+                'markReturned',
                 {
                   type: 'setDeadline',
                   params: ({ context, event }) => ({
                     deadline: 'debrief',
-                    dueAt: addMs(instantOf(context, event as At), context.policy.afterReturn.debriefWithin),
+                    dueAt: addMs(instantOf(context, event), context.policy.afterReturn.debriefWithin),
                   }),
                 },
-                {
-                  type: 'announce',
-                  params: ({ context, event }) => ({
-                    event: 'person.returned',
-                    at: instantOf(context, event as At),
-                  }),
-                },
+                announceNow('person.returned'),
               ],
+              exit: withTask(debriefTask).release,
               on: {
+                ...withTask(debriefTask).claims,
                 'clinic.complete_debrief': {
                   guard: 'senderMay',
                   target: '#case.closed',
@@ -731,7 +785,7 @@ export const caseMachine = setup({
                   type: 'announce',
                   params: ({ context, event }) => ({
                     event: 'legal.ending_soon',
-                    at: instantOf(context, event as At),
+                    at: instantOf(context, event),
                     reason: titleEndsAt(context.legalTitle)!,
                   }),
                 },
@@ -747,13 +801,7 @@ export const caseMachine = setup({
               initial: 'routing',
               entry: [
                 { type: 'clearDeadlines', params: { deadlines: ['legalWarning', 'legalEnd'] } },
-                {
-                  type: 'announce',
-                  params: ({ context, event }) => ({
-                    event: 'legal.expired',
-                    at: instantOf(context, event as At),
-                  }),
-                },
+                announceNow('legal.expired'),
               ],
               states: {
                 routing: {
@@ -761,38 +809,40 @@ export const caseMachine = setup({
                 },
                 // The power to bring the person back has lapsed: police decide whether an ordinary search goes on.
                 awaitingDecision: {
-                  meta: tasks({
-                    task: 'decide_after_title_expiry',
-                    role: 'police_desk',
-                    deadline: 'afterExpiryDecision',
-                  }),
+                  meta: withTask(afterExpiryTask).meta,
                   entry: {
                     type: 'setDeadline',
                     params: ({ context, event }) => ({
                       deadline: 'afterExpiryDecision',
-                      dueAt: addMs(instantOf(context, event as At), context.policy.legalTitle.decideWithin),
+                      dueAt: addMs(instantOf(context, event), context.policy.legalTitle.decideWithin),
                     }),
                   },
-                  exit: { type: 'clearDeadlines', params: { deadlines: ['afterExpiryDecision'] } },
+                  exit: [
+                    { type: 'clearDeadlines', params: { deadlines: ['afterExpiryDecision'] } },
+                    withTask(afterExpiryTask).release,
+                  ],
                   on: {
+                    ...withTask(afterExpiryTask).claims,
                     'police.decide_after_expiry': [
                       {
-                        guard: 'policeEndSearch',
+                        guard: and(['senderMay', 'endsSearch']),
                         target: '#case.closed',
                         actions: { type: 'close', params: { outcome: 'legal_basis_expired' } },
                       },
                       { guard: 'senderMay', target: 'settled' },
                     ],
-                    'case.record_located': { target: 'crisisRoute' },
+                    'case.record_located': { guard: 'senderMay', target: 'crisisRoute' },
                     'deadline.passed': overdue('afterExpiryDecision', 'police_desk'),
                   },
                 },
                 // Found without a title: not brought back by force; a crisis assessment decides what follows.
                 crisisRoute: {
-                  meta: tasks({ task: 'arrange_crisis_assessment', role: 'police_desk', deadline: null }),
+                  meta: withTask(crisisTask).meta,
+                  exit: withTask(crisisTask).release,
                   on: {
-                    'transport.arrange': { target: 'settled' },
-                    'clinic.confirm_return': { target: 'settled' },
+                    ...withTask(crisisTask).claims,
+                    'transport.arrange': { guard: 'senderMay', target: 'settled' },
+                    'clinic.confirm_return': { guard: 'senderMay', target: 'settled' },
                   },
                 },
                 settled: {},

@@ -1,5 +1,5 @@
 import type { SnapshotFrom } from 'xstate';
-import type { CaseContext } from './case.context';
+import type { CaseContext, RecordEntry } from './case.context';
 import type { CaseMachine } from './case.machine';
 import { legalStatusOf } from './case.status';
 import type { DeliveryRecord } from './notification.schema';
@@ -91,13 +91,14 @@ const secondsBetween = (from: string, to: string) => Math.max(0, (Date.parse(to)
 
 /**
  * The facts a transition establishes, from the snapshots before and after it (`before` null when the case
- * opens). Each fact follows from a field that changes once (a time set, an outcome, a new escalation), so a
+ * opens) and the entries it added to the record. Each fact follows from a field that changes once (a time set, an outcome, a new escalation), so a
  * case yields each fact once however often its events are retried.
  */
 export function caseMetricFacts(
   before: CaseSnapshot | null,
   after: CaseSnapshot,
   input: CaseFactsInput,
+  entries: readonly RecordEntry[] = [],
 ): MetricFact[] {
   const was = before?.context;
   const now = after.context;
@@ -126,8 +127,9 @@ export function caseMetricFacts(
   timeTo('timeToAcknowledgement', 'acknowledgedAt');
   timeTo('timeToLocated', 'locatedAt');
   timeTo('timeToReturned', 'returnedAt');
-  for (const escalation of now.escalations.slice(was?.escalations.length ?? 0))
-    facts.push({ metric: 'escalations', value: 1, labels: { reason: escalation.reason, ...region } });
+  for (const entry of entries)
+    if (entry.kind === 'escalation')
+      facts.push({ metric: 'escalations', value: 1, labels: { reason: entry.reason, ...region } });
   const titleEnded = (s: CaseSnapshot) => s.status !== 'done' && legalStatusOf(s) === 'ended';
   if (titleEnded(after) && (before === null || !titleEnded(before)) && now.returnedAt === null)
     facts.push({

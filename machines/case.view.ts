@@ -1,12 +1,19 @@
 import { z } from 'zod';
 import type { SnapshotFrom } from 'xstate';
-import { ActorSchema, OutcomeSchema } from './case.events';
+import { ActorSchema } from './case.events';
 import type { CaseMachine } from './case.machine';
-import { AssessmentSchema, EscalationSchema, titleEndsAt } from './case.context';
+import {
+  AppealSchema,
+  AssessmentSchema,
+  CaseContextSchema,
+  EscalationSchema,
+  titleEndsAt,
+  type RecordEntry,
+} from './case.context';
 import { CaseStatusSchema, LegalStatusSchema, caseStatus, legalStatusOf } from './case.status';
 import { OpenTaskSchema, openTasks } from './case.tasks';
 import { DeliveryRecordSchema, type DeliveryRecord } from './notification.schema';
-import { CaseKindSchema, CaseReportSchema, LegalTitleKindSchema, RiskGradeSchema } from './report.schema';
+import { CaseReportSchema, LegalTitleKindSchema, RiskGradeSchema } from './report.schema';
 
 /** One entry of a case's timeline: what happened, when, and who did it (null for the engine's own timers). */
 export const TimelineEntrySchema = z.object({
@@ -16,48 +23,56 @@ export const TimelineEntrySchema = z.object({
 });
 export type TimelineEntry = z.infer<typeof TimelineEntrySchema>;
 
-/** The whole case as its workflow knows it. Parties never get this as is; they get their projection. */
-export const CaseViewSchema = z.object({
-  caseId: z.string(),
+/**
+ * Where a case stands now: what its workflow knows from the machine's snapshot and the report. It is all a
+ * running case carries; its history is in the records store.
+ */
+export const CaseStateSchema = CaseContextSchema.pick({
+  caseId: true,
+  region: true,
+  institutionId: true,
+  kind: true,
+  urgent: true,
+  proposedRisk: true,
+  risk: true,
+  reportedAt: true,
+  lastSeen: true,
+  acknowledgedAt: true,
+  locatedAt: true,
+  returnedAt: true,
+  transportMode: true,
+  outcome: true,
+  closedAt: true,
+}).extend({
   status: CaseStatusSchema,
-  region: z.string(),
-  institutionId: z.string(),
-  kind: CaseKindSchema,
-  urgent: z.boolean(),
-  proposedRisk: RiskGradeSchema,
-  risk: RiskGradeSchema.nullable(),
-  reportedAt: z.iso.datetime(),
-  /** When and where the person was last seen, as the clinic last said. */
-  lastSeen: z.object({ at: z.iso.datetime({ offset: true }), place: z.string() }),
-  acknowledgedAt: z.iso.datetime().nullable(),
-  locatedAt: z.iso.datetime().nullable(),
-  returnedAt: z.iso.datetime().nullable(),
-  transportMode: z.enum(['ambulance', 'clinic_staff', 'police', 'own_accord']).nullable(),
   legal: z.object({
     status: LegalStatusSchema,
     title: LegalTitleKindSchema,
     endsAt: z.iso.datetime().nullable(),
   }),
-  assessments: z.array(AssessmentSchema),
-  publicAppeal: z.object({ expiresAt: z.iso.datetime(), consentRecordedBy: z.string() }).nullable(),
-  sightingCount: z.number().int(),
-  outcome: OutcomeSchema.nullable(),
-  closedAt: z.iso.datetime().nullable(),
+  publicAppeal: AppealSchema.nullable(),
   tasks: z.array(OpenTaskSchema),
+  policyVersion: z.string(),
+  report: CaseReportSchema,
+});
+export type CaseState = z.infer<typeof CaseStateSchema>;
+
+/** What only grows: every assessment, escalation, event and delivery of the case, oldest first. */
+export const CaseHistorySchema = z.object({
+  assessments: z.array(AssessmentSchema),
   escalations: z.array(EscalationSchema),
   timeline: z.array(TimelineEntrySchema),
   /** Every notification the case sent or tried to send, and where it stands. */
   deliveries: z.array(DeliveryRecordSchema),
-  policyVersion: z.string(),
-  report: CaseReportSchema,
 });
+export type CaseHistory = z.infer<typeof CaseHistorySchema>;
+
+/** The whole case as the records store keeps it. Parties never get this as is; they get their projection. */
+export const CaseViewSchema = CaseStateSchema.extend(CaseHistorySchema.shape);
 export type CaseView = z.infer<typeof CaseViewSchema>;
 
-/** Builds the case view from the machine's snapshot and what the workflow keeps beside it. */
-export function caseView(
-  snapshot: SnapshotFrom<CaseMachine>,
-  extras: { report: CaseView['report']; timeline: TimelineEntry[]; deliveries?: DeliveryRecord[] },
-): CaseView {
+/** Where the case stands, from the machine's snapshot and the report the workflow holds beside it. */
+export function caseState(snapshot: SnapshotFrom<CaseMachine>, report: CaseState['report']): CaseState {
   const c = snapshot.context;
   return {
     caseId: c.caseId,
@@ -75,17 +90,47 @@ export function caseView(
     returnedAt: c.returnedAt,
     transportMode: c.transportMode,
     legal: { status: legalStatusOf(snapshot), title: c.legalTitle.kind, endsAt: titleEndsAt(c.legalTitle) },
-    assessments: c.assessments,
     publicAppeal: c.appeal,
-    sightingCount: c.sightingCount,
     outcome: c.outcome,
     closedAt: c.closedAt,
     tasks: openTasks(snapshot),
-    escalations: c.escalations,
-    timeline: extras.timeline,
-    deliveries: extras.deliveries ?? [],
     policyVersion: c.policy.version,
-    report: extras.report,
+    report,
+  };
+}
+
+/** What one record version adds to the case's history. */
+export type HistoryAdded = {
+  timeline: TimelineEntry[];
+  entries: RecordEntry[];
+  /** Deliveries that are new or moved on since the last version; each replaces the one with its id. */
+  deliveries: DeliveryRecord[];
+};
+
+export const nothingAdded: HistoryAdded = { timeline: [], entries: [], deliveries: [] };
+
+/** The case as the store keeps it after one more version: the new state, and the history grown by it. */
+export function nextView(state: CaseState, previous: CaseHistory | undefined, added: HistoryAdded): CaseView {
+  const was = previous ?? { assessments: [], escalations: [], timeline: [], deliveries: [] };
+  const strip = <T extends { kind: string }>({ kind: _kind, ...entry }: T) => entry;
+  const deliveries = [...was.deliveries];
+  for (const delivery of added.deliveries) {
+    const index = deliveries.findIndex((d) => d.id === delivery.id);
+    if (index === -1) deliveries.push(delivery);
+    else deliveries[index] = delivery;
+  }
+  return {
+    ...state,
+    assessments: [
+      ...was.assessments,
+      ...added.entries.flatMap((e) => (e.kind === 'assessment' ? [strip(e)] : [])),
+    ],
+    escalations: [
+      ...was.escalations,
+      ...added.entries.flatMap((e) => (e.kind === 'escalation' ? [strip(e)] : [])),
+    ],
+    timeline: [...was.timeline, ...added.timeline],
+    deliveries,
   };
 }
 

@@ -1,3 +1,4 @@
+import { freeTextReaders } from './case.access';
 import type { Announcement } from './case.machine';
 import { projectCase } from './case.projections';
 import type { CaseView } from './case.view';
@@ -19,7 +20,7 @@ export type PlannedDelivery = {
   urgency: Urgency;
 };
 
-/** Reasons that are free text written by a person: only the clinic and the police may read them. */
+/** Reasons that are free text written by a person: only `freeTextReaders` (case.access.ts) may read them. */
 const FREE_TEXT_REASONS = new Set<Announcement['event']>(['case.rejected']);
 
 /**
@@ -84,8 +85,7 @@ export function composeMessage(
   const reasonAllowed =
     announcement.reason !== undefined &&
     planned.party !== 'contact_person' &&
-    (!FREE_TEXT_REASONS.has(announcement.event) ||
-      ['clinic', 'police_desk', 'police_supervisor'].includes(planned.party));
+    (!FREE_TEXT_REASONS.has(announcement.event) || freeTextReaders.includes(planned.party));
   return {
     id: planned.id,
     caseId: view.caseId,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { RoleSchema } from './case.events';
 import { DurationSchema } from './duration';
 import {
   NotificationOverrideSchema,
@@ -7,8 +8,6 @@ import {
 } from './notification.schema';
 import { IdSchema } from './report.schema';
 import { DEFAULT_RETENTION, RetentionPolicySchema } from './retention.schema';
-
-const Role = z.enum(['clinic', 'police_desk', 'police_supervisor', 'ambulance']);
 
 /**
  * Every duration and escalation rule of the lifecycle. domain.md marks these *default*: they live in a
@@ -33,7 +32,12 @@ const sections = {
   legalTitle: z.object({ warnBefore: DurationSchema, decideWithin: DurationSchema }),
   publicAppeal: z.object({ withdrawWithin: DurationSchema }),
   /** Who an overdue task goes to, by the role that owns it: the next role up. */
-  escalation: z.object({ clinic: Role, police_desk: Role, police_supervisor: Role, ambulance: Role }),
+  escalation: z.object({
+    clinic: RoleSchema,
+    police_desk: RoleSchema,
+    police_supervisor: RoleSchema,
+    ambulance: RoleSchema,
+  }),
 };
 
 export const PolicySchema = z.object({ ...sections, notifications: NotificationPolicySchema }).strict();

@@ -1,7 +1,14 @@
-import { sql, type ExpressionBuilder, type Kysely } from 'kysely';
+import { sql, type ExpressionBuilder, type Kysely, type Transaction } from 'kysely';
+import type { Tenant } from '../machines/case.access';
 import type { Actor } from '../machines/case.events';
 import { isOverdue, taskPriority, type InboxItem, type OpenTask } from '../machines/case.tasks';
-import type { CaseSummary, CaseView } from '../machines/case.view';
+import {
+  nextView,
+  type CaseState,
+  type CaseSummary,
+  type CaseView,
+  type HistoryAdded,
+} from '../machines/case.view';
 import type { RecordsTables } from './records.tables';
 import type { Sealer } from './sealer';
 
@@ -9,7 +16,7 @@ import type { Sealer } from './sealer';
 export type StoredCase = { version: number; view: CaseView };
 
 /** Where the inbox looks: one clinic's cases, or one police region's. */
-export type Tenant = { institutionId: string } | { region: string };
+export type { Tenant } from '../machines/case.access';
 
 /** What the inbox asks the store: a tenant, filters that each narrow, and the key to page after. */
 export type TaskQuery = {
@@ -68,63 +75,33 @@ export function createCaseRecords(deps: { db: Kysely<RecordsTables>; sealer: Sea
      * Stores `view` as version `version` of its case, unless the store already has that version or a newer
      * one: a replayed, retried or late write never overwrites what came after it. True when it was written.
      */
-    async save(version: number, view: CaseView, commands: string[] = []): Promise<boolean> {
+    save(version: number, view: CaseView, commands: string[] = []): Promise<boolean> {
+      return db.transaction().execute((tx) => write(tx, version, view, commands, sealer));
+    },
+
+    /**
+     * Stores version `version` of a case from its new state and what it adds to the history, in one
+     * transaction with reading the history so far. A version the store already has appends nothing again.
+     */
+    append(
+      version: number,
+      state: CaseState,
+      added: HistoryAdded,
+      commands: string[] = [],
+    ): Promise<boolean> {
       return db.transaction().execute(async (tx) => {
-        const row = {
-          case_id: view.caseId,
-          version,
-          region: view.region,
-          institution_id: view.institutionId,
-          status: view.status,
-          risk: view.risk ?? view.proposedRisk,
-          urgent: view.urgent,
-          kind: kindLabel(view.kind),
-          reported_at: view.reportedAt,
-          closed_at: view.closedAt,
-          outcome: view.outcome,
-          updated_at: new Date(),
-          sealed: sealer.seal(view, SEAL(view.caseId)),
-        };
-        const written = await tx
-          .insertInto('case_records')
-          .values(row)
-          .onConflict((oc) =>
-            oc
-              .column('case_id')
-              .doUpdateSet((eb) => ({
-                version: eb.ref('excluded.version'),
-                region: eb.ref('excluded.region'),
-                institution_id: eb.ref('excluded.institution_id'),
-                status: eb.ref('excluded.status'),
-                risk: eb.ref('excluded.risk'),
-                urgent: eb.ref('excluded.urgent'),
-                kind: eb.ref('excluded.kind'),
-                reported_at: eb.ref('excluded.reported_at'),
-                closed_at: eb.ref('excluded.closed_at'),
-                outcome: eb.ref('excluded.outcome'),
-                updated_at: eb.ref('excluded.updated_at'),
-                sealed: eb.ref('excluded.sealed'),
-              }))
-              .where('case_records.version', '<', version),
-          )
-          .returning('case_id')
+        const row = await tx
+          .selectFrom('case_records')
+          .select(['version', 'sealed'])
+          .where('case_id', '=', state.caseId)
+          .forUpdate()
           .executeTakeFirst();
-        if (commands.length > 0) {
-          await tx
-            .insertInto('case_commands')
-            .values(commands.map((command_id) => ({ case_id: view.caseId, command_id, version })))
-            .onConflict((oc) => oc.columns(['case_id', 'command_id']).doNothing())
-            .execute();
+        if (row && row.version >= version) {
+          await recordCommands(tx, state.caseId, version, commands);
+          return false;
         }
-        if (!written) return false;
-        await tx.deleteFrom('case_tasks').where('case_id', '=', view.caseId).execute();
-        if (view.tasks.length > 0) {
-          await tx
-            .insertInto('case_tasks')
-            .values(view.tasks.map((task) => taskRow(view, task)))
-            .execute();
-        }
-        return true;
+        const previous = row ? sealer.open<CaseView>(row.sealed, SEAL(state.caseId)) : undefined;
+        return write(tx, version, nextView(state, previous, added), commands, sealer);
       });
     },
 
@@ -330,4 +307,78 @@ function inTenant(tenant: Tenant) {
     'institutionId' in tenant
       ? eb('institution_id', '=', tenant.institutionId)
       : eb('region', '=', tenant.region);
+}
+
+/** Writes one version of a case, its commands and its open tasks, unless a newer version is stored. */
+async function write(
+  tx: Transaction<RecordsTables>,
+  version: number,
+  view: CaseView,
+  commands: string[],
+  sealer: Sealer,
+): Promise<boolean> {
+  const row = {
+    case_id: view.caseId,
+    version,
+    region: view.region,
+    institution_id: view.institutionId,
+    status: view.status,
+    risk: view.risk ?? view.proposedRisk,
+    urgent: view.urgent,
+    kind: kindLabel(view.kind),
+    reported_at: view.reportedAt,
+    closed_at: view.closedAt,
+    outcome: view.outcome,
+    updated_at: new Date(),
+    sealed: sealer.seal(view, SEAL(view.caseId)),
+  };
+  const written = await tx
+    .insertInto('case_records')
+    .values(row)
+    .onConflict((oc) =>
+      oc
+        .column('case_id')
+        .doUpdateSet((eb) => ({
+          version: eb.ref('excluded.version'),
+          region: eb.ref('excluded.region'),
+          institution_id: eb.ref('excluded.institution_id'),
+          status: eb.ref('excluded.status'),
+          risk: eb.ref('excluded.risk'),
+          urgent: eb.ref('excluded.urgent'),
+          kind: eb.ref('excluded.kind'),
+          reported_at: eb.ref('excluded.reported_at'),
+          closed_at: eb.ref('excluded.closed_at'),
+          outcome: eb.ref('excluded.outcome'),
+          updated_at: eb.ref('excluded.updated_at'),
+          sealed: eb.ref('excluded.sealed'),
+        }))
+        .where('case_records.version', '<', version),
+    )
+    .returning('case_id')
+    .executeTakeFirst();
+  await recordCommands(tx, view.caseId, version, commands);
+  if (!written) return false;
+  await tx.deleteFrom('case_tasks').where('case_id', '=', view.caseId).execute();
+  if (view.tasks.length > 0) {
+    await tx
+      .insertInto('case_tasks')
+      .values(view.tasks.map((task) => taskRow(view, task)))
+      .execute();
+  }
+  return true;
+}
+
+/** Which version applied each command: the answer to a retry that arrives after its case closed. */
+async function recordCommands(
+  tx: Transaction<RecordsTables>,
+  caseId: string,
+  version: number,
+  commands: string[],
+): Promise<void> {
+  if (commands.length === 0) return;
+  await tx
+    .insertInto('case_commands')
+    .values(commands.map((command_id) => ({ case_id: caseId, command_id, version })))
+    .onConflict((oc) => oc.columns(['case_id', 'command_id']).doNothing())
+    .execute();
 }

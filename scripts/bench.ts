@@ -20,7 +20,7 @@ import { createApiMetrics } from '../api/metrics';
 import { createLogger } from '../config/log';
 import type { CommandEvent, CommandType } from '../machines/case.events';
 import { caseMachine } from '../machines/case.machine';
-import { caseView, type CaseView, type TimelineEntry } from '../machines/case.view';
+import { caseState, nextView, type CaseView, type TimelineEntry } from '../machines/case.view';
 import { resolvePolicy, type PolicyDocument } from '../machines/policy.schema';
 import { CaseReportSchema } from '../machines/report.schema';
 import type { RecordsStore } from '../records/records.store';
@@ -322,7 +322,7 @@ function openCaseView(i: number, policy: PolicyDocument, now: number): CaseView 
   }
   if (stage >= 8) step('case.record_located', 90);
   if (stage === 9) step('transport.arrange', 95, { mode: 'ambulance' });
-  return caseView(snapshot, { report, timeline, deliveries: [] });
+  return nextView(caseState(snapshot, report), undefined, { timeline, entries: [], deliveries: [] });
 }
 
 async function main(): Promise<void> {

@@ -1,14 +1,13 @@
 import type { UpdateDefinition } from '@temporalio/common';
-import { defineQuery, defineUpdate } from '@temporalio/workflow';
-import { commandTypes, type Command, type CommandType } from '../machines/case.events';
+import { defineUpdate } from '@temporalio/workflow';
+import { commandTypes, type Command, type CommandType, type TaskKind } from '../machines/case.events';
 import type { CaseStatus } from '../machines/case.status';
-import type { CaseView } from '../machines/case.view';
 
-/** The whole case as the workflow holds it; the API projects it per party before anyone sees it. */
-export const caseViewQuery = defineQuery<CaseView>('caseView');
-
-/** Command ids the case has applied, so a retry that reaches a closed case is still answered truthfully. */
-export const appliedCommandsQuery = defineQuery<string[]>('appliedCommands');
+/**
+ * A command as an Update carries it: the command, and when it completes a task, which one. The machine
+ * then takes it only while that task is open.
+ */
+export type CommandRequest<T extends CommandType = CommandType> = Command<T> & { forTask?: TaskKind };
 
 /**
  * What an Update answers: that the command is applied, where the case stands, and the record version that
@@ -23,8 +22,11 @@ export const recordSavedUpdate = defineUpdate<{ version: number }, []>('recordSa
 
 /** One Update per command event, named after the event it forwards to the machine. */
 export const commandUpdates = Object.fromEntries(
-  commandTypes.map((type) => [type, defineUpdate<CommandReceipt, [Command]>(type)]),
-) as { [T in CommandType]: UpdateDefinition<CommandReceipt, [Command<T>]> };
+  commandTypes.map((type) => [type, defineUpdate<CommandReceipt, [CommandRequest]>(type)]),
+) as { [T in CommandType]: UpdateDefinition<CommandReceipt, [CommandRequest<T>]> };
 
 /** The failure type an Update's validator raises when the machine refuses the command in its current state. */
 export const TRANSITION_REFUSED = 'TransitionRefused';
+
+/** The failure type an Update's validator raises when the sender's role may never send the command. */
+export const COMMAND_FORBIDDEN = 'CommandForbidden';

@@ -1,6 +1,7 @@
 import { metricMeter } from '@temporalio/workflow';
 import type { MetricCounter, MetricHistogram } from '@temporalio/common';
 import type { SnapshotFrom } from 'xstate';
+import type { RecordEntry } from '../machines/case.context';
 import type { CaseMachine } from '../machines/case.machine';
 import type { DeliveryRecord } from '../machines/notification.schema';
 import {
@@ -42,8 +43,12 @@ export function createCaseMetricsRecorder(input: CaseFactsInput) {
 
   return {
     /** Records what changed from `before` (null when the case opens) to `after`. */
-    record(before: SnapshotFrom<CaseMachine> | null, after: SnapshotFrom<CaseMachine>): void {
-      caseMetricFacts(before, after, input).forEach(count);
+    record(
+      before: SnapshotFrom<CaseMachine> | null,
+      after: SnapshotFrom<CaseMachine>,
+      entries: readonly RecordEntry[] = [],
+    ): void {
+      caseMetricFacts(before, after, input, entries).forEach(count);
     },
     /** Records a notification whose delivery settled (sent, delivered, failed or withheld). */
     notification(delivery: DeliveryRecord, region: string): void {

@@ -1,4 +1,9 @@
-import { ActivityFailure, ApplicationFailure, proxyActivities } from '@temporalio/workflow';
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  proxyActivities,
+  proxyLocalActivities,
+} from '@temporalio/workflow';
 import type { CaseActivities } from '../activities/case.activities';
 import type { DeliveryFailureDetails } from '../activities/notification.activities';
 import type { Announcement, CaseContext } from '../machines/case.machine';
@@ -17,14 +22,30 @@ const { deliver } = proxyActivities<CaseActivities>({
   },
 });
 
+/**
+ * The in-app feed is the records store's own table: writing an entry is quick and idempotent, like writing a
+ * record version, so it runs as a local activity (one marker in the history instead of three events).
+ */
+const { deliver: deliverToFeed } = proxyLocalActivities<CaseActivities>({
+  startToCloseTimeout: '10 seconds',
+  retry: {
+    initialInterval: '1 second',
+    backoffCoefficient: 2,
+    maximumInterval: '2 minutes',
+    maximumAttempts: 8,
+  },
+});
+
 const URGENCY_ORDER = { immediate: 0, urgent: 1, routine: 2 } as const;
 
 /** What the notifier needs of the case workflow. */
 export type NotifyContext = {
   context: Pick<CaseContext, 'caseId' | 'region' | 'institutionId' | 'policy'>;
   view: CaseView;
-  /** The case's delivery record; the notifier replaces entries as they progress. */
+  /** This run's deliveries; the notifier replaces entries as they progress. */
   deliveries: DeliveryRecord[];
+  /** A delivery is new or moved on: the next record version carries it. */
+  changed: (delivery: DeliveryRecord) => void;
   /** A delivery failed for good: the case must escalate it. */
   failed: (failure: { deliveryId: string; reason: string; at: string }) => void;
   /** A delivery reached its final status (sent, delivered, failed or withheld). */
@@ -60,15 +81,18 @@ export async function notifyParties(announcement: Announcement, ctx: NotifyConte
         updatedAt: now,
       };
       ctx.deliveries.push(record);
+      ctx.changed(record);
       if (!message) return ctx.settled(record);
       try {
-        const result = await deliver({ message, channel: delivery.channel, region, institutionId });
+        const send = delivery.channel === 'feed' ? deliverToFeed : deliver;
+        const result = await send({ message, channel: delivery.channel, region, institutionId });
         update(ctx.deliveries, delivery.id, {
           status: result.status,
           attempts: result.attempts,
           recipients: result.recipients,
           ...(result.reason !== undefined && { reason: result.reason }),
         });
+        ctx.changed(recordOf(ctx.deliveries, delivery.id));
         ctx.settled(recordOf(ctx.deliveries, delivery.id));
       } catch (error) {
         const reason = failureReason(delivery, error);
@@ -77,6 +101,7 @@ export async function notifyParties(announcement: Announcement, ctx: NotifyConte
           attempts: attemptsOf(error),
           reason,
         });
+        ctx.changed(recordOf(ctx.deliveries, delivery.id));
         ctx.settled(recordOf(ctx.deliveries, delivery.id));
         ctx.failed({ deliveryId: delivery.id, reason, at });
       }

@@ -13,35 +13,44 @@ import {
 } from '@temporalio/workflow';
 import type { RecordActivities } from '../activities/record.activities';
 import { initialTransition, transition, type SnapshotFrom } from 'xstate';
-import { accepts } from '../machines/case.commands';
-import type { CaseEvent, Command, CommandEvent, CommandType, DeadlineKey } from '../machines/case.events';
-import { caseMachine, type Announcement, type CaseContext, type CaseInput } from '../machines/case.machine';
-import { caseStatus } from '../machines/case.status';
-import { caseView, type CaseView, type TimelineEntry } from '../machines/case.view';
+import { refusalOf } from '../machines/case.access';
+import type { RecordEntry } from '../machines/case.context';
+import type { CaseEvent, CommandEvent, CommandType, DeadlineKey } from '../machines/case.events';
+import {
+  caseMachine,
+  effectsOf,
+  type Announcement,
+  type CaseContext,
+  type CaseInput,
+} from '../machines/case.machine';
+import { caseStatus, type CaseStatus } from '../machines/case.status';
+import { caseState, nextView, nothingAdded, type HistoryAdded } from '../machines/case.view';
 import type { DeliveryRecord } from '../machines/notification.schema';
 import type { CaseReport } from '../machines/report.schema';
 import {
-  appliedCommandsQuery,
-  caseViewQuery,
+  COMMAND_FORBIDDEN,
   commandUpdates,
   recordSavedUpdate,
-  type CommandReceipt,
   TRANSITION_REFUSED,
+  type CommandReceipt,
+  type CommandRequest,
 } from './case.messages';
 import { createCaseMetricsRecorder } from './case.metrics';
 import { notifyParties } from './case.notifications';
 import { CaseSearchAttributes as SA } from './case.search-attributes';
 
-/** Where a case stood when its previous run continued as new. Plain JSON. */
+/**
+ * Where a case stood when its previous run continued as new: only what decisions need. Its history
+ * (timeline, assessments, escalations, deliveries) is in the records store, so this stays the same size
+ * however long the case runs. Plain JSON.
+ */
 export type CaseResume = {
   value: unknown;
   context: CaseContext;
-  timeline: TimelineEntry[];
+  /** The latest command ids, so a retry that reaches the next run is still applied once. */
   applied: string[];
   /** Announcements the previous run had not yet made. */
   pending: Announcement[];
-  /** What was delivered to whom so far: part of the case, visible to its parties. */
-  deliveries: DeliveryRecord[];
   /** The record version the previous run wrote last. */
   version: number;
 };
@@ -56,12 +65,16 @@ export type CaseWorkflowInput = {
   historyLimit?: number;
 };
 
-/** What a finished case returns: its final view. */
-export type CaseWorkflowResult = CaseView;
+/** What a finished case returns: how it ended, and the record version that holds it. */
+export type CaseWorkflowResult = { caseId: string; status: CaseStatus; version: number };
 
 type CaseSnapshot = SnapshotFrom<typeof caseMachine>;
 
-/** Command ids remembered across runs, so retries stay idempotent after continue-as-new. */
+/**
+ * Command ids remembered across runs, so retries stay idempotent after continue-as-new. The API's own
+ * idempotency keys (kept 30 days in the records store) answer a retry before it reaches the case; these
+ * guard the Update itself, and 1,000 is far more commands than a case takes in a week.
+ */
 const APPLIED_KEPT = 1_000;
 const DEFAULT_HISTORY_LIMIT = 5_000;
 
@@ -86,10 +99,12 @@ const { saveCaseRecord } = proxyLocalActivities<RecordActivities>({
  * (commands from Updates, deadlines from durable timers) and performs the effects it returns.
  */
 export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseWorkflowResult> {
-  const timeline: TimelineEntry[] = input.resume?.timeline ?? [];
   const applied = new Set<string>(input.resume?.applied ?? []);
   const pending: Announcement[] = input.resume?.pending ?? [];
-  const deliveries: DeliveryRecord[] = input.resume?.deliveries ?? [];
+  // What the next record version adds to the case's history; emptied by each write.
+  let added: HistoryAdded = { timeline: [], entries: [], deliveries: [] };
+  // Deliveries of this run, so an announcement made twice in it plans nothing twice.
+  const deliveries: DeliveryRecord[] = [];
   const timers = new Map<DeadlineKey, { dueAt: string; scope: CancellationScope }>();
   const metrics = createCaseMetricsRecorder(input.report);
   // Every change to the view is a new record version; `saved` trails `version` until the store has it.
@@ -115,9 +130,8 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseWorkfl
       policy: input.policy,
     });
     snapshot = initial;
-    timeline.push({ type: 'case.reported', at: reportedAt, by: null });
-    collect(actions);
-    metrics.record(null, snapshot);
+    added.timeline.push({ type: 'case.reported', at: reportedAt, by: null });
+    metrics.record(null, snapshot, collect(actions));
   }
   afterChange();
 
@@ -125,21 +139,24 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseWorkfl
     return caseStatus(snapshot);
   }
 
-  function view(): CaseView {
-    return caseView(snapshot, { report: input.report, timeline, deliveries });
+  /** Performs the machine's effects: announcements go out, record entries go with the next version. */
+  function collect(actions: { type: string; params?: unknown }[]): RecordEntry[] {
+    const { announcements, entries } = effectsOf(actions);
+    pending.push(...announcements);
+    added.entries.push(...entries);
+    return entries;
   }
 
-  function collect(actions: { type: string; params?: unknown }[]): void {
-    for (const action of actions) if (action.type === 'announce') pending.push(action.params as Announcement);
-  }
-
+  /** Feeds one event to the machine. A transition that changes nothing (a holder claiming again) leaves no trace. */
   function apply(event: CaseEvent, commandId?: string): void {
     const [next, actions] = transition(caseMachine, snapshot, event);
-    metrics.record(snapshot, next);
+    const unchanged =
+      next.context === snapshot.context && JSON.stringify(next.value) === JSON.stringify(snapshot.value);
+    if (actions.length === 0 && unchanged) return;
+    metrics.record(snapshot, next, collect(actions));
     snapshot = next;
-    timeline.push({ type: event.type, at: event.at, by: 'by' in event ? event.by : null });
+    added.timeline.push({ type: event.type, at: event.at, by: 'by' in event ? event.by : null });
     if (commandId !== undefined) unsavedCommands.push(commandId);
-    collect(actions);
     afterChange();
   }
 
@@ -155,7 +172,14 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseWorkfl
       if (saved >= version) return;
       const target = version;
       const commands = unsavedCommands.splice(0);
-      await saveCaseRecord({ version: target, view: view(), commands });
+      const history = added;
+      added = { timeline: [], entries: [], deliveries: [] };
+      await saveCaseRecord({
+        version: target,
+        state: caseState(snapshot, input.report),
+        added: history,
+        commands,
+      });
       saved = target;
     }
   }
@@ -216,8 +240,8 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseWorkfl
     ]);
   }
 
-  function eventOf(type: CommandType, command: Command): CommandEvent {
-    const { commandId: _id, ...payload } = command;
+  function eventOf(type: CommandType, command: CommandRequest): CommandEvent {
+    const { commandId: _id, forTask: _task, ...payload } = command;
     // The Update's name fixes the event type; the API validated the payload against that event's schema.
     return { ...payload, type, at: new Date().toISOString() } as CommandEvent;
   }
@@ -225,7 +249,7 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseWorkfl
   for (const type of Object.keys(commandUpdates) as CommandType[]) {
     setHandler(
       commandUpdates[type],
-      async (command: Command): Promise<CommandReceipt> => {
+      async (command: CommandRequest): Promise<CommandReceipt> => {
         if (!applied.has(command.commandId)) {
           apply(eventOf(type, command), command.commandId);
           applied.add(command.commandId);
@@ -241,13 +265,15 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseWorkfl
         };
       },
       {
-        validator: (command: Command) => {
+        // A refused command leaves no trace in the history: the validator runs before the Update is accepted.
+        validator: (command: CommandRequest) => {
           if (applied.has(command.commandId)) return;
-          if (!accepts(snapshot, eventOf(type, command))) {
+          const refusal = refusalOf(snapshot, eventOf(type, command), command.forTask);
+          if (refusal) {
             throw ApplicationFailure.create({
-              type: TRANSITION_REFUSED,
-              message: `'${type}' is not possible while the case is ${view().status}`,
-              details: [view().status],
+              type: refusal.kind === 'forbidden' ? COMMAND_FORBIDDEN : TRANSITION_REFUSED,
+              message: refusal.message,
+              details: [caseStatusOf()],
               nonRetryable: true,
             });
           }
@@ -260,8 +286,6 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseWorkfl
     await condition(() => saved >= target);
     return { version: target };
   });
-  setHandler(caseViewQuery, view);
-  setHandler(appliedCommandsQuery, () => [...applied]);
 
   // Handlers change the snapshot while the loop awaits: read its status through a function.
   const closed = () => snapshot.status === 'done';
@@ -281,8 +305,8 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseWorkfl
       () => pending.length > 0 || (snapshot.status === 'done' ? inFlight.size === 0 : historyFull()),
     );
     if (snapshot.status !== 'done' && historyFull()) {
-      // Long cases stay bounded: carry the snapshot (deadlines included), the delivery record and any
-      // announcements not yet made into a fresh run. Timers are re-armed there from the deadlines, so one
+      // Long cases stay bounded: carry the snapshot (deadlines included) and any announcements not yet
+      // made into a fresh run; everything else is in the records store. Timers are re-armed there from the deadlines, so one
       // armed here fires there at the same instant.
       await condition(() => allHandlersFinished() && stored() && inFlight.size === 0);
       if (!closed()) {
@@ -295,10 +319,8 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseWorkfl
           resume: {
             value: persisted.value,
             context: persisted.context,
-            timeline,
             applied: [...applied].slice(-APPLIED_KEPT),
             pending,
-            deliveries,
             version,
           },
         });
@@ -315,14 +337,15 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseWorkfl
   await condition(allHandlersFinished);
   finished = true;
   await persisting;
-  return view();
+  return { caseId: input.caseId, status: caseStatusOf(), version };
 
   /** Tells every party the matrix names of one announcement, and records how each delivery went. */
   async function announce(announcement: Announcement): Promise<void> {
     await notifyParties(announcement, {
       context: snapshot.context,
-      view: view(),
+      view: nextView(caseState(snapshot, input.report), undefined, nothingAdded),
       deliveries,
+      changed: (delivery) => added.deliveries.push(delivery),
       settled: (delivery) => metrics.notification(delivery, snapshot.context.region),
       failed: ({ deliveryId, reason, at }) => {
         // A failure to tell the supervisor of a failure is on the record; escalating it again would loop.

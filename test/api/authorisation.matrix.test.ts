@@ -21,36 +21,76 @@ const roles = Object.keys(own) as Role[];
 const police: Role[] = ['police_desk', 'police_supervisor'];
 const anyone = roles;
 
+/** The case states the matrix visits, each reached by the same steps every time. */
+const states = ['reported', 'searching', 'located', 'inTransport', 'closed'] as const;
+type State = (typeof states)[number];
+const open: State[] = ['reported', 'searching', 'located', 'inTransport'];
+
 /**
- * The specification: which roles may use each case endpoint. Everyone else in the tenant gets 403;
- * everyone outside it gets 404, whatever their role.
+ * The specification: for each case endpoint, the roles that may use it at all, and in which states it
+ * succeeds for whom. Everyone outside the tenant gets 404 (as does a crew without a task on the case);
+ * a role that may never use it gets 403; an allowed role gets 200 where `ok` says so, and 409 elsewhere.
  */
-const endpoints: {
+type Endpoint = {
   name: string;
   method: 'GET' | 'POST';
   path: string;
   command?: CommandType;
   body?: object;
   roles: Role[];
-}[] = [
-  { name: 'read the case', method: 'GET', path: '', roles: anyone },
-  { name: 'read the timeline', method: 'GET', path: '/timeline', roles: ['clinic', ...police] },
+  ok: Partial<Record<State, Role[]>>;
+};
+const everywhere = (who: Role[], where: readonly State[] = states) =>
+  Object.fromEntries(where.map((state) => [state, who]));
+
+const endpoints: Endpoint[] = [
+  { name: 'read the case', method: 'GET', path: '', roles: anyone, ok: everywhere(anyone) },
+  {
+    name: 'read the timeline',
+    method: 'GET',
+    path: '/timeline',
+    roles: ['clinic', ...police],
+    ok: everywhere(['clinic', ...police]),
+  },
   {
     name: 'internal-search-done',
     method: 'POST',
     path: '/internal-search-done',
     command: 'clinic.internal_search_done',
     roles: ['clinic'],
+    ok: {},
   },
-  { name: 'acknowledge', method: 'POST', path: '/acknowledge', command: 'police.acknowledge', roles: police },
-  { name: 'reject', method: 'POST', path: '/reject', command: 'police.reject', roles: police },
-  { name: 'review-risk', method: 'POST', path: '/review-risk', command: 'police.review_risk', roles: police },
+  {
+    name: 'acknowledge',
+    method: 'POST',
+    path: '/acknowledge',
+    command: 'police.acknowledge',
+    roles: police,
+    ok: { reported: police },
+  },
+  {
+    name: 'reject',
+    method: 'POST',
+    path: '/reject',
+    command: 'police.reject',
+    roles: police,
+    ok: { reported: police },
+  },
+  {
+    name: 'review-risk',
+    method: 'POST',
+    path: '/review-risk',
+    command: 'police.review_risk',
+    roles: police,
+    ok: { searching: police },
+  },
   {
     name: 'information',
     method: 'POST',
     path: '/information',
     command: 'case.add_information',
     roles: ['clinic', ...police],
+    ok: { searching: ['clinic', ...police] },
   },
   {
     name: 'sightings',
@@ -58,6 +98,7 @@ const endpoints: {
     path: '/sightings',
     command: 'case.record_sighting',
     roles: ['clinic', ...police],
+    ok: { searching: ['clinic', ...police] },
   },
   {
     name: 'last-seen',
@@ -65,6 +106,7 @@ const endpoints: {
     path: '/last-seen',
     command: 'clinic.update_last_seen',
     roles: ['clinic'],
+    ok: everywhere(['clinic'], open),
   },
   {
     name: 'located',
@@ -72,6 +114,7 @@ const endpoints: {
     path: '/located',
     command: 'case.record_located',
     roles: ['clinic', ...police],
+    ok: { searching: ['clinic', ...police] },
   },
   {
     name: 'transport',
@@ -79,6 +122,7 @@ const endpoints: {
     path: '/transport',
     command: 'transport.arrange',
     roles: ['ambulance', 'clinic', ...police],
+    ok: { located: ['clinic', ...police] },
   },
   {
     name: 'confirm-return',
@@ -86,6 +130,7 @@ const endpoints: {
     path: '/confirm-return',
     command: 'clinic.confirm_return',
     roles: ['clinic'],
+    ok: { located: ['clinic'], inTransport: ['clinic'] },
   },
   {
     name: 'debrief',
@@ -93,6 +138,7 @@ const endpoints: {
     path: '/debrief',
     command: 'clinic.complete_debrief',
     roles: ['clinic'],
+    ok: {},
   },
   {
     name: 'legal-title',
@@ -100,6 +146,7 @@ const endpoints: {
     path: '/legal-title',
     command: 'clinic.update_title',
     roles: ['clinic'],
+    ok: everywhere(['clinic'], open),
   },
   {
     name: 'decide-after-expiry',
@@ -107,6 +154,7 @@ const endpoints: {
     path: '/decide-after-expiry',
     command: 'police.decide_after_expiry',
     roles: police,
+    ok: {},
   },
   {
     name: 'public-appeal',
@@ -114,6 +162,7 @@ const endpoints: {
     path: '/public-appeal',
     command: 'case.public_appeal',
     roles: police,
+    ok: everywhere(police, open),
   },
   {
     name: 'complete-task',
@@ -121,17 +170,55 @@ const endpoints: {
     path: '/complete-task',
     body: { task: 'transport_patient' },
     roles: ['ambulance', ...police],
+    ok: { inTransport: ['ambulance', ...police] },
   },
-  { name: 'transfer', method: 'POST', path: '/transfer', command: 'police.transfer', roles: police },
-  { name: 'close', method: 'POST', path: '/close', command: 'case.close', roles: ['clinic', ...police] },
-  { name: 'withdraw', method: 'POST', path: '/withdraw', command: 'case.withdraw', roles: ['clinic'] },
-  { name: 'claim a task', method: 'POST', path: '/tasks/transport_patient/claim', body: {}, roles: anyone },
   {
-    name: 'release a task',
+    name: 'transfer',
+    method: 'POST',
+    path: '/transfer',
+    command: 'police.transfer',
+    roles: police,
+    ok: { searching: police },
+  },
+  {
+    name: 'close',
+    method: 'POST',
+    path: '/close',
+    command: 'case.close',
+    roles: ['clinic', ...police],
+    ok: everywhere(['clinic', ...police], open),
+  },
+  {
+    name: 'withdraw',
+    method: 'POST',
+    path: '/withdraw',
+    command: 'case.withdraw',
+    roles: ['clinic'],
+    ok: everywhere(['clinic'], open),
+  },
+  {
+    name: "claim the crew's task",
+    method: 'POST',
+    path: '/tasks/transport_patient/claim',
+    body: {},
+    roles: anyone,
+    ok: { inTransport: ['ambulance'] },
+  },
+  {
+    name: 'release a task nobody holds',
     method: 'POST',
     path: '/tasks/transport_patient/release',
     body: {},
     roles: anyone,
+    ok: {},
+  },
+  {
+    name: 'reassign the transport task',
+    method: 'POST',
+    path: '/tasks/arrange_transport/reassign',
+    body: { to: { id: 'desk.noord.2', role: 'police_desk' } },
+    roles: ['police_supervisor'],
+    ok: { located: ['police_supervisor'] },
   },
   {
     name: "complete the crew's task",
@@ -139,6 +226,7 @@ const endpoints: {
     path: '/tasks/transport_patient/complete',
     body: {},
     roles: ['ambulance', ...police],
+    ok: { inTransport: ['ambulance', ...police] },
   },
   {
     name: 'complete the arrival task',
@@ -146,30 +234,43 @@ const endpoints: {
     path: '/tasks/confirm_arrival/complete',
     body: {},
     roles: ['clinic'],
+    ok: { inTransport: ['clinic'] },
   },
 ];
 
 const api = new ApiHarness('authz-matrix-test');
 
-/** A case of ggz-noord in noord-nl, in transport by ambulance: every role has a reason to see it. */
-async function caseInTransport(): Promise<string> {
-  const caseId = await api.file(own.clinic);
-  for (const [path, body] of [
+/** The steps from a filed report to each state the matrix visits. */
+const stepsTo: Record<State, [string, object][]> = {
+  reported: [],
+  searching: [['acknowledge', exampleBody('police.acknowledge')]],
+  located: [
+    ['acknowledge', exampleBody('police.acknowledge')],
+    ['located', exampleBody('case.record_located')],
+  ],
+  inTransport: [
     ['acknowledge', exampleBody('police.acknowledge')],
     ['located', exampleBody('case.record_located')],
     ['transport', { mode: 'ambulance' }],
-  ] as const) {
-    const res = await api.call('POST', `/v1/cases/${caseId}/${path}`, {
-      as: own.police_desk,
-      key: api.key(),
-      body,
-    });
-    expect(res.status, path).toBe(200);
+  ],
+  closed: [['withdraw', { reason: 'back on the ward' }]],
+};
+
+/** A case of ggz-noord in noord-nl, brought to `state` by a police desk officer (a clinician closes it). */
+async function caseIn(state: State): Promise<string> {
+  const caseId = await api.file(own.clinic);
+  for (const [path, body] of stepsTo[state]) {
+    const as = path === 'withdraw' ? own.clinic : own.police_desk;
+    const res = await api.call('POST', `/v1/cases/${caseId}/${path}`, { as, key: api.key(), body });
+    expect(res.status, `${state}: ${path}`).toBe(200);
   }
   return caseId;
 }
 
-const send = (endpoint: (typeof endpoints)[number], caseId: string, as: Principal): Promise<Answer> =>
+/** A case in transport by ambulance: every role has a reason to see it. */
+const caseInTransport = () => caseIn('inTransport');
+
+const send = (endpoint: Endpoint, caseId: string, as: Principal): Promise<Answer> =>
   api.call(endpoint.method, `/v1/cases/${caseId}${endpoint.path}`, {
     as,
     ...(endpoint.method === 'POST' && {
@@ -178,35 +279,72 @@ const send = (endpoint: (typeof endpoints)[number], caseId: string, as: Principa
     }),
   });
 
+/** A crew sees a case only while it has a task on it: here, only in transport by ambulance. */
+const crewSees = (state: State) => state === 'inTransport';
+
+/** What the specification says each caller gets, for one endpoint in one state. */
+function expected(endpoint: Endpoint, state: State): Record<string, number> {
+  const rows: [string, number][] = roles.map((role) => [`outside ${role}`, 404]);
+  for (const role of roles) {
+    if (role === 'ambulance' && !crewSees(state)) rows.push([role, 404]);
+    else if (!endpoint.roles.includes(role)) rows.push([role, 403]);
+    else rows.push([role, endpoint.ok[state]?.includes(role) ? 200 : 409]);
+  }
+  return Object.fromEntries(rows);
+}
+
 beforeAll(() => api.start());
 afterAll(() => api.stop());
 
-describe('authorisation: role × endpoint × tenant', () => {
+describe('authorisation: role × endpoint × case state × tenant', () => {
   it.each(endpoints.map((e) => [e.name, e] as const))(
-    '%s: 404 outside the tenant, 403 for other roles, the workflow decides for the allowed ones',
+    '%s: the exact status for every caller in every state',
     async (_name, endpoint) => {
-      const caseId = await caseInTransport();
-      const seen: Record<string, number> = {};
-      for (const role of roles)
-        seen[`outside ${role}`] = (await send(endpoint, caseId, outside[role])).status;
-      const forbidden = roles.filter((role) => !endpoint.roles.includes(role));
-      for (const role of forbidden) seen[role] = (await send(endpoint, caseId, own[role])).status;
-      // Allowed roles go last, the crew first among them: their actions may move the case on.
-      const allowed = [...endpoint.roles].sort((a) => (a === 'ambulance' ? -1 : 0));
-      for (const role of allowed) {
-        const res = await send(endpoint, caseId, own[role]);
-        seen[role] = res.status;
-        if (res.status === 409)
-          expect(res.body.caseStatus, `${role}: a refusal by the machine`).toEqual(expect.any(String));
-      }
-      const expected = Object.fromEntries([
-        ...roles.map((role) => [`outside ${role}`, 404]),
-        ...forbidden.map((role) => [role, 403]),
-        ...allowed.map((role) => [role, seen[role] === 409 ? 409 : 200]),
-      ]);
-      expect(seen).toEqual(expected);
+      const seen = await Promise.all(
+        states.map(async (state) => {
+          const spec = expected(endpoint, state);
+          // Callers the case refuses go first, on one case; each success then gets a case of its own,
+          // because a success may move the case on.
+          const caseId = await caseIn(state);
+          const got: Record<string, number> = {};
+          for (const role of roles)
+            got[`outside ${role}`] = (await send(endpoint, caseId, outside[role])).status;
+          for (const role of roles.filter((r) => spec[r] !== 200))
+            got[role] = (await send(endpoint, caseId, own[role])).status;
+          const succeeding = roles.filter((role) => spec[role] === 200);
+          for (const [i, role] of succeeding.entries()) {
+            const target = i === 0 ? caseId : await caseIn(state);
+            got[role] = (await send(endpoint, target, own[role])).status;
+          }
+          return [state, { got, spec }] as const;
+        }),
+      );
+      const answers = Object.fromEntries(seen.map(([state, { got }]) => [state, got]));
+      const specified = Object.fromEntries(seen.map(([state, { spec }]) => [state, spec]));
+      expect(answers).toEqual(specified);
     },
   );
+
+  it('answers the feed to every role in its own tenant, and failed deliveries to supervisors only', async () => {
+    const statuses = async (path: string) =>
+      Object.fromEntries(
+        await Promise.all(
+          roles.map(async (role) => [role, (await api.call('GET', path, { as: own[role] })).status] as const),
+        ),
+      );
+    expect(await statuses('/v1/feed')).toEqual({
+      clinic: 200,
+      police_desk: 200,
+      police_supervisor: 200,
+      ambulance: 200,
+    });
+    expect(await statuses('/v1/deliveries/failed')).toEqual({
+      clinic: 403,
+      police_desk: 403,
+      police_supervisor: 200,
+      ambulance: 403,
+    });
+  });
 
   it('hides a case from an ambulance crew of its own region until the crew has a task on it', async () => {
     const caseId = await api.file(own.clinic);

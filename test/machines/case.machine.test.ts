@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { initialTransition, transition, type SnapshotFrom } from 'xstate';
 import type { CaseEvent, DeadlineKey } from '../../machines/case.events';
-import { accepts } from '../../machines/case.commands';
-import { caseMachine, type Announcement } from '../../machines/case.machine';
+import { refusalOf } from '../../machines/case.access';
+import type { RecordEntry } from '../../machines/case.context';
+import { caseMachine, effectsOf, type Announcement } from '../../machines/case.machine';
 import { caseStatus, legalStatusOf } from '../../machines/case.status';
 import { openTasks } from '../../machines/case.tasks';
 import { aCaseInput, ambulance, clinician, police, supervisor } from '../support/fixtures';
@@ -15,19 +16,30 @@ const at = (minutes: number) => new Date(Date.parse(REPORTED_AT) + minutes * 60_
 const hours = (h: number) => h * 60;
 
 type Step = CaseEvent | Omit<CaseEvent, 'at'>;
-/** Files a case and applies events in order; returns the last snapshot and every announcement made. */
+/** Whether the case takes a person's command now. */
+const accepts = (snapshot: Snapshot, event: CaseEvent) =>
+  refusalOf(snapshot, event as Parameters<typeof refusalOf>[1]) === null;
+
+/**
+ * Files a case and applies events in order; returns the last snapshot, every announcement made and every
+ * entry added to the case's record.
+ */
 function drive(input = aCaseInput(), ...events: Step[]) {
   let [snapshot, actions] = initialTransition(caseMachine, input);
   const announced: Announcement[] = [];
-  const collect = (list: typeof actions) =>
-    announced.push(...list.filter((a) => a.type === 'announce').map((a) => a.params as Announcement));
+  const recorded: RecordEntry[] = [];
+  const collect = (list: typeof actions) => {
+    const { announcements, entries } = effectsOf(list);
+    announced.push(...announcements);
+    recorded.push(...entries);
+  };
   collect(actions);
   for (const event of events) {
     expect(snapshot.can(event as CaseEvent), `${event.type} should be allowed`).toBe(true);
     [snapshot, actions] = transition(caseMachine, snapshot, event as CaseEvent);
     collect(actions);
   }
-  return { snapshot, announced, events: announced.map((a) => a.event) };
+  return { snapshot, announced, recorded, events: announced.map((a) => a.event) };
 }
 
 const acknowledge = (minutes = 5, risk: 'low' | 'medium' | 'high' = 'high') =>
@@ -124,9 +136,15 @@ describe('case machine', () => {
     });
 
     it('escalates an unacknowledged report to the supervisor when its deadline passes, once', () => {
-      const { snapshot, announced } = drive(aCaseInput(), deadline('acknowledge', at(60)));
-      expect(snapshot.context.escalations).toEqual([
-        { reason: 'acknowledge_overdue', to: 'police_supervisor', at: at(60), dueAt: at(60) },
+      const { snapshot, announced, recorded } = drive(aCaseInput(), deadline('acknowledge', at(60)));
+      expect(recorded).toEqual([
+        {
+          kind: 'escalation',
+          reason: 'acknowledge_overdue',
+          to: 'police_supervisor',
+          at: at(60),
+          dueAt: at(60),
+        },
       ]);
       expect(due(snapshot, 'acknowledge')).toBeUndefined();
       expect(openTasks(snapshot)).toEqual([
@@ -147,11 +165,12 @@ describe('case machine', () => {
     });
 
     it('records the police grade next to the clinic proposal and starts the search with a review due per risk', () => {
-      const { snapshot, events } = drive(aCaseInput(), acknowledge(5, 'high'));
+      const { snapshot, events, recorded } = drive(aCaseInput(), acknowledge(5, 'high'));
       expect(caseStatus(snapshot)).toBe('search_active');
       expect(snapshot.context).toMatchObject({ risk: 'high', proposedRisk: 'medium', acknowledgedAt: at(5) });
-      expect(snapshot.context.assessments).toEqual([
+      expect(recorded).toEqual([
         {
+          kind: 'assessment',
           risk: 'high',
           urgent: true,
           knownFacts: 'left via garden',
@@ -278,7 +297,6 @@ describe('case machine', () => {
         source: 'public',
       });
       expect(caseStatus(snapshot)).toBe('search_active');
-      expect(snapshot.context.sightingCount).toBe(1);
       expect(events).toContain('sighting.recorded');
     });
 
@@ -709,6 +727,66 @@ describe('case machine', () => {
       const { snapshot } = drive();
       expect(accepts(snapshot, claim(police, 'debrief' as never))).toBe(false);
     });
+
+    it('changes nothing when the holder claims again: no new context, no effect', () => {
+      const { snapshot } = drive(aCaseInput(), claim(police));
+      expect(accepts(snapshot, claim(police))).toBe(true);
+      const [again, actions] = transition(caseMachine, snapshot, claim(police));
+      expect(actions).toEqual([]);
+      expect(again.context).toBe(snapshot.context);
+      expect(again.value).toEqual(snapshot.value);
+    });
+
+    it('ends a claim with its task: once acknowledged, the report task and its claim are gone', () => {
+      const { snapshot } = drive(aCaseInput(), claim(police), acknowledge(5));
+      expect(snapshot.context.claims).toEqual({});
+      expect(openTasks(snapshot).map((t) => [t.task, t.claimedBy])).toEqual([['review_risk', null]]);
+    });
+
+    it("ends the crew's claim when the person arrives", () => {
+      const { snapshot } = drive(
+        aCaseInput(),
+        acknowledge(5),
+        located(30),
+        { type: 'transport.arrange', at: at(35), by: police, mode: 'ambulance' },
+        { type: 'task.claim', at: at(36), by: ambulance, task: 'transport_patient' },
+        { type: 'clinic.confirm_return', at: at(90), by: clinician },
+      );
+      expect(snapshot.context.claims).toEqual({});
+    });
+
+    describe('reassigned by a supervisor', () => {
+      const reassign = (
+        by: typeof supervisor | typeof police,
+        to: { id: string; role: string },
+        task = 'acknowledge_report',
+      ) => ({ type: 'task.reassign', at: at(4), by, task, to }) as unknown as CaseEvent;
+
+      it('hands a claimed police task to another desk officer', () => {
+        const { snapshot } = drive(aCaseInput(), claim(police), reassign(supervisor, desk2));
+        expect(openTasks(snapshot)[0]?.claimedBy).toEqual(desk2);
+      });
+
+      it("is the supervisor's alone: a desk officer is forbidden to", () => {
+        const { snapshot } = drive(aCaseInput(), claim(police));
+        expect(refusalOf(snapshot, reassign(police, desk2) as never)?.kind).toBe('forbidden');
+      });
+
+      it('only to someone the task concerns, and only while it is open', () => {
+        const { snapshot } = drive(aCaseInput(), claim(police));
+        expect(refusalOf(snapshot, reassign(supervisor, clinician) as never)?.kind).toBe('not_now');
+        expect(refusalOf(snapshot, reassign(supervisor, desk2, 'review_risk') as never)?.kind).toBe(
+          'not_now',
+        );
+      });
+
+      it("never reaches into a clinic's own task", () => {
+        const input = aCaseInput({ report: { internalSearchDone: false } });
+        const { snapshot } = drive(input);
+        const toNurse = reassign(supervisor, { id: 'nurse-2', role: 'clinic' }, 'complete_internal_search');
+        expect(refusalOf(snapshot, toNurse as never)?.kind).toBe('not_now');
+      });
+    });
   });
 
   describe('other endings', () => {
@@ -785,9 +863,9 @@ describe('case machine', () => {
       }) as const;
 
     it('is escalated to the role the policy names and announced to it', () => {
-      const { snapshot, announced } = drive(aCaseInput(), failed(3));
-      expect(snapshot.context.escalations).toEqual([
-        { reason: 'delivery_failed', to: 'police_supervisor', at: at(3), dueAt: at(3) },
+      const { announced, recorded } = drive(aCaseInput(), failed(3));
+      expect(recorded).toEqual([
+        { kind: 'escalation', reason: 'delivery_failed', to: 'police_supervisor', at: at(3), dueAt: at(3) },
       ]);
       expect(announced.at(-1)).toEqual({
         event: 'delivery.failed',

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { initialTransition, transition } from 'xstate';
 import type { CaseEvent } from '../../machines/case.events';
-import { caseMachine } from '../../machines/case.machine';
+import { caseMachine, effectsOf } from '../../machines/case.machine';
 import { caseMetricFacts, type MetricFact } from '../../machines/case.metrics';
 import { aCaseInput, clinician, police } from '../support/fixtures';
 
@@ -15,8 +15,9 @@ function facts(input = aCaseInput(), events: CaseEvent[] = [], previousAbsences?
   let [snapshot] = initialTransition(caseMachine, input);
   collected.push(...caseMetricFacts(null, snapshot, { absenceNoticedAt: NOTICED, previousAbsences }));
   for (const event of events) {
-    const [next] = transition(caseMachine, snapshot, event);
-    collected.push(...caseMetricFacts(snapshot, next, { absenceNoticedAt: NOTICED }));
+    const [next, actions] = transition(caseMachine, snapshot, event);
+    const { entries } = effectsOf(actions);
+    collected.push(...caseMetricFacts(snapshot, next, { absenceNoticedAt: NOTICED }, entries));
     snapshot = next;
   }
   return { collected, snapshot };

@@ -1,6 +1,6 @@
 import { initialTransition, transition, type ActorLogic, type EventObject, type SnapshotFrom } from 'xstate';
-import { accepts } from '../../machines/case.commands';
-import { closingRoles } from '../../machines/case.context';
+import { closingRoles, refusalOf } from '../../machines/case.access';
+import type { RecordEntry } from '../../machines/case.context';
 import {
   DirectOutcomeSchema,
   type Actor,
@@ -8,7 +8,7 @@ import {
   type Outcome,
   type Role,
 } from '../../machines/case.events';
-import { caseMachine, type Announcement, type CaseInput } from '../../machines/case.machine';
+import { caseMachine, effectsOf, type Announcement, type CaseInput } from '../../machines/case.machine';
 import { ambulance, clinician, police, supervisor } from '../support/fixtures';
 
 type MachineSnapshot = SnapshotFrom<typeof caseMachine>;
@@ -24,6 +24,8 @@ export type ModelState = {
   machine: MachineSnapshot;
   clock: string;
   announced: Announcement[];
+  /** Every entry the machine added to the case's record. */
+  recorded: RecordEntry[];
 };
 
 const MINUTE = 60_000;
@@ -37,10 +39,8 @@ function step(state: ModelState, event: CaseEvent): ModelState {
     error: undefined,
     machine,
     clock: event.at > state.clock ? event.at : state.clock,
-    announced: [
-      ...state.announced,
-      ...actions.filter((a) => a.type === 'announce').map((a) => a.params as Announcement),
-    ],
+    announced: [...state.announced, ...effectsOf(actions).announcements],
+    recorded: [...state.recorded, ...effectsOf(actions).entries],
   };
 }
 
@@ -56,13 +56,14 @@ export const caseModel = {
       error: undefined,
       machine,
       clock: input.reportedAt,
-      announced: actions.filter((a) => a.type === 'announce').map((a) => a.params as Announcement),
+      announced: effectsOf(actions).announcements,
+      recorded: effectsOf(actions).entries,
     };
   },
   getPersistedSnapshot: (state: ModelState) => state,
 } as unknown as ActorLogic<ModelState & { status: 'active' }, CaseEvent & EventObject, CaseInput>;
 
-const actors: Record<Role, Actor> = {
+export const actors: Record<Role, Actor> = {
   clinic: clinician,
   police_desk: police,
   police_supervisor: supervisor,
@@ -76,7 +77,9 @@ const actors: Record<Role, Actor> = {
  */
 export function nextEvents(state: ModelState): CaseEvent[] {
   return candidateEvents(state).filter(
-    (event) => event.type === 'deadline.passed' || accepts(state.machine, event),
+    (event) =>
+      event.type === 'deadline.passed' ||
+      refusalOf(state.machine, event as Parameters<typeof refusalOf>[1]) === null,
   );
 }
 

@@ -4,10 +4,22 @@ import type { CaseEvent, DeadlineKey } from '../../machines/case.events';
 import { OutcomeSchema } from '../../machines/case.events';
 import { caseMachine, type CaseInput } from '../../machines/case.machine';
 import { openTasks } from '../../machines/case.tasks';
-import { caseView, CaseViewSchema } from '../../machines/case.view';
+import { caseState, CaseStateSchema } from '../../machines/case.view';
+import { commandRoles } from '../../machines/case.access';
+import { CaseContextSchema } from '../../machines/case.context';
+import { commandTypes, RoleSchema } from '../../machines/case.events';
+import { exampleBody } from '../support/action-examples';
 import { CaseReportSchema } from '../../machines/report.schema';
 import { aCaseInput, aReport } from '../support/fixtures';
-import { abstractState, caseModel, expectedOutcome, nextEvents, replay, type ModelState } from './case.model';
+import {
+  abstractState,
+  actors,
+  caseModel,
+  expectedOutcome,
+  nextEvents,
+  replay,
+  type ModelState,
+} from './case.model';
 
 /** Deadlines that run beside the lifecycle's tasks: legal clock, long-missing thresholds, appeal consent. */
 const BACKGROUND: DeadlineKey[] = [
@@ -50,6 +62,7 @@ type Path = ReturnType<typeof replay>;
 function generatePaths({ without = [], ...input }: CaseInput & { without?: CaseEvent['type'][] }): {
   endings: Path[];
   reached: unknown[];
+  snapshots: ModelState['machine'][];
 } {
   const graphPaths = getShortestPaths(caseModel, {
     input,
@@ -66,7 +79,7 @@ function generatePaths({ without = [], ...input }: CaseInput & { without?: CaseE
     );
   // Every stored state was reached by some route, so the graph's own snapshots show what can be reached.
   const reached = graphPaths.map((path) => path.state.machine.value);
-  return { endings, reached };
+  return { endings, reached, snapshots: graphPaths.map((path) => path.state.machine) };
 }
 
 /** The state a snapshot rests in, as dotted paths of its leaves ('open.lifecycle.reported', …). */
@@ -78,13 +91,28 @@ function leaves(value: unknown, prefix = ''): string[] {
 }
 
 const generated = Object.entries(kinds).map(([kind, input]) => {
-  const { endings, reached } = generatePaths(input);
-  return { kind, input, paths: endings, reached };
+  const { endings, reached, snapshots } = generatePaths(input);
+  return { kind, input, paths: endings, reached, snapshots };
 });
 
 describe('every generated path through the case machine', () => {
-  describe.each(generated)('for $kind', ({ input, paths }) => {
+  describe.each(generated)('for $kind', ({ input, paths, snapshots }) => {
     const report = CaseReportSchema.parse(aReport(input.report));
+
+    it('takes no command from a role that may not send it, in any state it can reach', () => {
+      const taken: string[] = [];
+      for (const snapshot of snapshots) {
+        for (const type of commandTypes) {
+          for (const role of RoleSchema.options.filter((r) => !commandRoles[type].includes(r))) {
+            const event = { ...exampleBody(type), type, at: '2026-11-24T09:00:00.000Z', by: actors[role] };
+            // The machine's own transitions, not the access module's early answer: every one is guarded.
+            if (caseMachine.getTransitionData(snapshot, event as CaseEvent).length > 0)
+              taken.push(`${role} ${type} in ${JSON.stringify(snapshot.value)}`);
+          }
+        }
+      }
+      expect(taken).toEqual([]);
+    });
 
     it('reaches endings', () => {
       expect(paths.length).toBeGreaterThan(10);
@@ -102,7 +130,9 @@ describe('every generated path through the case machine', () => {
       for (const path of paths) {
         for (const { state } of path.steps) {
           const snapshot = state.machine;
-          CaseViewSchema.parse(caseView(snapshot, { report, timeline: [] }));
+          CaseStateSchema.parse(caseState(snapshot, report));
+          // The running case carries its state and nothing that only grows.
+          CaseContextSchema.strict().parse(snapshot.context);
           const tasks = openTasks(snapshot);
           const owned = new Set(tasks.map((t) => t.task));
           for (const meta of tasks)
@@ -132,13 +162,14 @@ describe('every generated path through the case machine', () => {
       for (const path of paths) {
         const { context } = path.state.machine;
         const count = (kind: string) => path.state.announced.filter((a) => a.event === kind).length;
-        expect(count('task.escalated')).toBe(context.escalations.length);
+        const escalations = path.state.recorded.filter((e) => e.kind === 'escalation');
+        expect(count('task.escalated')).toBe(escalations.length);
         expect(count('person.located')).toBe(context.locatedAt === null ? 0 : 1);
         expect(count('person.returned')).toBe(context.returnedAt === null ? 0 : 1);
         expect(count('case.transferred')).toBe(
           path.steps.filter((s) => s.event.type === 'police.transfer').length,
         );
-        for (const escalation of context.escalations) expect(escalation.to).toBe('police_supervisor');
+        for (const escalation of escalations) expect(escalation.to).toBe('police_supervisor');
       }
     });
 

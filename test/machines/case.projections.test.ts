@@ -8,7 +8,7 @@ import {
   PoliceViewSchema,
   projectCase,
 } from '../../machines/case.projections';
-import { caseView, type CaseView } from '../../machines/case.view';
+import { caseState, nextView, nothingAdded, type CaseView } from '../../machines/case.view';
 import { CaseReportSchema } from '../../machines/report.schema';
 import { aCaseInput, aReport } from '../support/fixtures';
 
@@ -17,7 +17,7 @@ const NOW = '2026-11-24T09:00:00.000Z';
 function aView(report: Parameters<typeof aReport>[0] = {}): CaseView {
   const input = aCaseInput({ report });
   const [snapshot] = initialTransition(caseMachine, input);
-  return caseView(snapshot, { report: CaseReportSchema.parse(aReport(report)), timeline: [] });
+  return nextView(caseState(snapshot, CaseReportSchema.parse(aReport(report))), undefined, nothingAdded);
 }
 
 const clinicalWords = ['schizophrenia', 'clozapine'];

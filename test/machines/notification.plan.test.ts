@@ -1,7 +1,7 @@
 import { initialTransition, transition } from 'xstate';
 import { describe, expect, it } from 'vitest';
 import { caseMachine, type Announcement } from '../../machines/case.machine';
-import { caseView, type CaseView } from '../../machines/case.view';
+import { caseState, nextView, nothingAdded, type CaseView } from '../../machines/case.view';
 import { composeMessage, deliveryId, planDeliveries } from '../../machines/notification.plan';
 import { PartySchema } from '../../machines/party.schema';
 import { CaseReportSchema } from '../../machines/report.schema';
@@ -34,7 +34,7 @@ function located(report: Parameters<typeof aReport>[0] = {}): CaseView {
     foundBy: 'police',
     place: 'Station Assen, perron 2',
   });
-  return caseView(snapshot, { report: CaseReportSchema.parse(aReport(report)), timeline: [] });
+  return nextView(caseState(snapshot, CaseReportSchema.parse(aReport(report))), undefined, nothingAdded);
 }
 
 const policy = aCaseInput().policy.notifications;

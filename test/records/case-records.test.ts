@@ -90,7 +90,11 @@ function versionOf(base: CaseView, n: number): CaseView {
   return {
     ...base,
     status: n % 2 === 0 ? 'search_active' : 'reported',
-    sightingCount: n,
+    timeline: Array.from({ length: n }, (_, i) => ({
+      type: 'case.record_sighting',
+      at: `2026-11-24T1${i % 10}:00:00.000Z`,
+      by: null,
+    })),
     tasks: tasks.filter((_, i) => (n >> i) % 2 === 1),
   };
 }
@@ -132,6 +136,77 @@ describe.each(engines)('case records on $name', (engine) => {
   }
 
   const byTask = (tasks: OpenTask[]) => [...tasks].sort((a, b) => (a.task < b.task ? -1 : 1));
+
+  describe('append: each version adds to the history, never twice', () => {
+    const at = (minute: number) => `2026-11-24T09:${String(minute).padStart(2, '0')}:00.000Z`;
+    const entry = (type: string, minute: number) => ({ type, at: at(minute), by: null });
+    const delivery = (status: 'queued' | 'delivered', minute: number) => ({
+      id: 'ntf.case-append.case.reported.1.x.police_desk.webhook',
+      event: 'case.reported' as const,
+      party: 'police_desk' as const,
+      channel: 'webhook' as const,
+      urgency: 'immediate' as const,
+      status,
+      attempts: status === 'queued' ? 0 : 1,
+      recipients: status === 'queued' ? 0 : 1,
+      queuedAt: at(1),
+      updatedAt: at(minute),
+    });
+    const escalation = {
+      kind: 'escalation' as const,
+      reason: 'acknowledge_overdue' as const,
+      to: 'police_supervisor' as const,
+      at: at(9),
+      dueAt: at(9),
+    };
+    const {
+      timeline: _t,
+      assessments: _a,
+      escalations: _e,
+      deliveries: _d,
+      ...state
+    } = aCaseView('case-append');
+
+    it('keeps the state of the newest version and the history of all of them, a delivery by its latest status', async () => {
+      await records.cases.append(1, state, {
+        timeline: [entry('case.reported', 1)],
+        entries: [],
+        deliveries: [delivery('queued', 1)],
+      });
+      await records.cases.append(
+        2,
+        { ...state, status: 'search_active' },
+        {
+          timeline: [entry('police.acknowledge', 5)],
+          entries: [escalation],
+          deliveries: [delivery('delivered', 6)],
+        },
+      );
+      const stored = (await records.cases.get('case-append'))!;
+      expect(stored.version).toBe(2);
+      expect(stored.view.status).toBe('search_active');
+      expect(stored.view.timeline.map((e) => e.type)).toEqual(['case.reported', 'police.acknowledge']);
+      expect(stored.view.escalations).toEqual([
+        { reason: 'acknowledge_overdue', to: 'police_supervisor', at: at(9), dueAt: at(9) },
+      ]);
+      expect(stored.view.deliveries.map((d) => d.status)).toEqual(['delivered']);
+    });
+
+    it('appends nothing again when a version it has is written again (a retried or replayed write)', async () => {
+      const first = { timeline: [entry('case.reported', 1)], entries: [], deliveries: [] };
+      expect(await records.cases.append(1, state, first, ['cmd-1'])).toBe(true);
+      expect(await records.cases.append(1, state, first, ['cmd-1'])).toBe(false);
+      await records.cases.append(2, state, {
+        timeline: [entry('task.claim', 2)],
+        entries: [],
+        deliveries: [],
+      });
+      expect(await records.cases.append(1, state, first)).toBe(false);
+      const stored = (await records.cases.get('case-append'))!;
+      expect(stored.view.timeline.map((e) => e.type)).toEqual(['case.reported', 'task.claim']);
+      expect(await records.cases.commandVersion('case-append', 'cmd-1')).toBe(1);
+    });
+  });
 
   describe('save and get', () => {
     it('reads a saved version back whole', async () => {

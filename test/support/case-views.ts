@@ -1,7 +1,7 @@
 import { initialTransition } from 'xstate';
 import { caseMachine } from '../../machines/case.machine';
 import type { OpenTask } from '../../machines/case.tasks';
-import { caseView, type CaseView } from '../../machines/case.view';
+import { caseState, nextView, nothingAdded, type CaseView } from '../../machines/case.view';
 import { resolvePolicy } from '../../machines/policy.schema';
 import { CaseReportSchema } from '../../machines/report.schema';
 import { aReport, testPolicyDocument } from './fixtures';
@@ -30,7 +30,7 @@ export function aCaseView(caseId: string, overrides: Partial<CaseView> = {}): Ca
     report,
     policy: resolvePolicy(testPolicyDocument, report.region, report.institutionId),
   });
-  return { ...caseView(snapshot, { report, timeline: [], deliveries: [] }), ...overrides };
+  return { ...nextView(caseState(snapshot, report), undefined, nothingAdded), ...overrides };
 }
 
 /** An open, unclaimed police-desk task due at 11:00 on the report's day. */

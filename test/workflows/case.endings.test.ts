@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { closingRoles } from '../../machines/case.context';
+import { closingRoles } from '../../machines/case.access';
 import { DirectOutcomeSchema, OutcomeSchema, type Actor, type Outcome } from '../../machines/case.events';
 import type { CaseHarness as Harness } from '../support/case-harness';
 import { CaseHarness } from '../support/case-harness';
@@ -95,7 +95,8 @@ describe('every ending of a case, on the time-skipping server', () => {
       h.cases.command(caseId, type, { commandId: `${caseId}-${++seq}`, by, ...body });
     await endings[outcome].drive(h, caseId, send);
     const result = await h.env.client.workflow.getHandle(caseId).result();
-    expect(result).toMatchObject({ status: 'closed', outcome, tasks: [] });
+    expect(result).toEqual({ caseId, status: 'closed', version: expect.any(Number) });
+    expect(await h.cases.get(caseId)).toMatchObject({ status: 'closed', outcome, tasks: [] });
     expect(await h.announcements(caseId)).toContain('case.closed');
   });
 });

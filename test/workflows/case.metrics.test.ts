@@ -133,7 +133,8 @@ describe('case metrics (SDK Prometheus exporter, time-skipping server)', () => {
       await acknowledge(view.caseId);
       await close(view.caseId);
       closedCaseId = view.caseId;
-      settled = (await env.client.workflow.getHandle(view.caseId).result()).deliveries;
+      await env.client.workflow.getHandle(view.caseId).result();
+      settled = (await cases.get(view.caseId)).deliveries;
     } finally {
       await worker.stop();
     }

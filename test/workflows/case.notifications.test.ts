@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { caseIdFor } from '../../api/case-client';
 import type { Actor } from '../../machines/case.events';
 import type { CaseView } from '../../machines/case.view';
 import type { DeliveryRecord } from '../../machines/notification.schema';
@@ -78,16 +79,27 @@ describe('case notifications (time-skipping server)', () => {
     }
   };
   /** Runs `body` while the SMTP server replies `replies` to e-mails for one party first. */
+  let scripted = 0;
+  /**
+   * Runs `body` with the SMTP server answering `replies` to the e-mails to `to` about one new case, which
+   * `file` files. Only that case's e-mails get them: an earlier test's e-mail still being retried never
+   * takes a reply meant for this one.
+   */
   const withSmtpReplying = async (
     to: 'clinic' | 'contact_person',
     replies: number[],
-    body: (smtp: SmtpReceiver) => Promise<void>,
+    body: (file: () => Promise<CaseView>, smtp: SmtpReceiver) => Promise<void>,
   ) => {
     const smtp = h.parties.smtp;
-    smtp.scriptFor = (headers) => (headers['x-vermist-delivery-id'] ?? '').endsWith(`.${to}.email`);
+    const reportId = `smtp-scripted-${++scripted}`;
+    const caseId = caseIdFor({ institutionId: 'ggz-noord', reportId });
+    smtp.scriptFor = (headers) => {
+      const id = headers['x-vermist-delivery-id'] ?? '';
+      return id.startsWith(`ntf.${caseId}.`) && id.endsWith(`.${to}.email`);
+    };
     smtp.script.push(...replies);
     try {
-      await body(smtp);
+      await body(() => h.file({ legalTitle: farTitle, reportId }), smtp);
     } finally {
       smtp.script.length = 0;
       smtp.scriptFor = () => true;
@@ -102,7 +114,8 @@ describe('case notifications (time-skipping server)', () => {
     await send(id, 'transport.arrange', { mode: 'ambulance' }, ambulance);
     await send(id, 'clinic.confirm_return', {}, clinician);
     await send(id, 'clinic.complete_debrief', { safeAndWell: true }, clinician);
-    const final = (await h.env.client.workflow.getHandle(id).result()) as CaseView;
+    await h.env.client.workflow.getHandle(id).result();
+    const final = await h.cases.get(id);
 
     expect(cells(final.deliveries)).toEqual(
       [
@@ -294,8 +307,8 @@ describe('case notifications (time-skipping server)', () => {
   });
 
   it('retries an e-mail the SMTP server defers, and sends it once', async () => {
-    await withSmtpReplying('clinic', [451], async (smtp) => {
-      const filed = await h.file({ legalTitle: farTitle });
+    await withSmtpReplying('clinic', [451], async (file, smtp) => {
+      const filed = await file();
       const view = await settled(filed.caseId, 4);
       const delivery = party(view, 'case.reported', 'clinic', 'email');
       expect(delivery).toMatchObject({ status: 'sent', attempts: 2, recipients: 1 });
@@ -309,8 +322,8 @@ describe('case notifications (time-skipping server)', () => {
 
   it('tells the police desk of new information at once while the clinic’s mail server still defers an earlier e-mail', async () => {
     // The clinic's mail server says "later" to every attempt: that e-mail stays queued for minutes.
-    await withSmtpReplying('clinic', [451, 451, 451, 451, 451, 451], async () => {
-      const filed = await h.file({ legalTitle: farTitle });
+    await withSmtpReplying('clinic', [451, 451, 451, 451, 451, 451], async (file) => {
+      const filed = await file();
       await acknowledge(filed.caseId);
       const started = Date.now();
       await send(
@@ -338,8 +351,8 @@ describe('case notifications (time-skipping server)', () => {
   });
 
   it('escalates an e-mail the SMTP server refuses for good, without the address in the reason', async () => {
-    await withSmtpReplying('clinic', [550], async () => {
-      const filed = await h.file({ legalTitle: farTitle });
+    await withSmtpReplying('clinic', [550], async (file) => {
+      const filed = await file();
       const view = await settled(filed.caseId, 7);
       const delivery = party(view, 'case.reported', 'clinic', 'email');
       expect(delivery).toMatchObject({ status: 'failed', attempts: 1 });
@@ -351,10 +364,11 @@ describe('case notifications (time-skipping server)', () => {
   });
 
   it('still tells the supervisor when a delivery about a case that has ended fails for good', async () => {
-    await withSmtpReplying('contact_person', [550], async () => {
-      const filed = await h.file({ legalTitle: farTitle });
+    await withSmtpReplying('contact_person', [550], async (file) => {
+      const filed = await file();
       await send(filed.caseId, 'case.withdraw', { reason: 'back on the ward', falseAlarm: false }, clinician);
-      const final = (await h.env.client.workflow.getHandle(filed.caseId).result()) as CaseView;
+      await h.env.client.workflow.getHandle(filed.caseId).result();
+      const final = await h.cases.get(filed.caseId);
       expect(party(final, 'case.closed', 'contact_person', 'email')).toMatchObject({ status: 'failed' });
       // The machine has ended and records no escalation; the supervisor is told all the same.
       expect(final.escalations).toEqual([]);
