@@ -86,7 +86,10 @@ export class PartyReceivers {
     );
     return [
       ...new Set([
-        ...this.webhook.received.filter((r) => r.body.data.caseId === caseId).map((r) => r.body.type),
+        ...this.webhook
+          .accepted()
+          .filter((r) => r.body.data.caseId === caseId)
+          .map((r) => r.body.type),
         ...this.smtp.forCase(caseId).map((m) => m.headers['x-vermist-event'] ?? ''),
         ...feeds
           .flat()

@@ -95,13 +95,21 @@ describe('case workflow (time-skipping server)', () => {
     expect(view.tasks).toEqual([
       expect.objectContaining({ task: 'acknowledge_report', escalatedTo: 'police_supervisor' }),
     ]);
+    // Once the supervisor's webhook has settled, what Vermist sent it: the escalation, once, answered 2xx.
     await expect
-      .poll(() =>
-        parties.webhook.received
-          .filter((r) => r.body.data.caseId === filed.caseId && r.body.data.party === 'police_supervisor')
-          .map((r) => r.body.type),
+      .poll(
+        async () =>
+          (await cases.get(filed.caseId)).deliveries.find(
+            (d) => d.event === 'task.escalated' && d.party === 'police_supervisor' && d.channel === 'webhook',
+          )?.status,
       )
-      .toEqual(['task.escalated']);
+      .toBe('delivered');
+    expect(
+      parties.webhook
+        .forCase(filed.caseId)
+        .filter((r) => r.id.endsWith('.police_supervisor.webhook'))
+        .map((r) => `${r.body?.type} ${r.status}`),
+    ).toEqual(['task.escalated 204']);
   });
 
   it('cancels the acknowledge deadline once police acknowledge', async () => {
