@@ -74,6 +74,47 @@ describe('task inbox over HTTP', () => {
     expect((await act(t.desk2, caseId, 'tasks/acknowledge_report/claim', {})).status).toBe(200);
   });
 
+  it('answers a holder who claims again with 200, and adds no version and no timeline entry', async () => {
+    const t = tenants();
+    const caseId = await api.file(t.clinic, { region: t.region });
+    expect((await act(t.desk, caseId, 'tasks/acknowledge_report/claim', {})).status).toBe(200);
+    const before = (await api.parties.records.cases.get(caseId))!;
+    const again = await act(t.desk, caseId, 'tasks/acknowledge_report/claim', {});
+    expect(again.status).toBe(200);
+    expect(again.body.tasks[0].claimedBy).toEqual({ id: 'desk.1', role: 'police_desk' });
+    const after = (await api.parties.records.cases.get(caseId))!;
+    expect(after.version).toBe(before.version);
+    expect(after.view.timeline).toEqual(before.view.timeline);
+  });
+
+  it('ends a claim when its task closes: the next task starts unclaimed', async () => {
+    const t = tenants();
+    const caseId = await api.file(t.clinic, { region: t.region });
+    await act(t.desk, caseId, 'tasks/acknowledge_report/claim', {});
+    const done = await act(t.desk, caseId, 'acknowledge', exampleBody('police.acknowledge'));
+    expect(done.status).toBe(200);
+    expect(done.body.tasks).toEqual([expect.objectContaining({ task: 'review_risk', claimedBy: null })]);
+    expect((await act(t.desk, caseId, 'tasks/acknowledge_report/release', {})).status).toBe(409);
+  });
+
+  it("lets a supervisor hand a desk officer's task to another, and nobody else", async () => {
+    const t = tenants();
+    const caseId = await api.file(t.clinic, { region: t.region });
+    await act(t.desk, caseId, 'tasks/acknowledge_report/claim', {});
+    const toDesk2 = { to: { id: 'desk.2', role: 'police_desk' } };
+    const byDesk = await act(t.desk2, caseId, 'tasks/acknowledge_report/reassign', toDesk2);
+    expect(byDesk.status).toBe(403);
+    const toCrew = await act(t.supervisor, caseId, 'tasks/acknowledge_report/reassign', {
+      to: { id: 'rav.1', role: 'ambulance' },
+    });
+    expect(toCrew.status).toBe(409);
+    const handed = await act(t.supervisor, caseId, 'tasks/acknowledge_report/reassign', toDesk2);
+    expect(handed.status).toBe(200);
+    expect(handed.body.tasks[0].claimedBy).toEqual({ id: 'desk.2', role: 'police_desk' });
+    const mine = await inboxUntil(t.desk2, '?assigned=me', (list) => list.length === 1);
+    expect(mine[0]?.caseId).toBe(caseId);
+  });
+
   it("completes a task with its own command's payload, and answers a stale completion with 409 and the current status", async () => {
     const t = tenants();
     const caseId = await api.file(t.clinic, { region: t.region });

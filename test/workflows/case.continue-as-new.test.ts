@@ -1,3 +1,6 @@
+import { decodeFromPayloadsAtIndex } from '@temporalio/common/lib/internal-non-workflow';
+import { CaseContextSchema } from '../../machines/case.context';
+import type { CaseWorkflowInput } from '../../workflows/case.workflow';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CaseHarness } from '../support/case-harness';
 import { police } from '../support/fixtures';
@@ -117,6 +120,25 @@ describe('a long case (continue-as-new)', () => {
     // the records-store writes they make (a marker and a workflow task each) before the run hands over.
     for (const length of runs) expect(length).toBeLessThan(60 + 55);
     expect((await h.cases.get(caseId)).assessments).toHaveLength(21);
+  });
+
+  it('carries only what decisions need into the next run: the machine state, unsent announcements, recent command ids', async () => {
+    const caseId = await startLongCase('can-5', 60);
+    const firstRun = await runIdOf(caseId);
+    for (let i = 1; i <= 12; i++) await review(caseId, `can5-review-${i}`, 'low');
+    const history = await h.env.client.workflow.getHandle(caseId, firstRun).fetchHistory();
+    const next = history.events?.at(-1)?.workflowExecutionContinuedAsNewEventAttributes;
+    expect(next, 'the case should have continued as new').toBeDefined();
+    const input = await decodeFromPayloadsAtIndex<CaseWorkflowInput>(
+      h.env.client.workflow.options.loadedDataConverter,
+      0,
+      next!.input?.payloads,
+    );
+    expect(Object.keys(input.resume!).sort()).toEqual(['applied', 'context', 'pending', 'value', 'version']);
+    // The machine's context holds no list that only grows: assessments, escalations, timeline and
+    // deliveries are in the records store, which has every one of them.
+    CaseContextSchema.strict().parse(input.resume!.context);
+    expect((await h.cases.get(caseId)).assessments).toHaveLength(13);
   });
 
   it('stores a small receipt per command in the history, never the growing case', async () => {
