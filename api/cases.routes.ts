@@ -118,7 +118,9 @@ export function casesRouter(deps: {
     const view = await visibleCase(deps.cases, principal, caseId);
     requireRole(principal, readRoles.timeline, "read a case's timeline");
     await recordRead(deps.records.accessLog, res, principal, view, 'timeline');
-    res.json({ caseId, entries: view.timeline });
+    // Each reader's projection of the timeline: police never see the clinic's debrief in it.
+    const { timeline } = projectFor(principal, view) as { timeline: CaseView['timeline'] };
+    res.json({ caseId, entries: timeline });
   });
 
   for (const [segment, action] of Object.entries(caseActions)) {

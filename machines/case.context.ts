@@ -11,6 +11,7 @@ import {
   type Role,
   type TaskKind,
 } from './case.events';
+export type { RecordEntry } from './case.entries';
 import { addMs } from './duration';
 import type { Policy } from './policy.schema';
 import { CaseKindSchema, CaseReportSchema, LegalTitleSchema, RiskGradeSchema } from './report.schema';
@@ -45,33 +46,6 @@ export const CaseInputSchema = z.object({
   policy: CasePolicySchema,
 });
 export type CaseInput = z.infer<typeof CaseInputSchema>;
-
-/** One risk assessment: what was known, who said it, when, and when it must be looked at again. */
-export const AssessmentSchema = z.object({
-  risk: RiskGradeSchema,
-  urgent: z.boolean(),
-  knownFacts: z.string(),
-  source: z.string(),
-  by: ActorSchema,
-  at: z.iso.datetime(),
-  nextReviewAt: z.iso.datetime(),
-});
-export type Assessment = z.infer<typeof AssessmentSchema>;
-
-/** A task that went to the next role up because its deadline passed, or a delivery that failed for good. */
-export const EscalationSchema = z.object({
-  reason: z.union([z.templateLiteral([DeadlineKeySchema, '_overdue']), z.literal('delivery_failed')]),
-  to: RoleSchema,
-  at: z.iso.datetime(),
-  dueAt: z.iso.datetime(),
-});
-export type Escalation = z.infer<typeof EscalationSchema>;
-
-/**
- * What a transition adds to the case's record beside its state: kept in the records store, never carried
- * by the running case, which needs only the state to decide.
- */
-export type RecordEntry = ({ kind: 'assessment' } & Assessment) | ({ kind: 'escalation' } & Escalation);
 
 export const AdhocTaskSchema = z.object({
   task: AdhocTaskKindSchema,

@@ -135,23 +135,48 @@ export const LocatedEventSchema = z.object({
   ...person,
   foundBy: z.enum(['police', 'family', 'public', 'self', 'clinic']),
   place: z.string().min(1).max(500),
+  /** How the person was when found, as whoever found them saw it. */
+  condition: z.string().min(1).max(2_000).optional(),
 });
 /** How someone found goes back. Ambulance is the default for confused behaviour (seed 003). */
-export const TransportModeSchema = z.enum(['ambulance', 'clinic_staff', 'police', 'own_accord']);
+export const TransportModeSchema = z.enum([
+  'ambulance',
+  'care_transport',
+  'clinic_staff',
+  'police',
+  'own_accord',
+]);
 export type TransportMode = z.infer<typeof TransportModeSchema>;
+
+/** Why a police car, when it must be one: an offence, or acute danger to the person or others (seed 003). */
+export const PoliceTransportReasonSchema = z.object({
+  kind: z.enum(['offence', 'acute_danger']),
+  details: Text,
+});
 
 export const TransportEventSchema = z.object({
   type: z.literal('transport.arrange'),
   ...person,
-  /** Ambulance is the default for confused behaviour; a police car only with an offence or acute danger. */
+  /** Ambulance or care transport is the default for confused behaviour; a police car only with a reason. */
   mode: TransportModeSchema,
-  policeReason: z.string().min(1).max(2_000).optional(),
+  /** Where the person is picked up, and where they are taken. */
+  pickup: z.string().min(1).max(500),
+  destination: z.string().min(1).max(500),
+  policeReason: PoliceTransportReasonSchema.optional(),
 });
 export const ConfirmReturnEventSchema = z.object({ type: z.literal('clinic.confirm_return'), ...person });
+/** The return interview after an absence: how the person is, what happened and why, and what follows. */
 export const DebriefEventSchema = z.object({
   type: z.literal('clinic.complete_debrief'),
   ...person,
   safeAndWell: z.boolean(),
+  whatHappened: Text,
+  /** What drove the person away from the ward, and what drew them elsewhere. */
+  pushFactors: z.array(z.string().min(1).max(500)).max(20).default([]),
+  pullFactors: z.array(z.string().min(1).max(500)).max(20).default([]),
+  followUp: Text.optional(),
+  /** Whether the care plan or the warning-signs plan (signaleringsplan) was updated after this absence. */
+  plansUpdated: z.boolean().default(false),
 });
 export const TitleEventSchema = z.object({
   type: z.literal('clinic.update_title'),

@@ -1,4 +1,4 @@
-import { and, assign, setup } from 'xstate';
+import { and, assign, setup, stateIn } from 'xstate';
 import { closingRoles, mayComplete, mayReassign, maySend, mayTake } from './case.access';
 import {
   instantOf,
@@ -90,6 +90,10 @@ const withTask = (task: TaskMeta) =>
 
 type Args = { context: CaseContext; event: CaseEvent };
 
+// Lifecycle states the legal region looks at, so an event both regions take is recorded once.
+const searching = { open: { lifecycle: 'searching' } } as const;
+const located = { open: { lifecycle: 'located' } } as const;
+
 /** Tells the parties what an event caused, at that event's instant. */
 const announceNow = (announced: AnnouncementKind) =>
   ({
@@ -116,6 +120,34 @@ const recordAssessment = {
           ? event.nextReviewAt
           : addMs(event.at, context.policy.review[event.risk]),
     };
+  },
+} as const;
+
+/** What a person told the case goes on its record as they said it, with who and when. */
+const recordSaid = (
+  kind: 'sighting' | 'information' | 'find' | 'transport' | 'debrief' | 'rejection' | 'withdrawal',
+) =>
+  ({
+    type: 'record',
+    params: ({ event }: Args): RecordEntry => {
+      const { type: _type, ...said } = event;
+      return { kind, ...said } as RecordEntry;
+    },
+  }) as const;
+
+/** A correction of the report after filing keeps its own history: which fact, its new value, who, when. */
+const recordCorrection = {
+  type: 'record',
+  params: ({ event }: Args): RecordEntry => {
+    if (event.type === 'clinic.update_last_seen') {
+      const { type: _type, ...said } = event;
+      return { kind: 'correction', correction: { field: 'lastSeen', ...said } };
+    }
+    if (event.type === 'clinic.update_title') {
+      const { type: _type, ...said } = event;
+      return { kind: 'correction', correction: { field: 'legalTitle', ...said } };
+    }
+    throw new Error(`${event.type} corrects nothing`);
   },
 } as const;
 
@@ -169,6 +201,7 @@ const updateLastSeen = (rearm: boolean) =>
     guard: and(['senderMay', 'lastSeenValid']),
     actions: [
       'recordLastSeen',
+      recordCorrection,
       ...(rearm ? (['armThresholds'] as const) : []),
       announceNow('information.added'),
     ],
@@ -430,10 +463,13 @@ export const caseMachine = setup({
         'case.withdraw': {
           guard: 'senderMay',
           target: 'closed',
-          actions: {
-            type: 'close',
-            params: ({ event }) => ({ outcome: event.falseAlarm ? 'false_alarm' : 'withdrawn' }),
-          },
+          actions: [
+            recordSaid('withdrawal'),
+            {
+              type: 'close',
+              params: ({ event }) => ({ outcome: event.falseAlarm ? 'false_alarm' : 'withdrawn' }),
+            },
+          ],
         },
         'case.close': {
           guard: and(['senderMay', 'mayCloseWith']),
@@ -445,6 +481,7 @@ export const caseMachine = setup({
           target: '.legal.judging',
           actions: [
             'newTitle',
+            recordCorrection,
             {
               type: 'clearDeadlines',
               params: { deadlines: ['legalWarning', 'legalEnd', 'afterExpiryDecision'] },
@@ -583,6 +620,7 @@ export const caseMachine = setup({
                   guard: 'senderMay',
                   target: '#case.closed',
                   actions: [
+                    recordSaid('rejection'),
                     { type: 'close', params: { outcome: 'rejected_by_police' } },
                     {
                       type: 'announce',
@@ -622,13 +660,13 @@ export const caseMachine = setup({
                 // New information calls for a fresh look at the risk [IOPC, Essex 2018]: the review comes forward.
                 'case.add_information': {
                   guard: 'senderMay',
-                  actions: ['scheduleReview', announceNow('information.added')],
+                  actions: [recordSaid('information'), 'scheduleReview', announceNow('information.added')],
                 },
                 'case.record_sighting': {
                   guard: 'senderMay',
-                  actions: announceNow('sighting.recorded'),
+                  actions: [recordSaid('sighting'), announceNow('sighting.recorded')],
                 },
-                'case.record_located': { guard: 'senderMay', target: 'located' },
+                'case.record_located': { guard: 'senderMay', target: 'located', actions: recordSaid('find') },
                 // A hand-over to another region is acknowledged again there, with a fresh deadline.
                 'police.transfer': {
                   guard: 'senderMay',
@@ -684,6 +722,7 @@ export const caseMachine = setup({
                   guard: and(['senderMay', 'transportJustified']),
                   target: 'inTransport',
                   actions: [
+                    recordSaid('transport'),
                     'chooseTransport',
                     'openCrewTask',
                     {
@@ -740,7 +779,7 @@ export const caseMachine = setup({
                 'clinic.complete_debrief': {
                   guard: 'senderMay',
                   target: '#case.closed',
-                  actions: { type: 'close', params: { outcome: 'returned' } },
+                  actions: [recordSaid('debrief'), { type: 'close', params: { outcome: 'returned' } }],
                 },
                 'deadline.passed': overdue('debrief', 'clinic'),
               },
@@ -831,7 +870,11 @@ export const caseMachine = setup({
                       },
                       { guard: 'senderMay', target: 'settled' },
                     ],
-                    'case.record_located': { guard: 'senderMay', target: 'crisisRoute' },
+                    // While the search is on, the lifecycle records the find; otherwise it is recorded here.
+                    'case.record_located': [
+                      { guard: and(['senderMay', stateIn(searching)]), target: 'crisisRoute' },
+                      { guard: 'senderMay', target: 'crisisRoute', actions: recordSaid('find') },
+                    ],
                     'deadline.passed': overdue('afterExpiryDecision', 'police_desk'),
                   },
                 },
@@ -841,7 +884,11 @@ export const caseMachine = setup({
                   exit: withTask(crisisTask).release,
                   on: {
                     ...withTask(crisisTask).claims,
-                    'transport.arrange': { guard: 'senderMay', target: 'settled' },
+                    // While the person is located, the lifecycle records the transport; otherwise it is here.
+                    'transport.arrange': [
+                      { guard: and(['senderMay', stateIn(located)]), target: 'settled' },
+                      { guard: 'senderMay', target: 'settled', actions: recordSaid('transport') },
+                    ],
                     'clinic.confirm_return': { guard: 'senderMay', target: 'settled' },
                   },
                 },

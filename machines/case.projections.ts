@@ -2,12 +2,17 @@ import { z } from 'zod';
 import { CaseViewSchema } from './case.view';
 import type { CaseView } from './case.view';
 import type { Party } from './party.schema';
+import { TransportSchema } from './case.entries';
 import { CaseReportSchema, PersonSchema, RiskFactorsSchema } from './report.schema';
 
 export { PartySchema, type Party } from './party.schema';
 
-/** Police see everything but the clinical fields: diagnosis, treatment notes, record extracts (domain.md). */
-export const PoliceViewSchema = CaseViewSchema.extend({
+/**
+ * Police see everything they need to search: every sighting, find, transport and piece of information with
+ * its place, time and source. Never the clinical fields (diagnosis, treatment notes, record extracts,
+ * domain.md) nor the clinic's debrief of why the person left.
+ */
+export const PoliceViewSchema = CaseViewSchema.omit({ debriefs: true }).extend({
   report: CaseReportSchema.omit({ clinical: true }),
 });
 export type PoliceView = z.infer<typeof PoliceViewSchema>;
@@ -26,6 +31,8 @@ export const AmbulanceViewSchema = CaseViewSchema.pick({
   tasks: true,
   deliveries: true,
 }).extend({
+  /** Where to pick the person up and where to take them: the transport the crew's task is for. */
+  transport: TransportSchema.pick({ mode: true, pickup: true, destination: true }).nullable(),
   person: PersonSchema.pick({
     name: true,
     dateOfBirth: true,
@@ -87,7 +94,16 @@ export function familyContactAllowed(view: CaseView, at: string): boolean {
 
 function policeView(view: CaseView): PoliceView {
   const { clinical: _clinical, ...report } = view.report;
-  return { ...view, report };
+  const { debriefs: _debriefs, timeline, ...rest } = view;
+  return { ...rest, timeline: withoutDebriefs(timeline), report };
+}
+
+/** The timeline as police see it: the debrief is the clinic's, there as much as in the record. */
+function withoutDebriefs(timeline: CaseView['timeline']): CaseView['timeline'] {
+  return timeline.map(({ recorded, ...entry }) => {
+    const kept = recorded?.filter((e) => e.kind !== 'debrief');
+    return kept && kept.length > 0 ? { ...entry, recorded: kept } : entry;
+  });
 }
 
 function ambulanceView(view: CaseView): AmbulanceView {
@@ -105,6 +121,7 @@ function ambulanceView(view: CaseView): AmbulanceView {
     legal: view.legal,
     tasks: view.tasks.filter((t) => t.role === 'ambulance' || t.task === 'arrange_transport'),
     deliveries: view.deliveries.filter((d) => d.party === 'ambulance'),
+    transport: latestTransport(view),
     person: {
       name,
       dateOfBirth,
@@ -115,6 +132,11 @@ function ambulanceView(view: CaseView): AmbulanceView {
     riskFactors,
     clinicContact: view.report.clinicContact,
   };
+}
+
+function latestTransport(view: CaseView): AmbulanceView['transport'] {
+  const last = view.transports.at(-1);
+  return last ? { mode: last.mode, pickup: last.pickup, destination: last.destination } : null;
 }
 
 function crisisServiceView(view: CaseView): CrisisServiceView {

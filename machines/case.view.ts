@@ -2,24 +2,35 @@ import { z } from 'zod';
 import type { SnapshotFrom } from 'xstate';
 import { ActorSchema } from './case.events';
 import type { CaseMachine } from './case.machine';
+import { AppealSchema, CaseContextSchema, titleEndsAt } from './case.context';
 import {
-  AppealSchema,
   AssessmentSchema,
-  CaseContextSchema,
+  CorrectionSchema,
+  DebriefSchema,
   EscalationSchema,
-  titleEndsAt,
+  FindSchema,
+  InformationSchema,
+  RejectionSchema,
+  SightingSchema,
+  TransportSchema,
+  WithdrawalSchema,
+  RecordEntrySchema,
   type RecordEntry,
-} from './case.context';
+} from './case.entries';
 import { CaseStatusSchema, LegalStatusSchema, caseStatus, legalStatusOf } from './case.status';
 import { OpenTaskSchema, openTasks } from './case.tasks';
 import { DeliveryRecordSchema, type DeliveryRecord } from './notification.schema';
 import { CaseReportSchema, LegalTitleKindSchema, RiskGradeSchema } from './report.schema';
 
-/** One entry of a case's timeline: what happened, when, and who did it (null for the engine's own timers). */
+/**
+ * One entry of a case's timeline: what happened, when, who did it (null for the engine's own timers), and
+ * what it put on the record (a sighting's place, time and source; a find; an assessment), if anything.
+ */
 export const TimelineEntrySchema = z.object({
   type: z.string(),
   at: z.iso.datetime(),
   by: ActorSchema.nullable(),
+  recorded: z.array(RecordEntrySchema).optional(),
 });
 export type TimelineEntry = z.infer<typeof TimelineEntrySchema>;
 
@@ -57,15 +68,47 @@ export const CaseStateSchema = CaseContextSchema.pick({
 });
 export type CaseState = z.infer<typeof CaseStateSchema>;
 
-/** What only grows: every assessment, escalation, event and delivery of the case, oldest first. */
+/**
+ * What only grows: everything parties said and the engine did on the case, oldest first. Each list holds
+ * one kind of record entry (case.entries.ts), as its author gave it.
+ */
 export const CaseHistorySchema = z.object({
   assessments: z.array(AssessmentSchema),
   escalations: z.array(EscalationSchema),
+  sightings: z.array(SightingSchema),
+  information: z.array(InformationSchema),
+  finds: z.array(FindSchema),
+  transports: z.array(TransportSchema),
+  debriefs: z.array(DebriefSchema),
+  rejections: z.array(RejectionSchema),
+  withdrawals: z.array(WithdrawalSchema),
+  /** Corrections of the report after filing: which fact, its new value, who and when. */
+  corrections: z.array(CorrectionSchema),
   timeline: z.array(TimelineEntrySchema),
   /** Every notification the case sent or tried to send, and where it stands. */
   deliveries: z.array(DeliveryRecordSchema),
 });
 export type CaseHistory = z.infer<typeof CaseHistorySchema>;
+
+/** Which list of the history each kind of record entry goes to. */
+const listOf = {
+  assessment: 'assessments',
+  escalation: 'escalations',
+  sighting: 'sightings',
+  information: 'information',
+  find: 'finds',
+  transport: 'transports',
+  debrief: 'debriefs',
+  rejection: 'rejections',
+  withdrawal: 'withdrawals',
+  correction: 'corrections',
+} as const satisfies Record<RecordEntry['kind'], keyof CaseHistory>;
+
+/** A history with nothing in it yet. */
+export function emptyHistory(): CaseHistory {
+  const lists = Object.fromEntries(Object.values(listOf).map((list) => [list, []]));
+  return { ...lists, timeline: [], deliveries: [] } as unknown as CaseHistory;
+}
 
 /** The whole case as the records store keeps it. Parties never get this as is; they get their projection. */
 export const CaseViewSchema = CaseStateSchema.extend(CaseHistorySchema.shape);
@@ -111,9 +154,16 @@ export const nothingAdded: HistoryAdded = { timeline: [], entries: [], deliverie
 
 /** The case as the store keeps it after one more version: the new state, and the history grown by it. */
 export function nextView(state: CaseState, previous: CaseHistory | undefined, added: HistoryAdded): CaseView {
-  const was = previous ?? { assessments: [], escalations: [], timeline: [], deliveries: [] };
-  const strip = <T extends { kind: string }>({ kind: _kind, ...entry }: T) => entry;
-  const deliveries = [...was.deliveries];
+  const history = { ...emptyHistory(), ...previous };
+  const lists = Object.fromEntries(Object.values(listOf).map((list) => [list, [...history[list]]])) as Record<
+    (typeof listOf)[RecordEntry['kind']],
+    unknown[]
+  >;
+  for (const entry of added.entries) {
+    const { kind, ...content } = entry;
+    lists[listOf[kind]].push('correction' in content ? content.correction : content);
+  }
+  const deliveries = [...history.deliveries];
   for (const delivery of added.deliveries) {
     const index = deliveries.findIndex((d) => d.id === delivery.id);
     if (index === -1) deliveries.push(delivery);
@@ -121,15 +171,8 @@ export function nextView(state: CaseState, previous: CaseHistory | undefined, ad
   }
   return {
     ...state,
-    assessments: [
-      ...was.assessments,
-      ...added.entries.flatMap((e) => (e.kind === 'assessment' ? [strip(e)] : [])),
-    ],
-    escalations: [
-      ...was.escalations,
-      ...added.entries.flatMap((e) => (e.kind === 'escalation' ? [strip(e)] : [])),
-    ],
-    timeline: [...was.timeline, ...added.timeline],
+    ...(lists as unknown as Omit<CaseHistory, 'timeline' | 'deliveries'>),
+    timeline: [...history.timeline, ...added.timeline],
     deliveries,
   };
 }

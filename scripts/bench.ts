@@ -321,7 +321,12 @@ function openCaseView(i: number, policy: PolicyDocument, now: number): CaseView 
     if (stage === 5) step('case.record_sighting', 60);
   }
   if (stage >= 8) step('case.record_located', 90);
-  if (stage === 9) step('transport.arrange', 95, { mode: 'ambulance' });
+  if (stage === 9)
+    step('transport.arrange', 95, {
+      mode: 'ambulance',
+      pickup: 'Station Assen',
+      destination: 'De Linde, GGZ Noord',
+    });
   return nextView(caseState(snapshot, report), undefined, { timeline, entries: [], deliveries: [] });
 }
 
@@ -394,10 +399,17 @@ async function main(): Promise<void> {
     const caseId = await file(reportId);
     await act(desk, caseId, 'acknowledge', exampleBody('police.acknowledge'));
     await act(desk, caseId, 'located', exampleBody('case.record_located'));
-    await act(desk, caseId, 'transport', { mode: 'ambulance' });
+    await act(desk, caseId, 'transport', {
+      mode: 'ambulance',
+      pickup: 'Station Assen',
+      destination: 'De Linde, GGZ Noord',
+    });
     await act(crew, caseId, 'tasks/transport_patient/complete', {});
     await act(clinic, caseId, 'tasks/confirm_arrival/complete', {});
-    const closed = await act(clinic, caseId, 'tasks/debrief/complete', { safeAndWell: true });
+    const closed = await act(clinic, caseId, 'tasks/debrief/complete', {
+      safeAndWell: true,
+      whatHappened: 'took the train to see his sister',
+    });
     if (closed.status !== 'closed') throw new Error(`${caseId} ended ${String(closed.status)}`);
     return caseId;
   }

@@ -153,9 +153,15 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseWorkfl
     const unchanged =
       next.context === snapshot.context && JSON.stringify(next.value) === JSON.stringify(snapshot.value);
     if (actions.length === 0 && unchanged) return;
-    metrics.record(snapshot, next, collect(actions));
+    const recorded = collect(actions);
+    metrics.record(snapshot, next, recorded);
     snapshot = next;
-    added.timeline.push({ type: event.type, at: event.at, by: 'by' in event ? event.by : null });
+    added.timeline.push({
+      type: event.type,
+      at: event.at,
+      by: 'by' in event ? event.by : null,
+      ...(recorded.length > 0 && { recorded }),
+    });
     if (commandId !== undefined) unsavedCommands.push(commandId);
     afterChange();
   }

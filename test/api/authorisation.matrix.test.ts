@@ -251,7 +251,7 @@ const stepsTo: Record<State, [string, object][]> = {
   inTransport: [
     ['acknowledge', exampleBody('police.acknowledge')],
     ['located', exampleBody('case.record_located')],
-    ['transport', { mode: 'ambulance' }],
+    ['transport', { mode: 'ambulance', pickup: 'Station Assen', destination: 'De Linde, GGZ Noord' }],
   ],
   closed: [['withdraw', { reason: 'back on the ward' }]],
 };
@@ -352,7 +352,7 @@ describe('authorisation: role × endpoint × case state × tenant', () => {
     const res = await api.call('POST', `/v1/cases/${caseId}/transport`, {
       as: own.ambulance,
       key: api.key(),
-      body: { mode: 'ambulance' },
+      body: { mode: 'ambulance', pickup: 'Station Assen', destination: 'De Linde, GGZ Noord' },
     });
     expect(res.status).toBe(404);
   });
@@ -456,6 +456,7 @@ describe('per-party views', () => {
         'riskFactors',
         'status',
         'tasks',
+        'transport',
         'transportMode',
         'urgent',
       ].sort(),

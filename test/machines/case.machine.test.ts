@@ -455,20 +455,38 @@ describe('case machine', () => {
 
     it('refuses a police car without a recorded reason', () => {
       const { snapshot } = drive(aCaseInput(), acknowledge(), located(60));
-      expect(snapshot.can({ type: 'transport.arrange', at: at(70), by: police, mode: 'police' })).toBe(false);
       expect(
         snapshot.can({
           type: 'transport.arrange',
           at: at(70),
           by: police,
           mode: 'police',
-          policeReason: 'threatened staff with a knife',
+          pickup: 'Station Assen',
+          destination: 'De Linde, GGZ Noord',
+        }),
+      ).toBe(false);
+      expect(
+        snapshot.can({
+          type: 'transport.arrange',
+          at: at(70),
+          by: police,
+          mode: 'police',
+          pickup: 'Station Assen',
+          destination: 'De Linde, GGZ Noord',
+          policeReason: { kind: 'offence', details: 'threatened staff with a knife' },
         }),
       ).toBe(true);
     });
 
     it('expects arrival within 4 hours of an ambulance transport, and escalates when it is late', () => {
-      const transport = { type: 'transport.arrange', at: at(70), by: ambulance, mode: 'ambulance' } as const;
+      const transport = {
+        type: 'transport.arrange',
+        at: at(70),
+        by: ambulance,
+        mode: 'ambulance',
+        pickup: 'Station Assen',
+        destination: 'De Linde, GGZ Noord',
+      } as const;
       const { snapshot } = drive(aCaseInput(), acknowledge(), located(60), transport);
       expect(caseStatus(snapshot)).toBe('in_transport');
       expect(openTasks(snapshot)).toEqual([
@@ -497,12 +515,21 @@ describe('case machine', () => {
         at: at(70),
         by: clinician,
         mode: 'clinic_staff',
+        pickup: 'Station Assen',
+        destination: 'De Linde, GGZ Noord',
       });
       expect(openTasks(byStaff.snapshot).map((t) => t.role)).not.toContain('ambulance');
     });
 
     it('lets the crew complete its transport task, and nobody complete a task that is not open', () => {
-      const transport = { type: 'transport.arrange', at: at(70), by: police, mode: 'ambulance' } as const;
+      const transport = {
+        type: 'transport.arrange',
+        at: at(70),
+        by: police,
+        mode: 'ambulance',
+        pickup: 'Station Assen',
+        destination: 'De Linde, GGZ Noord',
+      } as const;
       const { snapshot } = drive(aCaseInput(), acknowledge(), located(60), transport);
       const handover = {
         type: 'task.complete',
@@ -521,7 +548,14 @@ describe('case machine', () => {
         aCaseInput(),
         acknowledge(),
         located(60),
-        { type: 'transport.arrange', at: at(70), by: police, mode: 'ambulance' },
+        {
+          type: 'transport.arrange',
+          at: at(70),
+          by: police,
+          mode: 'ambulance',
+          pickup: 'Station Assen',
+          destination: 'De Linde, GGZ Noord',
+        },
         { type: 'clinic.confirm_return', at: at(130), by: clinician },
       );
       expect(openTasks(snapshot).map((t) => t.task)).toEqual(['debrief']);
@@ -532,7 +566,14 @@ describe('case machine', () => {
         aCaseInput(),
         acknowledge(),
         located(60),
-        { type: 'transport.arrange', at: at(70), by: ambulance, mode: 'ambulance' },
+        {
+          type: 'transport.arrange',
+          at: at(70),
+          by: ambulance,
+          mode: 'ambulance',
+          pickup: 'Station Assen',
+          destination: 'De Linde, GGZ Noord',
+        },
         { type: 'clinic.confirm_return', at: at(130), by: clinician },
       );
       expect(caseStatus(snapshot)).toBe('returned');
@@ -544,6 +585,10 @@ describe('case machine', () => {
         at: at(hours(24)),
         by: clinician,
         safeAndWell: true,
+        whatHappened: 'took the train to see his sister',
+        pushFactors: [],
+        pullFactors: [],
+        plansUpdated: false,
       });
       expect(closed.status).toBe('done');
       expect(closed.context.outcome).toBe('returned');
@@ -748,7 +793,14 @@ describe('case machine', () => {
         aCaseInput(),
         acknowledge(5),
         located(30),
-        { type: 'transport.arrange', at: at(35), by: police, mode: 'ambulance' },
+        {
+          type: 'transport.arrange',
+          at: at(35),
+          by: police,
+          mode: 'ambulance',
+          pickup: 'Station Assen',
+          destination: 'De Linde, GGZ Noord',
+        },
         { type: 'task.claim', at: at(36), by: ambulance, task: 'transport_patient' },
         { type: 'clinic.confirm_return', at: at(90), by: clinician },
       );
@@ -786,6 +838,132 @@ describe('case machine', () => {
         const toNurse = reassign(supervisor, { id: 'nurse-2', role: 'clinic' }, 'complete_internal_search');
         expect(refusalOf(snapshot, toNurse as never)?.kind).toBe('not_now');
       });
+    });
+  });
+
+  describe('the record of what parties said', () => {
+    const route = { pickup: 'Station Assen', destination: 'De Linde, GGZ Noord' };
+    const kinds = (recorded: RecordEntry[]) => recorded.map((e) => e.kind);
+
+    it('keeps each sighting and piece of information as said: where, when, from whom, by whom', () => {
+      const sighting = {
+        type: 'case.record_sighting',
+        at: at(30),
+        by: police,
+        seenAt: at(25),
+        place: 'Station Zwolle perron 3',
+        source: 'conductor',
+      } as const;
+      const information = {
+        type: 'case.add_information',
+        at: at(40),
+        by: clinician,
+        information: 'may be heading to his sister in Zwolle',
+        source: 'mother',
+      } as const;
+      const { recorded } = drive(aCaseInput(), acknowledge(5), sighting, information);
+      expect(recorded.slice(1)).toEqual([
+        {
+          kind: 'sighting',
+          at: at(30),
+          by: police,
+          seenAt: at(25),
+          place: 'Station Zwolle perron 3',
+          source: 'conductor',
+        },
+        {
+          kind: 'information',
+          at: at(40),
+          by: clinician,
+          information: 'may be heading to his sister in Zwolle',
+          source: 'mother',
+        },
+      ]);
+    });
+
+    it('keeps the find, the transport with its route, and the debrief with its content', () => {
+      const debrief = {
+        type: 'clinic.complete_debrief',
+        at: at(300),
+        by: clinician,
+        safeAndWell: true,
+        whatHappened: 'took the train to see his sister',
+        pushFactors: ['noise on the ward'],
+        pullFactors: ['his sister'],
+        followUp: 'family meeting on Friday',
+        plansUpdated: true,
+      } as const;
+      const { recorded } = drive(
+        aCaseInput(),
+        acknowledge(5),
+        { ...located(60), condition: 'cold, otherwise well' },
+        { type: 'transport.arrange', at: at(70), by: police, mode: 'care_transport', ...route },
+        { type: 'clinic.confirm_return', at: at(200), by: clinician },
+        debrief,
+      );
+      expect(kinds(recorded)).toEqual(['assessment', 'find', 'transport', 'debrief']);
+      expect(recorded[1]).toEqual({
+        kind: 'find',
+        at: at(60),
+        by: police,
+        foundBy: 'police',
+        place: 'Station Assen',
+        condition: 'cold, otherwise well',
+      });
+      expect(recorded[2]).toEqual({
+        kind: 'transport',
+        at: at(70),
+        by: police,
+        mode: 'care_transport',
+        ...route,
+      });
+      const { type: _type, ...said } = debrief;
+      expect(recorded[3]).toEqual({ kind: 'debrief', ...said });
+    });
+
+    it('keeps why police rejected, and why the clinic withdrew', () => {
+      const rejected = drive(aCaseInput(), {
+        type: 'police.reject',
+        at: at(5),
+        by: police,
+        reason: 'no danger',
+      });
+      expect(rejected.recorded).toEqual([{ kind: 'rejection', at: at(5), by: police, reason: 'no danger' }]);
+      const withdrawn = drive(aCaseInput(), {
+        type: 'case.withdraw',
+        at: at(5),
+        by: clinician,
+        reason: 'found in the chapel',
+        falseAlarm: true,
+      });
+      expect(withdrawn.recorded).toEqual([
+        { kind: 'withdrawal', at: at(5), by: clinician, reason: 'found in the chapel', falseAlarm: true },
+      ]);
+    });
+
+    it('keeps each correction of the report with what changed, who changed it and when', () => {
+      const title = { kind: 'zorgmachtiging', startsOn: '2026-06-01', endsOn: '2027-06-01' } as const;
+      const { recorded } = drive(
+        aCaseInput(),
+        { type: 'clinic.update_last_seen', at: at(10), by: clinician, seenAt: at(-40), place: 'Bushalte' },
+        { type: 'clinic.update_title', at: at(12), by: clinician, title },
+      );
+      expect(recorded).toEqual([
+        {
+          kind: 'correction',
+          correction: { field: 'lastSeen', at: at(10), by: clinician, seenAt: at(-40), place: 'Bushalte' },
+        },
+        { kind: 'correction', correction: { field: 'legalTitle', at: at(12), by: clinician, title } },
+      ]);
+    });
+
+    it('records a find once when both the search and the lapsed title take it', () => {
+      const lapsed = aCaseInput({
+        report: { legalTitle: { kind: 'crisismaatregel', startsOn: '2026-11-20', endsOn: '2026-11-22' } },
+      });
+      const { snapshot, recorded } = drive(lapsed, acknowledge(5), located(30));
+      expect(caseStatus(snapshot)).toBe('located');
+      expect(kinds(recorded).filter((k) => k === 'find')).toHaveLength(1);
     });
   });
 

@@ -105,7 +105,14 @@ describe('case metric facts', () => {
     const { collected } = facts(aCaseInput(), [
       acknowledge(5),
       { type: 'case.record_located', at: at(50), by: police, foundBy: 'police', place: 'Station Assen' },
-      { type: 'transport.arrange', at: at(55), by: police, mode: 'ambulance' },
+      {
+        type: 'transport.arrange',
+        at: at(55),
+        by: police,
+        mode: 'ambulance',
+        pickup: 'Station Assen',
+        destination: 'De Linde, GGZ Noord',
+      },
       { type: 'clinic.confirm_return', at: at(110), by: clinician },
     ]);
     expect(named(collected, 'timeToLocated').map((f) => f.value)).toEqual([3600]);

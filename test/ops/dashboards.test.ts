@@ -163,9 +163,18 @@ describe('Grafana dashboards against a real Prometheus scraping a loaded system'
     const returned = await file(token, { previousAbsences: 1 });
     await act(returned, 'police.acknowledge', { by: police, risk: 'high', urgent: true, ...facts });
     await act(returned, 'case.record_located', { by: police, foundBy: 'police', place: 'station' });
-    await act(returned, 'transport.arrange', { by: police, mode: 'ambulance' });
+    await act(returned, 'transport.arrange', {
+      by: police,
+      mode: 'ambulance',
+      pickup: 'Station Assen',
+      destination: 'De Linde, GGZ Noord',
+    });
     await act(returned, 'clinic.confirm_return', { by: clinician });
-    await act(returned, 'clinic.complete_debrief', { by: clinician, safeAndWell: true });
+    await act(returned, 'clinic.complete_debrief', {
+      by: clinician,
+      safeAndWell: true,
+      whatHappened: 'took the train to see his sister',
+    });
     // Nobody acknowledges: the deadline passes and the task goes to the supervisor; the case stays open.
     await file(token, { kind: { unauthorisedAbsence: true, missing: true }, urgent: wave === 1 });
     // The title had already ended: police decide not to search on.

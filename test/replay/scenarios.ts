@@ -61,6 +61,8 @@ export const scenarios: Scenario[] = [
         commandId: `${caseId}-transport`,
         by: ambulance,
         mode: 'ambulance',
+        pickup: 'Station Assen',
+        destination: 'De Linde, GGZ Noord',
       });
       await h.advance('2 hours');
       await h.cases.command(caseId, 'clinic.confirm_return', { commandId: `${caseId}-back`, by: clinician });
@@ -68,6 +70,10 @@ export const scenarios: Scenario[] = [
         commandId: `${caseId}-debrief`,
         by: clinician,
         safeAndWell: true,
+        whatHappened: 'took the train to see his sister',
+        pushFactors: [],
+        pullFactors: [],
+        plansUpdated: false,
       });
       return caseId;
     },

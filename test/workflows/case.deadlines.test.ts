@@ -114,7 +114,12 @@ describe('case deadlines (time-skipping server)', () => {
     const filed = await h.file({ legalTitle: farTitle });
     await acknowledge(filed.caseId);
     await locate(filed.caseId);
-    await send(filed.caseId, 'transport.arrange', { mode: 'ambulance' }, ambulance);
+    await send(
+      filed.caseId,
+      'transport.arrange',
+      { mode: 'ambulance', pickup: 'Station Assen', destination: 'De Linde, GGZ Noord' },
+      ambulance,
+    );
     await h.advance('239 minutes');
     expect(await escalations(filed.caseId)).toEqual([]);
     await h.advance('2 minutes');
@@ -130,7 +135,12 @@ describe('case deadlines (time-skipping server)', () => {
     expect(await escalations(filed.caseId)).toEqual([]);
     await h.advance('2 hours');
     expect(await escalations(filed.caseId)).toEqual(['debrief_overdue']);
-    const closed = await send(filed.caseId, 'clinic.complete_debrief', { safeAndWell: true }, clinician);
+    const closed = await send(
+      filed.caseId,
+      'clinic.complete_debrief',
+      { safeAndWell: true, whatHappened: 'took the train to see his sister' },
+      clinician,
+    );
     expect(closed.outcome).toBe('returned');
   });
 

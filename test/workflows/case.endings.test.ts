@@ -41,9 +41,17 @@ const endings: Record<Outcome, { file?: object; drive: Drive }> = {
     drive: async (h, id, send) => {
       await acknowledge(h, id, send);
       await send('case.record_located', { foundBy: 'police', place: 'Station Assen' });
-      await send('transport.arrange', { mode: 'ambulance' }, ambulance);
+      await send(
+        'transport.arrange',
+        { mode: 'ambulance', pickup: 'Station Assen', destination: 'De Linde, GGZ Noord' },
+        ambulance,
+      );
       await send('clinic.confirm_return', {}, clinician);
-      await send('clinic.complete_debrief', { safeAndWell: true }, clinician);
+      await send(
+        'clinic.complete_debrief',
+        { safeAndWell: true, whatHappened: 'took the train to see his sister' },
+        clinician,
+      );
     },
   },
   legal_basis_expired: {

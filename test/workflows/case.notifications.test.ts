@@ -111,9 +111,19 @@ describe('case notifications (time-skipping server)', () => {
     const id = filed.caseId;
     await acknowledge(id);
     await send(id, 'case.record_located', { foundBy: 'police', place: 'Station Assen' });
-    await send(id, 'transport.arrange', { mode: 'ambulance' }, ambulance);
+    await send(
+      id,
+      'transport.arrange',
+      { mode: 'ambulance', pickup: 'Station Assen', destination: 'De Linde, GGZ Noord' },
+      ambulance,
+    );
     await send(id, 'clinic.confirm_return', {}, clinician);
-    await send(id, 'clinic.complete_debrief', { safeAndWell: true }, clinician);
+    await send(
+      id,
+      'clinic.complete_debrief',
+      { safeAndWell: true, whatHappened: 'took the train to see his sister' },
+      clinician,
+    );
     await h.env.client.workflow.getHandle(id).result();
     const final = await h.cases.get(id);
 
