@@ -64,8 +64,13 @@ export const caseActions = {
   },
   debrief: {
     type: 'clinic.complete_debrief',
-    summary: 'Safe-and-well check and debrief done; closes the case',
-    when: 'Only once the person is back (status `returned`).',
+    summary: 'Safe-and-well check and debrief done; closes the case when safe and well',
+    when: 'Only once the person is back (status `returned`). Not safe and well, the case moves to `follow_up` with a task for the clinic.',
+  },
+  'follow-up': {
+    type: 'clinic.complete_follow_up',
+    summary: 'After a return that was not safe and well: the follow-up care is arranged; closes the case',
+    when: 'Only after a debrief that found the person not safe and well (status `follow_up`).',
   },
   'legal-title': {
     type: 'clinic.update_title',

@@ -31,6 +31,7 @@ export const commandRoles: Record<CommandType, readonly Role[]> = {
   'transport.arrange': ['ambulance', 'clinic', ...police],
   'clinic.confirm_return': ['clinic'],
   'clinic.complete_debrief': ['clinic'],
+  'clinic.complete_follow_up': ['clinic'],
   'clinic.update_title': ['clinic'],
   'police.decide_after_expiry': police,
   'case.public_appeal': police,

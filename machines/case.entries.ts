@@ -3,6 +3,7 @@ import {
   ActorSchema,
   DebriefEventSchema,
   DeadlineKeySchema,
+  FollowUpEventSchema,
   InformationEventSchema,
   LastSeenEventSchema,
   LocatedEventSchema,
@@ -55,6 +56,8 @@ export const FindSchema = LocatedEventSchema.omit(without);
 export const TransportSchema = TransportEventSchema.omit(without);
 /** The return interview. */
 export const DebriefSchema = DebriefEventSchema.omit(without);
+/** The follow-up the clinic arranged after a return that was not safe and well. */
+export const FollowUpSchema = FollowUpEventSchema.omit(without);
 /** Why police rejected the report. */
 export const RejectionSchema = RejectEventSchema.omit(without);
 /** Why the clinic withdrew its report. */
@@ -75,6 +78,7 @@ export const RecordEntrySchema = z.discriminatedUnion('kind', [
   FindSchema.extend({ kind: z.literal('find') }),
   TransportSchema.extend({ kind: z.literal('transport') }),
   DebriefSchema.extend({ kind: z.literal('debrief') }),
+  FollowUpSchema.extend({ kind: z.literal('followUp') }),
   RejectionSchema.extend({ kind: z.literal('rejection') }),
   WithdrawalSchema.extend({ kind: z.literal('withdrawal') }),
   z.object({ kind: z.literal('correction'), correction: CorrectionSchema }),

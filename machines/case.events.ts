@@ -50,6 +50,7 @@ export const TaskKindSchema = z.enum([
   'arrange_transport',
   'confirm_arrival',
   'debrief',
+  'follow_up_after_return',
   'transport_patient',
 ]);
 export type TaskKind = z.infer<typeof TaskKindSchema>;
@@ -70,6 +71,7 @@ export const DeadlineKeySchema = z.enum([
   'arrangeTransport',
   'arrival',
   'debrief',
+  'followUp',
 ]);
 export type DeadlineKey = z.infer<typeof DeadlineKeySchema>;
 
@@ -178,6 +180,12 @@ export const DebriefEventSchema = z.object({
   /** Whether the care plan or the warning-signs plan (signaleringsplan) was updated after this absence. */
   plansUpdated: z.boolean().default(false),
 });
+/** What the clinic agreed after a return that was not safe and well: the follow-up is arranged. */
+export const FollowUpEventSchema = z.object({
+  type: z.literal('clinic.complete_follow_up'),
+  ...person,
+  agreed: Text,
+});
 export const TitleEventSchema = z.object({
   type: z.literal('clinic.update_title'),
   ...person,
@@ -261,6 +269,7 @@ export const CommandEventSchemas = [
   TransportEventSchema,
   ConfirmReturnEventSchema,
   DebriefEventSchema,
+  FollowUpEventSchema,
   TitleEventSchema,
   AfterExpiryEventSchema,
   AppealEventSchema,

@@ -70,6 +70,7 @@ const transportTask: TaskMeta = {
 };
 const arrivalTask: TaskMeta = { task: 'confirm_arrival', role: 'clinic', deadline: 'arrival' };
 const debriefTask: TaskMeta = { task: 'debrief', role: 'clinic', deadline: 'debrief' };
+const followUpTask: TaskMeta = { task: 'follow_up_after_return', role: 'clinic', deadline: 'followUp' };
 const afterExpiryTask: TaskMeta = {
   task: 'decide_after_title_expiry',
   role: 'police_desk',
@@ -125,7 +126,8 @@ const recordAssessment = {
 
 /** What a person told the case goes on its record as they said it, with who and when. */
 const recordSaid = (
-  kind: 'sighting' | 'information' | 'find' | 'transport' | 'debrief' | 'rejection' | 'withdrawal',
+  kind:
+    'sighting' | 'information' | 'find' | 'transport' | 'debrief' | 'followUp' | 'rejection' | 'withdrawal',
 ) =>
   ({
     type: 'record',
@@ -408,6 +410,7 @@ export const caseMachine = setup({
     lastSeenValid: ({ event }) =>
       event.type === 'clinic.update_last_seen' && Date.parse(event.seenAt) <= Date.parse(event.at),
     internalSearchDone: ({ context }) => context.internalSearchDone,
+    safeAndWell: ({ event }) => event.type === 'clinic.complete_debrief' && event.safeAndWell,
     foundOnWard: ({ event }) => event.type === 'clinic.internal_search_done' && event.found,
     noTitle: ({ context }) => titleEndsAt(context.legalTitle) === null,
     titleEnded: ({ context }) => titleEndsAt(context.legalTitle)! <= context.legalJudgedAt,
@@ -776,12 +779,40 @@ export const caseMachine = setup({
               exit: withTask(debriefTask).release,
               on: {
                 ...withTask(debriefTask).claims,
-                'clinic.complete_debrief': {
+                // Safe and well closes the case; otherwise the clinic arranges follow-up before it closes.
+                'clinic.complete_debrief': [
+                  {
+                    guard: and(['senderMay', 'safeAndWell']),
+                    target: '#case.closed',
+                    actions: [recordSaid('debrief'), { type: 'close', params: { outcome: 'returned' } }],
+                  },
+                  { guard: 'senderMay', target: 'followUp', actions: recordSaid('debrief') },
+                ],
+                'deadline.passed': overdue('debrief', 'clinic'),
+              },
+            },
+            // Back, but not safe and well: the case stays open until the clinic has arranged follow-up care.
+            followUp: {
+              meta: withTask(followUpTask).meta,
+              entry: {
+                type: 'setDeadline',
+                params: ({ context, event }) => ({
+                  deadline: 'followUp',
+                  dueAt: addMs(instantOf(context, event), context.policy.afterReturn.followUpWithin),
+                }),
+              },
+              exit: [
+                { type: 'clearDeadlines', params: { deadlines: ['followUp'] } },
+                withTask(followUpTask).release,
+              ],
+              on: {
+                ...withTask(followUpTask).claims,
+                'clinic.complete_follow_up': {
                   guard: 'senderMay',
                   target: '#case.closed',
-                  actions: [recordSaid('debrief'), { type: 'close', params: { outcome: 'returned' } }],
+                  actions: [recordSaid('followUp'), { type: 'close', params: { outcome: 'returned' } }],
                 },
-                'deadline.passed': overdue('debrief', 'clinic'),
+                'deadline.passed': overdue('followUp', 'clinic'),
               },
             },
           },

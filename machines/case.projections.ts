@@ -12,7 +12,7 @@ export { PartySchema, type Party } from './party.schema';
  * its place, time and source. Never the clinical fields (diagnosis, treatment notes, record extracts,
  * domain.md) nor the clinic's debrief of why the person left.
  */
-export const PoliceViewSchema = CaseViewSchema.omit({ debriefs: true }).extend({
+export const PoliceViewSchema = CaseViewSchema.omit({ debriefs: true, followUps: true }).extend({
   report: CaseReportSchema.omit({ clinical: true }),
 });
 export type PoliceView = z.infer<typeof PoliceViewSchema>;
@@ -94,14 +94,14 @@ export function familyContactAllowed(view: CaseView, at: string): boolean {
 
 function policeView(view: CaseView): PoliceView {
   const { clinical: _clinical, ...report } = view.report;
-  const { debriefs: _debriefs, timeline, ...rest } = view;
+  const { debriefs: _debriefs, followUps: _followUps, timeline, ...rest } = view;
   return { ...rest, timeline: withoutDebriefs(timeline), report };
 }
 
-/** The timeline as police see it: the debrief is the clinic's, there as much as in the record. */
+/** The timeline as police see it: the debrief and its follow-up are the clinic's, there as in the record. */
 function withoutDebriefs(timeline: CaseView['timeline']): CaseView['timeline'] {
   return timeline.map(({ recorded, ...entry }) => {
-    const kept = recorded?.filter((e) => e.kind !== 'debrief');
+    const kept = recorded?.filter((e) => e.kind !== 'debrief' && e.kind !== 'followUp');
     return kept && kept.length > 0 ? { ...entry, recorded: kept } : entry;
   });
 }

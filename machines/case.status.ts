@@ -10,6 +10,7 @@ export const CaseStatusSchema = z.enum([
   'located',
   'in_transport',
   'returned',
+  'follow_up',
   'closed',
 ]);
 export type CaseStatus = z.infer<typeof CaseStatusSchema>;
@@ -26,6 +27,7 @@ const lifecycleStatus = {
   located: 'located',
   inTransport: 'in_transport',
   returned: 'returned',
+  followUp: 'follow_up',
 } as const satisfies Record<string, CaseStatus>;
 
 const legalStatus = {

@@ -64,6 +64,7 @@ export const completingCommand = {
   arrange_transport: 'transport.arrange',
   confirm_arrival: 'clinic.confirm_return',
   debrief: 'clinic.complete_debrief',
+  follow_up_after_return: 'clinic.complete_follow_up',
   notify_national_bureau: 'task.complete',
   request_dna_sample: 'task.complete',
   set_long_term_status: 'task.complete',

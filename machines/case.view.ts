@@ -9,6 +9,7 @@ import {
   DebriefSchema,
   EscalationSchema,
   FindSchema,
+  FollowUpSchema,
   InformationSchema,
   RejectionSchema,
   SightingSchema,
@@ -80,6 +81,7 @@ export const CaseHistorySchema = z.object({
   finds: z.array(FindSchema),
   transports: z.array(TransportSchema),
   debriefs: z.array(DebriefSchema),
+  followUps: z.array(FollowUpSchema),
   rejections: z.array(RejectionSchema),
   withdrawals: z.array(WithdrawalSchema),
   /** Corrections of the report after filing: which fact, its new value, who and when. */
@@ -99,6 +101,7 @@ const listOf = {
   find: 'finds',
   transport: 'transports',
   debrief: 'debriefs',
+  followUp: 'followUps',
   rejection: 'rejections',
   withdrawal: 'withdrawals',
   correction: 'corrections',

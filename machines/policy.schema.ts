@@ -28,7 +28,7 @@ const sections = {
     longTerm: DurationSchema,
   }),
   transport: z.object({ arrangeWithin: DurationSchema, arrivalWithin: DurationSchema }),
-  afterReturn: z.object({ debriefWithin: DurationSchema }),
+  afterReturn: z.object({ debriefWithin: DurationSchema, followUpWithin: DurationSchema }),
   legalTitle: z.object({ warnBefore: DurationSchema, decideWithin: DurationSchema }),
   publicAppeal: z.object({ withdrawWithin: DurationSchema }),
   /** Who an overdue task goes to, by the role that owns it: the next role up. */

@@ -141,6 +141,14 @@ const endpoints: Endpoint[] = [
     ok: {},
   },
   {
+    name: 'follow-up',
+    method: 'POST',
+    path: '/follow-up',
+    command: 'clinic.complete_follow_up',
+    roles: ['clinic'],
+    ok: {},
+  },
+  {
     name: 'legal-title',
     method: 'POST',
     path: '/legal-title',

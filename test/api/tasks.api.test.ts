@@ -288,6 +288,32 @@ describe('the record of what parties said, per party', () => {
   });
 });
 
+describe('a return that was not safe and well', () => {
+  it('waits for the follow-up the clinic arranges, then closes as returned', async () => {
+    const t = tenants();
+    const caseId = await api.file(t.clinic, { region: t.region });
+    await act(t.desk, caseId, 'acknowledge', exampleBody('police.acknowledge'));
+    await act(t.desk, caseId, 'located', exampleBody('case.record_located'));
+    await act(t.clinic, caseId, 'confirm-return', {});
+    const debriefed = await act(t.clinic, caseId, 'debrief', {
+      safeAndWell: false,
+      whatHappened: 'slept rough two nights, not eating',
+    });
+    expect(debriefed.status).toBe(200);
+    expect(debriefed.body).toMatchObject({ status: 'follow_up', outcome: null });
+    expect(debriefed.body.tasks).toEqual([
+      expect.objectContaining({ task: 'follow_up_after_return', role: 'clinic' }),
+    ]);
+    const done = await act(t.clinic, caseId, 'tasks/follow_up_after_return/complete', {
+      agreed: 'home treatment team daily for a week',
+    });
+    expect(done.body).toMatchObject({ status: 'closed', outcome: 'returned' });
+    expect(done.body.followUps).toEqual([
+      expect.objectContaining({ agreed: 'home treatment team daily for a week' }),
+    ]);
+  });
+});
+
 describe('history budget', () => {
   it('keeps a full lifecycle, report to debrief, within 150 history events', async () => {
     const t = tenants();

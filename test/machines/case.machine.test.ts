@@ -617,6 +617,73 @@ describe('case machine', () => {
     });
   });
 
+  describe('after a return that was not safe and well', () => {
+    const back = (debrief: { safeAndWell: boolean }) =>
+      drive(
+        aCaseInput(),
+        acknowledge(5),
+        located(60),
+        {
+          type: 'transport.arrange',
+          at: at(70),
+          by: police,
+          mode: 'ambulance',
+          pickup: 'Station Assen',
+          destination: 'De Linde',
+        },
+        { type: 'clinic.confirm_return', at: at(200), by: clinician },
+        {
+          type: 'clinic.complete_debrief',
+          at: at(300),
+          by: clinician,
+          whatHappened: 'slept rough two nights',
+          pushFactors: [],
+          pullFactors: [],
+          plansUpdated: false,
+          ...debrief,
+        },
+      );
+
+    it('keeps the case open with a follow-up task for the clinic, due within the policy period', () => {
+      const { snapshot, recorded } = back({ safeAndWell: false });
+      expect(caseStatus(snapshot)).toBe('follow_up');
+      expect(openTasks(snapshot)).toEqual([
+        {
+          task: 'follow_up_after_return',
+          role: 'clinic',
+          dueAt: at(300 + hours(24 * 7)),
+          escalatedTo: null,
+          claimedBy: null,
+        },
+      ]);
+      expect(recorded.at(-1)).toMatchObject({ kind: 'debrief', safeAndWell: false });
+    });
+
+    it('closes as returned once the follow-up is arranged, and keeps what was agreed', () => {
+      const { snapshot } = back({ safeAndWell: false });
+      const [closed, actions] = transition(caseMachine, snapshot, {
+        type: 'clinic.complete_follow_up',
+        at: at(400),
+        by: clinician,
+        agreed: 'home treatment team daily for a week',
+      });
+      expect(closed.context.outcome).toBe('returned');
+      expect(effectsOf(actions).entries).toEqual([
+        { kind: 'followUp', at: at(400), by: clinician, agreed: 'home treatment team daily for a week' },
+      ]);
+    });
+
+    it('escalates a follow-up that is not arranged in time', () => {
+      const { snapshot } = back({ safeAndWell: false });
+      const [late] = transition(caseMachine, snapshot, deadline('followUp', at(300 + hours(24 * 7))));
+      expect(openTasks(late)[0]?.escalatedTo).toBe(late.context.policy.escalation.clinic);
+    });
+
+    it('closes at once when the person is safe and well', () => {
+      expect(back({ safeAndWell: true }).snapshot.context.outcome).toBe('returned');
+    });
+  });
+
   describe('legal basis', () => {
     // The zorgmachtiging in the fixture ends on 2026-12-01: at 22:00 UTC that day, warned 24 h before.
     const END = '2026-12-01T22:00:00.000Z';

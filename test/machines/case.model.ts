@@ -151,6 +151,17 @@ function candidateEvents(state: ModelState): CaseEvent[] {
       plansUpdated: false,
     },
     {
+      type: 'clinic.complete_debrief',
+      at,
+      by: clinician,
+      safeAndWell: false,
+      whatHappened: 'slept rough two nights, not eating',
+      pushFactors: ['fear of a fellow patient'],
+      pullFactors: [],
+      plansUpdated: false,
+    },
+    { type: 'clinic.complete_follow_up', at, by: clinician, agreed: 'home treatment team daily for a week' },
+    {
       type: 'clinic.update_title',
       at,
       by: clinician,
@@ -209,6 +220,8 @@ export function expectedOutcome(event: CaseEvent): Outcome | null {
     case 'police.reject':
       return 'rejected_by_police';
     case 'clinic.complete_debrief':
+      return event.safeAndWell ? 'returned' : null;
+    case 'clinic.complete_follow_up':
       return 'returned';
     case 'police.decide_after_expiry':
       return event.continueSearch ? null : 'legal_basis_expired';

@@ -15,6 +15,7 @@ export function exampleBody(type: CommandType, now = new Date()): Record<string,
     'case.record_located': { foundBy: 'police', place: 'Station Assen' },
     'transport.arrange': { mode: 'ambulance', pickup: 'Station Assen', destination: 'De Linde, GGZ Noord' },
     'clinic.confirm_return': {},
+    'clinic.complete_follow_up': { agreed: 'outpatient visit with the psychiatrist on Monday' },
     'clinic.complete_debrief': { safeAndWell: true, whatHappened: 'took the train to see his sister' },
     'clinic.update_title': {
       title: { kind: 'zorgmachtiging', startsOn: '2026-06-01', endsOn: '2027-06-01' },

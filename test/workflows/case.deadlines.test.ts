@@ -144,6 +144,30 @@ describe('case deadlines (time-skipping server)', () => {
     expect(closed.outcome).toBe('returned');
   });
 
+  it('escalates a follow-up after a return that was not safe and well, 7 days on', async () => {
+    const filed = await h.file({ legalTitle: farTitle });
+    await acknowledge(filed.caseId);
+    await locate(filed.caseId);
+    await send(filed.caseId, 'clinic.confirm_return', {}, clinician);
+    const debriefed = await send(
+      filed.caseId,
+      'clinic.complete_debrief',
+      {
+        safeAndWell: false,
+        whatHappened: 'slept rough two nights',
+        pushFactors: [],
+        pullFactors: [],
+        plansUpdated: false,
+      },
+      clinician,
+    );
+    expect(debriefed.status).toBe('follow_up');
+    await h.advance('167 hours');
+    expect(await escalations(filed.caseId)).toEqual([]);
+    await h.advance('2 hours');
+    expect(await escalations(filed.caseId)).toEqual(['followUp_overdue']);
+  });
+
   it('asks for a public appeal to be withdrawn when its consent expires', async () => {
     const filed = await h.file({ legalTitle: farTitle });
     await acknowledge(filed.caseId);
