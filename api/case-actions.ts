@@ -24,8 +24,24 @@ export const caseActions = {
   },
   reject: {
     type: 'police.reject',
-    summary: 'Police reject the report; the clinic keeps responsibility',
+    summary: 'Police reject the report, with typed grounds; the case stays open under the clinic',
     when: 'Only while the report awaits acknowledgement (status `reported`).',
+  },
+  'route-after-rejection': {
+    type: 'clinic.route_after_rejection',
+    summary: 'After a rejection: search on, call the crisis service, file a zorgmelding, or close',
+    when: 'Only while the case is rejected (status `rejected`). `close` closes it as rejected_by_police.',
+  },
+  'dispute-rejection': {
+    type: 'clinic.dispute_rejection',
+    summary: 'The clinic disputes the rejection; a police supervisor reviews it',
+    when: 'Only while the case is rejected (status `rejected`).',
+  },
+  'review-rejection': {
+    type: 'police.review_rejection',
+    summary:
+      'A supervisor upholds a disputed rejection (back to the clinic) or overturns it (reported again)',
+    when: 'Only while a rejection is disputed (status `rejection_disputed`).',
   },
   'review-risk': {
     type: 'police.review_risk',
@@ -51,6 +67,16 @@ export const caseActions = {
     type: 'case.record_located',
     summary: 'Record that the person was found',
     when: 'While the search is active, or after the title lapsed while police decide on the search.',
+  },
+  custody: {
+    type: 'police.record_custody',
+    summary: 'The person was arrested: where they are held and the expected release',
+    when: 'While the search is active, or again in custody to update the place or the expected release.',
+  },
+  release: {
+    type: 'police.release_from_custody',
+    summary: 'Released from custody: the way back is arranged next',
+    when: 'Only while the person is in custody (status `in_custody`).',
   },
   transport: {
     type: 'transport.arrange',
@@ -100,7 +126,7 @@ export const caseActions = {
   close: {
     type: 'case.close',
     summary: 'Record how the case ended',
-    when: `While the case is open. Who may record which ending (403 for anyone else): ${endings}.`,
+    when: `While the case is open; \`arrested\` only while the person is in custody. Who may record which ending (403 for anyone else): ${endings}.`,
   },
   withdraw: {
     type: 'case.withdraw',

@@ -1,13 +1,18 @@
 import { z } from 'zod';
 import {
   ActorSchema,
+  CustodyEventSchema,
   DebriefEventSchema,
   DeadlineKeySchema,
+  DisputeRejectionEventSchema,
   FollowUpEventSchema,
   InformationEventSchema,
   LastSeenEventSchema,
   LocatedEventSchema,
   RejectEventSchema,
+  ReleaseEventSchema,
+  ReviewRejectionEventSchema,
+  RouteAfterRejectionEventSchema,
   RoleSchema,
   SightingEventSchema,
   TitleEventSchema,
@@ -54,12 +59,21 @@ export const InformationSchema = InformationEventSchema.omit(without);
 export const FindSchema = LocatedEventSchema.omit(without);
 /** How the person goes back: the mode, from where to where, and for a police car why. */
 export const TransportSchema = TransportEventSchema.omit(without);
+/** Where the person is held after an arrest, and the expected release. */
+export const CustodySchema = CustodyEventSchema.omit(without);
+/** The release from custody. */
+export const ReleaseSchema = ReleaseEventSchema.omit(without);
 /** The return interview. */
 export const DebriefSchema = DebriefEventSchema.omit(without);
 /** The follow-up the clinic arranged after a return that was not safe and well. */
 export const FollowUpSchema = FollowUpEventSchema.omit(without);
 /** Why police rejected the report. */
 export const RejectionSchema = RejectEventSchema.omit(without);
+/** The route the clinic chose after a rejection. */
+export const RejectionRouteEntrySchema = RouteAfterRejectionEventSchema.omit(without);
+/** Why the clinic disputed a rejection, and what the supervisor decided. */
+export const DisputeSchema = DisputeRejectionEventSchema.omit(without);
+export const RejectionReviewSchema = ReviewRejectionEventSchema.omit(without);
 /** Why the clinic withdrew its report. */
 export const WithdrawalSchema = WithdrawEventSchema.omit(without);
 
@@ -77,9 +91,14 @@ export const RecordEntrySchema = z.discriminatedUnion('kind', [
   InformationSchema.extend({ kind: z.literal('information') }),
   FindSchema.extend({ kind: z.literal('find') }),
   TransportSchema.extend({ kind: z.literal('transport') }),
+  CustodySchema.extend({ kind: z.literal('custody') }),
+  ReleaseSchema.extend({ kind: z.literal('release') }),
   DebriefSchema.extend({ kind: z.literal('debrief') }),
   FollowUpSchema.extend({ kind: z.literal('followUp') }),
   RejectionSchema.extend({ kind: z.literal('rejection') }),
+  RejectionRouteEntrySchema.extend({ kind: z.literal('rejectionRoute') }),
+  DisputeSchema.extend({ kind: z.literal('dispute') }),
+  RejectionReviewSchema.extend({ kind: z.literal('rejectionReview') }),
   WithdrawalSchema.extend({ kind: z.literal('withdrawal') }),
   z.object({ kind: z.literal('correction'), correction: CorrectionSchema }),
 ]);

@@ -51,6 +51,9 @@ export const TaskKindSchema = z.enum([
   'confirm_arrival',
   'debrief',
   'follow_up_after_return',
+  'decide_after_rejection',
+  'review_rejection',
+  'handoff_at_release',
   'transport_patient',
 ]);
 export type TaskKind = z.infer<typeof TaskKindSchema>;
@@ -72,6 +75,9 @@ export const DeadlineKeySchema = z.enum([
   'arrival',
   'debrief',
   'followUp',
+  'afterRejection',
+  'rejectionReview',
+  'custodyRelease',
 ]);
 export type DeadlineKey = z.infer<typeof DeadlineKeySchema>;
 
@@ -101,7 +107,39 @@ export const AcknowledgeEventSchema = z.object({
   knownFacts: Text,
   source: z.string().min(1).max(200),
 });
-export const RejectEventSchema = z.object({ type: z.literal('police.reject'), ...person, reason: Text });
+/** Why police reject a report: the grounds, typed, and the explanation that goes to the clinic. */
+export const RejectionGroundsSchema = z.enum(['no_danger', 'no_legal_basis', 'not_missing', 'other']);
+export const RejectEventSchema = z.object({
+  type: z.literal('police.reject'),
+  ...person,
+  grounds: RejectionGroundsSchema,
+  reason: Text,
+});
+/**
+ * After a rejection the clinic keeps responsibility and chooses a route (police–ggz agreement, seed 000):
+ * search on itself, call in the crisis service, file a non-acute care report (zorgmelding) with the
+ * municipality, or close.
+ */
+export const RejectionRouteSchema = z.enum(['own_search', 'crisis_service', 'care_report', 'close']);
+export const RouteAfterRejectionEventSchema = z.object({
+  type: z.literal('clinic.route_after_rejection'),
+  ...person,
+  route: RejectionRouteSchema,
+  note: Text.optional(),
+});
+/** The clinic disagrees with the rejection: a police supervisor reviews it. */
+export const DisputeRejectionEventSchema = z.object({
+  type: z.literal('clinic.dispute_rejection'),
+  ...person,
+  reason: Text,
+});
+/** The supervisor's review of a disputed rejection: upheld (back to the clinic) or overturned (reported). */
+export const ReviewRejectionEventSchema = z.object({
+  type: z.literal('police.review_rejection'),
+  ...person,
+  uphold: z.boolean(),
+  reason: Text,
+});
 export const ReviewRiskEventSchema = z.object({
   type: z.literal('police.review_risk'),
   ...person,
@@ -165,6 +203,20 @@ export const TransportEventSchema = z.object({
   pickup: z.string().min(1).max(500),
   destination: z.string().min(1).max(500),
   policeReason: PoliceTransportReasonSchema.optional(),
+});
+/** Arrested: where the person is held, and until when (insluiting waar en hoelang, seed 000). */
+export const CustodyEventSchema = z.object({
+  type: z.literal('police.record_custody'),
+  ...person,
+  place: z.string().min(1).max(500),
+  expectedReleaseAt: Instant,
+  grounds: Text.optional(),
+});
+/** Released from custody: the hand-off back to care begins. */
+export const ReleaseEventSchema = z.object({
+  type: z.literal('police.release_from_custody'),
+  ...person,
+  note: Text.optional(),
 });
 export const ConfirmReturnEventSchema = z.object({ type: z.literal('clinic.confirm_return'), ...person });
 /** The return interview after an absence: how the person is, what happened and why, and what follows. */
@@ -262,11 +314,16 @@ export const CommandEventSchemas = [
   InternalSearchDoneEventSchema,
   AcknowledgeEventSchema,
   RejectEventSchema,
+  RouteAfterRejectionEventSchema,
+  DisputeRejectionEventSchema,
+  ReviewRejectionEventSchema,
   ReviewRiskEventSchema,
   InformationEventSchema,
   SightingEventSchema,
   LocatedEventSchema,
   TransportEventSchema,
+  CustodyEventSchema,
+  ReleaseEventSchema,
   ConfirmReturnEventSchema,
   DebriefEventSchema,
   FollowUpEventSchema,

@@ -1,4 +1,4 @@
-import { and, assign, setup, stateIn } from 'xstate';
+import { and, assign, not, or, setup, stateIn } from 'xstate';
 import { closingRoles, mayComplete, mayReassign, maySend, mayTake } from './case.access';
 import {
   instantOf,
@@ -69,7 +69,14 @@ const transportTask: TaskMeta = {
   deadline: 'arrangeTransport',
 };
 const arrivalTask: TaskMeta = { task: 'confirm_arrival', role: 'clinic', deadline: 'arrival' };
+const releaseTask: TaskMeta = { task: 'handoff_at_release', role: 'police_desk', deadline: 'custodyRelease' };
 const debriefTask: TaskMeta = { task: 'debrief', role: 'clinic', deadline: 'debrief' };
+const rejectedTask: TaskMeta = { task: 'decide_after_rejection', role: 'clinic', deadline: 'afterRejection' };
+const disputeTask: TaskMeta = {
+  task: 'review_rejection',
+  role: 'police_supervisor',
+  deadline: 'rejectionReview',
+};
 const followUpTask: TaskMeta = { task: 'follow_up_after_return', role: 'clinic', deadline: 'followUp' };
 const afterExpiryTask: TaskMeta = {
   task: 'decide_after_title_expiry',
@@ -94,6 +101,7 @@ type Args = { context: CaseContext; event: CaseEvent };
 // Lifecycle states the legal region looks at, so an event both regions take is recorded once.
 const searching = { open: { lifecycle: 'searching' } } as const;
 const located = { open: { lifecycle: 'located' } } as const;
+const inCustody = { open: { lifecycle: 'inCustody' } } as const;
 
 /** Tells the parties what an event caused, at that event's instant. */
 const announceNow = (announced: AnnouncementKind) =>
@@ -127,7 +135,19 @@ const recordAssessment = {
 /** What a person told the case goes on its record as they said it, with who and when. */
 const recordSaid = (
   kind:
-    'sighting' | 'information' | 'find' | 'transport' | 'debrief' | 'followUp' | 'rejection' | 'withdrawal',
+    | 'sighting'
+    | 'information'
+    | 'find'
+    | 'transport'
+    | 'custody'
+    | 'release'
+    | 'debrief'
+    | 'followUp'
+    | 'rejection'
+    | 'rejectionRoute'
+    | 'dispute'
+    | 'rejectionReview'
+    | 'withdrawal',
 ) =>
   ({
     type: 'record',
@@ -319,7 +339,19 @@ export const caseMachine = setup({
             overdue: without(context.overdue, 'review'),
           };
     }),
-    markLocated: assign(({ context, event }) => ({ locatedAt: instantOf(context, event) })),
+    /** Found (or held) at last: the first instant counts, a release from custody does not move it. */
+    markLocated: assign(({ context, event }) => ({
+      locatedAt: context.locatedAt ?? instantOf(context, event),
+    })),
+    /** The hand-off is due when the person is expected to be released. */
+    expectRelease: assign(({ context, event }) =>
+      event.type === 'police.record_custody'
+        ? {
+            deadlines: { ...context.deadlines, custodyRelease: event.expectedReleaseAt },
+            overdue: without(context.overdue, 'custodyRelease'),
+          }
+        : {},
+    ),
     markReturned: assign(({ context, event }) => ({ returnedAt: instantOf(context, event) })),
     chooseTransport: assign(({ context, event }) => ({
       transportMode: event.type === 'transport.arrange' ? event.mode : context.transportMode,
@@ -410,6 +442,9 @@ export const caseMachine = setup({
     lastSeenValid: ({ event }) =>
       event.type === 'clinic.update_last_seen' && Date.parse(event.seenAt) <= Date.parse(event.at),
     internalSearchDone: ({ context }) => context.internalSearchDone,
+    routeIsClose: ({ event }) => event.type === 'clinic.route_after_rejection' && event.route === 'close',
+    upholds: ({ event }) => event.type === 'police.review_rejection' && event.uphold,
+    recordsArrest: ({ event }) => event.type === 'case.close' && event.outcome === 'arrested',
     safeAndWell: ({ event }) => event.type === 'clinic.complete_debrief' && event.safeAndWell,
     foundOnWard: ({ event }) => event.type === 'clinic.internal_search_done' && event.found,
     noTitle: ({ context }) => titleEndsAt(context.legalTitle) === null,
@@ -474,23 +509,11 @@ export const caseMachine = setup({
             },
           ],
         },
+        // An arrest is a custody first (where, until when); `arrested` ends a case only from custody.
         'case.close': {
-          guard: and(['senderMay', 'mayCloseWith']),
+          guard: and(['senderMay', 'mayCloseWith', or([not('recordsArrest'), stateIn(inCustody)])]),
           target: 'closed',
           actions: { type: 'close', params: ({ event }) => ({ outcome: event.outcome }) },
-        },
-        'clinic.update_title': {
-          guard: 'senderMay',
-          target: '.legal.judging',
-          actions: [
-            'newTitle',
-            recordCorrection,
-            {
-              type: 'clearDeadlines',
-              params: { deadlines: ['legalWarning', 'legalEnd', 'afterExpiryDecision'] },
-            },
-            announceNow('legal.extended'),
-          ],
         },
         'clinic.update_last_seen': updateLastSeen(false),
         'case.public_appeal': {
@@ -619,12 +642,12 @@ export const caseMachine = setup({
                   target: 'searching',
                   actions: ['grade', recordAssessment, 'scheduleReview', announceNow('case.acknowledged')],
                 },
+                // The person is still gone and the clinic keeps responsibility: the case stays open under it.
                 'police.reject': {
                   guard: 'senderMay',
-                  target: '#case.closed',
+                  target: 'rejected',
                   actions: [
                     recordSaid('rejection'),
-                    { type: 'close', params: { outcome: 'rejected_by_police' } },
                     {
                       type: 'announce',
                       params: ({ event }) => ({ event: 'case.rejected', at: event.at, reason: event.reason }),
@@ -632,6 +655,76 @@ export const caseMachine = setup({
                   ],
                 },
                 'deadline.passed': overdue('acknowledge', 'police_desk'),
+              },
+            },
+            // Rejected by police: the clinic chooses how it goes on, or disputes the rejection.
+            rejected: {
+              meta: withTask(rejectedTask).meta,
+              entry: {
+                type: 'setDeadline',
+                params: ({ context, event }) => ({
+                  deadline: 'afterRejection',
+                  dueAt: addMs(instantOf(context, event), context.policy.rejection.decideWithin),
+                }),
+              },
+              exit: [
+                { type: 'clearDeadlines', params: { deadlines: ['afterRejection'] } },
+                withTask(rejectedTask).release,
+              ],
+              on: {
+                ...withTask(rejectedTask).claims,
+                'clinic.route_after_rejection': [
+                  {
+                    guard: and(['senderMay', 'routeIsClose']),
+                    target: '#case.closed',
+                    actions: [
+                      recordSaid('rejectionRoute'),
+                      { type: 'close', params: { outcome: 'rejected_by_police' } },
+                    ],
+                  },
+                  { guard: 'senderMay', target: 'clinicSearch', actions: recordSaid('rejectionRoute') },
+                ],
+                'clinic.dispute_rejection': {
+                  guard: 'senderMay',
+                  target: 'disputed',
+                  actions: recordSaid('dispute'),
+                },
+                'deadline.passed': overdue('afterRejection', 'clinic'),
+              },
+            },
+            // A supervisor reviews the clinic's dispute: upheld, the clinic decides again; overturned, the
+            // report goes back to the desk to be acknowledged.
+            disputed: {
+              meta: withTask(disputeTask).meta,
+              entry: {
+                type: 'setDeadline',
+                params: ({ context, event }) => ({
+                  deadline: 'rejectionReview',
+                  dueAt: addMs(instantOf(context, event), context.policy.rejection.reviewWithin),
+                }),
+              },
+              exit: [
+                { type: 'clearDeadlines', params: { deadlines: ['rejectionReview'] } },
+                withTask(disputeTask).release,
+              ],
+              on: {
+                ...withTask(disputeTask).claims,
+                'police.review_rejection': [
+                  {
+                    guard: and(['senderMay', 'upholds']),
+                    target: 'rejected',
+                    actions: recordSaid('rejectionReview'),
+                  },
+                  { guard: 'senderMay', target: 'reported', actions: recordSaid('rejectionReview') },
+                ],
+                'deadline.passed': overdue('rejectionReview', 'police_supervisor'),
+              },
+            },
+            // The clinic searches on itself (or with the crisis service, or through the municipality) until
+            // the person is back or the case is closed.
+            clinicSearch: {
+              on: {
+                'clinic.confirm_return': { guard: 'senderMay', target: 'returned' },
               },
             },
             searching: {
@@ -669,7 +762,27 @@ export const caseMachine = setup({
                   guard: 'senderMay',
                   actions: [recordSaid('sighting'), announceNow('sighting.recorded')],
                 },
-                'case.record_located': { guard: 'senderMay', target: 'located', actions: recordSaid('find') },
+                'case.record_located': {
+                  guard: 'senderMay',
+                  target: 'located',
+                  actions: [recordSaid('find'), 'markLocated', announceNow('person.located')],
+                },
+                'police.record_custody': {
+                  guard: 'senderMay',
+                  target: 'inCustody',
+                  actions: [
+                    recordSaid('custody'),
+                    'markLocated',
+                    {
+                      type: 'announce',
+                      params: ({ event }) => ({
+                        event: 'person.located',
+                        at: event.at,
+                        reason: 'in_custody',
+                      }),
+                    },
+                  ],
+                },
                 // A hand-over to another region is acknowledged again there, with a fresh deadline.
                 'police.transfer': {
                   guard: 'senderMay',
@@ -699,10 +812,35 @@ export const caseMachine = setup({
                 ],
               },
             },
+            // Arrested and held: where and until when. At release a hand-off arranges the way back (or, with
+            // the title lapsed, a crisis assessment); the case closes only after that.
+            inCustody: {
+              meta: withTask(releaseTask).meta,
+              entry: [
+                { type: 'clearDeadlines', params: { deadlines: ['nationalBureau', 'dnaTask', 'longTerm'] } },
+                'expectRelease',
+              ],
+              exit: [
+                { type: 'clearDeadlines', params: { deadlines: ['custodyRelease'] } },
+                withTask(releaseTask).release,
+              ],
+              on: {
+                ...withTask(releaseTask).claims,
+                'police.record_custody': {
+                  guard: 'senderMay',
+                  actions: [recordSaid('custody'), 'expectRelease'],
+                },
+                'police.release_from_custody': {
+                  guard: 'senderMay',
+                  target: 'located',
+                  actions: recordSaid('release'),
+                },
+                'deadline.passed': overdue('custodyRelease', 'police_desk'),
+              },
+            },
             located: {
               meta: withTask(transportTask).meta,
               entry: [
-                'markLocated',
                 { type: 'clearDeadlines', params: { deadlines: ['nationalBureau', 'dnaTask', 'longTerm'] } },
                 {
                   type: 'setDeadline',
@@ -711,7 +849,6 @@ export const caseMachine = setup({
                     dueAt: addMs(instantOf(context, event), context.policy.transport.arrangeWithin),
                   }),
                 },
-                announceNow('person.located'),
               ],
               // Once found, a public appeal must come down at once [politie.nl 2021].
               always: { guard: 'appealActive', actions: 'withdrawAppeal' },
@@ -819,6 +956,23 @@ export const caseMachine = setup({
         },
         legal: {
           initial: 'judging',
+          // On the legal region, not on the parallel `open`: a transition from a parallel state to one of
+          // its regions would leave and re-enter every region, sending the lifecycle back to `reported`.
+          on: {
+            'clinic.update_title': {
+              guard: 'senderMay',
+              target: '.judging',
+              actions: [
+                'newTitle',
+                recordCorrection,
+                {
+                  type: 'clearDeadlines',
+                  params: { deadlines: ['legalWarning', 'legalEnd', 'afterExpiryDecision'] },
+                },
+                announceNow('legal.extended'),
+              ],
+            },
+          },
           states: {
             judging: {
               always: [

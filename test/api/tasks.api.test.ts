@@ -288,6 +288,72 @@ describe('the record of what parties said, per party', () => {
   });
 });
 
+describe('a rejected report', () => {
+  it('stays open under the clinic with a task to choose a route, and a dispute goes to a supervisor', async () => {
+    const t = tenants();
+    const caseId = await api.file(t.clinic, { region: t.region });
+    const rejected = await act(t.desk, caseId, 'reject', {
+      grounds: 'no_danger',
+      reason: 'calm, has leave later today',
+    });
+    expect(rejected.body).toMatchObject({ status: 'rejected', outcome: null });
+    expect(rejected.body.rejections).toEqual([
+      expect.objectContaining({ grounds: 'no_danger', reason: 'calm, has leave later today' }),
+    ]);
+    const clinicView = (await api.call('GET', `/v1/cases/${caseId}`, { as: t.clinic })).body;
+    expect(clinicView.tasks).toEqual([
+      expect.objectContaining({ task: 'decide_after_rejection', role: 'clinic' }),
+    ]);
+
+    const disputed = await act(t.clinic, caseId, 'dispute-rejection', {
+      reason: 'no clozapine for two days',
+    });
+    expect(disputed.body.status).toBe('rejection_disputed');
+    expect((await act(t.desk, caseId, 'review-rejection', { uphold: false, reason: 'x' })).status).toBe(403);
+    const overturned = await act(t.supervisor, caseId, 'review-rejection', {
+      uphold: false,
+      reason: 'medication risk: acute danger',
+    });
+    expect(overturned.body).toMatchObject({ status: 'reported' });
+    expect(overturned.body.tasks).toEqual([expect.objectContaining({ task: 'acknowledge_report' })]);
+  });
+
+  it('refuses a rejection without typed grounds, naming the field', async () => {
+    const t = tenants();
+    const caseId = await api.file(t.clinic, { region: t.region });
+    const bad = await act(t.desk, caseId, 'reject', { reason: 'no danger' });
+    expect(bad.status).toBe(400);
+    expect(bad.body.errors.map((e: { path: string }) => e.path)).toEqual(['body.grounds']);
+  });
+});
+
+describe('an arrest', () => {
+  it('waits in custody, tells the clinic where and until when, and hands the person back at release', async () => {
+    const t = tenants();
+    const caseId = await api.file(t.clinic, { region: t.region });
+    await act(t.desk, caseId, 'acknowledge', exampleBody('police.acknowledge'));
+    const expectedReleaseAt = new Date(Date.now() + 6 * 3_600_000).toISOString();
+    const held = await act(t.desk, caseId, 'custody', {
+      place: 'Politiebureau Assen, cel 4',
+      expectedReleaseAt,
+    });
+    expect(held.body).toMatchObject({ status: 'in_custody', outcome: null });
+    expect(held.body.custody).toEqual([
+      expect.objectContaining({ place: 'Politiebureau Assen, cel 4', expectedReleaseAt }),
+    ]);
+    expect(held.body.tasks).toEqual([
+      expect.objectContaining({ task: 'handoff_at_release', dueAt: expectedReleaseAt }),
+    ]);
+    const clinicView = (await api.call('GET', `/v1/cases/${caseId}`, { as: t.clinic })).body;
+    expect(clinicView.custody[0].place).toBe('Politiebureau Assen, cel 4');
+    const released = await act(t.desk, caseId, 'tasks/handoff_at_release/complete', {
+      note: 'to the crew at the door',
+    });
+    expect(released.body).toMatchObject({ status: 'located' });
+    expect(released.body.tasks.map((task: { task: string }) => task.task)).toEqual(['arrange_transport']);
+  });
+});
+
 describe('a return that was not safe and well', () => {
   it('waits for the follow-up the clinic arranges, then closes as returned', async () => {
     const t = tenants();

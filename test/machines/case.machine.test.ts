@@ -199,14 +199,89 @@ describe('case machine', () => {
       expect(due(drive(aCaseInput(), acknowledge(0, risk)).snapshot, 'review')).toBe(at(hours(h)));
     });
 
-    it('closes as rejected_by_police when the desk rejects the report', () => {
-      const { snapshot } = drive(aCaseInput(), {
+    describe('a rejection', () => {
+      const reject = {
         type: 'police.reject',
         at: at(3),
         by: police,
+        grounds: 'no_danger',
         reason: 'no danger, no title',
+      } as const;
+      const route = (r: 'own_search' | 'crisis_service' | 'care_report' | 'close', minutes = 20) =>
+        ({ type: 'clinic.route_after_rejection', at: at(minutes), by: clinician, route: r }) as const;
+      const dispute = {
+        type: 'clinic.dispute_rejection',
+        at: at(10),
+        by: clinician,
+        reason: 'no clozapine for two days',
+      } as const;
+      const review = (uphold: boolean) =>
+        ({
+          type: 'police.review_rejection',
+          at: at(60),
+          by: supervisor,
+          uphold,
+          reason: 'reviewed',
+        }) as const;
+
+      it('keeps the case open under the clinic, with a task to choose a route within 2 hours', () => {
+        const { snapshot, events, recorded } = drive(aCaseInput(), reject);
+        expect(caseStatus(snapshot)).toBe('rejected');
+        expect(snapshot.context.outcome).toBeNull();
+        expect(openTasks(snapshot)).toEqual([
+          {
+            task: 'decide_after_rejection',
+            role: 'clinic',
+            dueAt: at(3 + 120),
+            escalatedTo: null,
+            claimedBy: null,
+          },
+        ]);
+        expect(events).toContain('case.rejected');
+        expect(recorded).toEqual([
+          { kind: 'rejection', at: at(3), by: police, grounds: 'no_danger', reason: 'no danger, no title' },
+        ]);
       });
-      expect(snapshot.context.outcome).toBe('rejected_by_police');
+
+      it.each(['own_search', 'crisis_service', 'care_report'] as const)(
+        'lets the clinic go on by %s, the case open until the person is back',
+        (r) => {
+          const { snapshot, recorded } = drive(aCaseInput(), reject, route(r));
+          expect(caseStatus(snapshot)).toBe('clinic_search');
+          expect(recorded.at(-1)).toEqual({ kind: 'rejectionRoute', at: at(20), by: clinician, route: r });
+          const [back] = transition(caseMachine, snapshot, {
+            type: 'clinic.confirm_return',
+            at: at(90),
+            by: clinician,
+          });
+          expect(caseStatus(back)).toBe('returned');
+        },
+      );
+
+      it('closes as rejected_by_police when the clinic chooses to close', () => {
+        expect(drive(aCaseInput(), reject, route('close')).snapshot.context.outcome).toBe(
+          'rejected_by_police',
+        );
+      });
+
+      it('sends a disputed rejection to a supervisor, who upholds it back to the clinic or overturns it', () => {
+        const disputed = drive(aCaseInput(), reject, dispute);
+        expect(caseStatus(disputed.snapshot)).toBe('rejection_disputed');
+        expect(openTasks(disputed.snapshot).map((t) => [t.task, t.role])).toEqual([
+          ['review_rejection', 'police_supervisor'],
+        ]);
+        expect(refusalOf(disputed.snapshot, { ...review(true), by: police })?.kind).toBe('forbidden');
+        const [upheld] = transition(caseMachine, disputed.snapshot, review(true));
+        expect(caseStatus(upheld)).toBe('rejected');
+        const [overturned] = transition(caseMachine, disputed.snapshot, review(false));
+        expect(caseStatus(overturned)).toBe('reported');
+        expect(openTasks(overturned).map((t) => t.task)).toEqual(['acknowledge_report']);
+      });
+
+      it('escalates a route not chosen in time', () => {
+        const { snapshot } = drive(aCaseInput(), reject, deadline('afterRejection', at(123)));
+        expect(openTasks(snapshot)[0]?.escalatedTo).toBe(snapshot.context.policy.escalation.clinic);
+      });
     });
 
     it('refuses an acknowledgement from a clinic', () => {
@@ -767,6 +842,18 @@ describe('case machine', () => {
       ]);
     });
 
+    it('leaves the search where it is when the clinic records a new title', () => {
+      const title = { kind: 'zorgmachtiging', startsOn: '2026-11-20', endsOn: '2027-05-20' } as const;
+      const { snapshot, events } = drive(aCaseInput(), acknowledge(5), located(30), {
+        type: 'clinic.update_title',
+        at: at(40),
+        by: clinician,
+        title,
+      });
+      expect(caseStatus(snapshot)).toBe('located');
+      expect(events.filter((e) => e === 'case.reported')).toHaveLength(1);
+    });
+
     it('moves the end date when the clinic records an extended title', () => {
       const { snapshot, events } = drive(aCaseInput(), deadline('legalWarning', WARN), {
         type: 'clinic.update_title',
@@ -993,9 +1080,12 @@ describe('case machine', () => {
         type: 'police.reject',
         at: at(5),
         by: police,
+        grounds: 'no_danger',
         reason: 'no danger',
       });
-      expect(rejected.recorded).toEqual([{ kind: 'rejection', at: at(5), by: police, reason: 'no danger' }]);
+      expect(rejected.recorded).toEqual([
+        { kind: 'rejection', at: at(5), by: police, grounds: 'no_danger', reason: 'no danger' },
+      ]);
       const withdrawn = drive(aCaseInput(), {
         type: 'case.withdraw',
         at: at(5),
@@ -1045,12 +1135,55 @@ describe('case machine', () => {
       expect(snapshot.context.outcome).toBe('returned_on_own');
     });
 
-    it('leaves an arrest for the police to record', () => {
-      const { snapshot } = drive(aCaseInput(), acknowledge());
-      expect(snapshot.can({ type: 'case.close', at: at(50), by: clinician, outcome: 'arrested' })).toBe(
-        false,
-      );
-      expect(snapshot.can({ type: 'case.close', at: at(50), by: police, outcome: 'arrested' })).toBe(true);
+    describe('an arrest', () => {
+      const custody = {
+        type: 'police.record_custody',
+        at: at(50),
+        by: police,
+        place: 'Politiebureau Assen, cel 4',
+        expectedReleaseAt: at(50 + 360),
+        grounds: 'shoplifting',
+      } as const;
+      const release = { type: 'police.release_from_custody', at: at(400), by: police } as const;
+
+      it('is a custody first: where and until when, the clinic told, a hand-off task due at release', () => {
+        const { snapshot, announced, recorded } = drive(aCaseInput(), acknowledge(), custody);
+        expect(caseStatus(snapshot)).toBe('in_custody');
+        expect(snapshot.context.outcome).toBeNull();
+        expect(openTasks(snapshot).map((t) => [t.task, t.role, t.dueAt])).toEqual([
+          ['handoff_at_release', 'police_desk', at(410)],
+        ]);
+        expect(announced.at(-1)).toEqual({ event: 'person.located', at: at(50), reason: 'in_custody' });
+        const { type: _type, ...said } = custody;
+        expect(recorded.at(-1)).toEqual({ kind: 'custody', ...said });
+      });
+
+      it('hands the person back at release: the way back is arranged next, the case still open', () => {
+        const { snapshot } = drive(aCaseInput(), acknowledge(), custody, release);
+        expect(caseStatus(snapshot)).toBe('located');
+        expect(snapshot.context.locatedAt).toBe(at(50));
+        expect(openTasks(snapshot).map((t) => t.task)).toEqual(['arrange_transport']);
+      });
+
+      it('goes to a crisis assessment at release when the title lapsed in custody', () => {
+        const ending = aCaseInput({
+          report: { legalTitle: { kind: 'crisismaatregel', startsOn: '2026-11-22', endsOn: '2026-11-24' } },
+        });
+        const end = '2026-11-24T22:00:00.000Z';
+        const { snapshot } = drive(ending, acknowledge(), custody, deadline('legalEnd', end));
+        expect(legalStatusOf(snapshot)).toBe('ended');
+        expect(openTasks(snapshot).map((t) => t.task)).toContain('arrange_crisis_assessment');
+      });
+
+      it('closes as arrested only from custody, and only by police', () => {
+        const searching = drive(aCaseInput(), acknowledge()).snapshot;
+        expect(searching.can({ type: 'case.close', at: at(50), by: police, outcome: 'arrested' })).toBe(
+          false,
+        );
+        const held = drive(aCaseInput(), acknowledge(), custody).snapshot;
+        expect(held.can({ type: 'case.close', at: at(60), by: police, outcome: 'arrested' })).toBe(true);
+        expect(held.can({ type: 'case.close', at: at(60), by: clinician, outcome: 'arrested' })).toBe(false);
+      });
     });
 
     it.each([

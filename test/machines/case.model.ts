@@ -119,7 +119,12 @@ function candidateEvents(state: ModelState): CaseEvent[] {
       knownFacts: 'left through the garden',
       source: 'ward nurse',
     },
-    { type: 'police.reject', at, by: police, reason: 'no danger, no title' },
+    { type: 'police.reject', at, by: police, grounds: 'no_danger', reason: 'no danger, no title' },
+    { type: 'clinic.route_after_rejection', at, by: clinician, route: 'own_search' },
+    { type: 'clinic.route_after_rejection', at, by: clinician, route: 'close' },
+    { type: 'clinic.dispute_rejection', at, by: clinician, reason: 'no clozapine for two days' },
+    { type: 'police.review_rejection', at, by: supervisor, uphold: true, reason: 'no danger' },
+    { type: 'police.review_rejection', at, by: supervisor, uphold: false, reason: 'acute danger' },
     {
       type: 'police.review_risk',
       at,
@@ -131,6 +136,14 @@ function candidateEvents(state: ModelState): CaseEvent[] {
       nextReviewAt: plus(at, 24 * 60 * MINUTE),
     },
     { type: 'case.record_located', at, by: police, foundBy: 'police', place: 'Station Assen' },
+    {
+      type: 'police.record_custody',
+      at,
+      by: police,
+      place: 'Politiebureau Assen',
+      expectedReleaseAt: plus(at, 6 * 60 * MINUTE),
+    },
+    { type: 'police.release_from_custody', at, by: police },
     {
       type: 'transport.arrange',
       at,
@@ -217,8 +230,8 @@ export function expectedOutcome(event: CaseEvent): Outcome | null {
       return event.falseAlarm ? 'false_alarm' : 'withdrawn';
     case 'clinic.internal_search_done':
       return event.found ? 'false_alarm' : null;
-    case 'police.reject':
-      return 'rejected_by_police';
+    case 'clinic.route_after_rejection':
+      return event.route === 'close' ? 'rejected_by_police' : null;
     case 'clinic.complete_debrief':
       return event.safeAndWell ? 'returned' : null;
     case 'clinic.complete_follow_up':

@@ -164,7 +164,9 @@ describe('every generated path through the case machine', () => {
         const count = (kind: string) => path.state.announced.filter((a) => a.event === kind).length;
         const escalations = path.state.recorded.filter((e) => e.kind === 'escalation');
         expect(count('task.escalated')).toBe(escalations.length);
-        expect(count('person.located')).toBe(context.locatedAt === null ? 0 : 1);
+        expect(count('person.located'), path.steps.map((st) => st.event.type).join(' ')).toBe(
+          context.locatedAt === null ? 0 : 1,
+        );
         expect(count('person.returned')).toBe(context.returnedAt === null ? 0 : 1);
         expect(count('case.transferred')).toBe(
           path.steps.filter((s) => s.event.type === 'police.transfer').length,

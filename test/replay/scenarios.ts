@@ -128,7 +128,24 @@ export const scenarios: Scenario[] = [
       await h.cases.command(caseId, 'police.reject', {
         commandId: `${caseId}-reject`,
         by: police,
+        grounds: 'no_danger',
         reason: 'no danger and the title allows leave',
+      });
+      await h.cases.command(caseId, 'clinic.dispute_rejection', {
+        commandId: `${caseId}-dispute`,
+        by: clinician,
+        reason: 'he has not taken his clozapine for two days',
+      });
+      await h.cases.command(caseId, 'police.review_rejection', {
+        commandId: `${caseId}-review`,
+        by: supervisor,
+        uphold: true,
+        reason: 'the ward confirms he took it this morning',
+      });
+      await h.cases.command(caseId, 'clinic.route_after_rejection', {
+        commandId: `${caseId}-route`,
+        by: clinician,
+        route: 'close',
       });
       return caseId;
     },

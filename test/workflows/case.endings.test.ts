@@ -32,6 +32,12 @@ const endings: Record<Outcome, { file?: object; drive: Drive }> = {
       {
         drive: async (h, id, send) => {
           await acknowledge(h, id, send);
+          // An arrest is a custody first; the case ends as arrested only from there.
+          if (outcome === 'arrested')
+            await send('police.record_custody', {
+              place: 'Politiebureau Assen',
+              expectedReleaseAt: new Date((await h.now()).getTime() + 6 * 3_600_000).toISOString(),
+            });
           await send('case.close', { outcome }, actorFor[closingRoles[outcome][0]!]);
         },
       },
@@ -75,7 +81,8 @@ const endings: Record<Outcome, { file?: object; drive: Drive }> = {
   },
   rejected_by_police: {
     drive: async (_h, _id, send) => {
-      await send('police.reject', { reason: 'no danger and no compulsory title' });
+      await send('police.reject', { grounds: 'no_danger', reason: 'no danger and no compulsory title' });
+      await send('clinic.route_after_rejection', { route: 'close' }, clinician);
     },
   },
 };
