@@ -63,6 +63,11 @@ export const caseActions = {
     summary: 'The clinic corrects when and where the person was last seen; the long-missing clock follows',
     when: 'While the case is open, and only with a `seenAt` no later than the moment the case receives it.',
   },
+  description: {
+    type: 'clinic.update_description',
+    summary: 'The clinic completes or corrects the signalement; the fields it sends replace those',
+    when: 'While the case is open.',
+  },
   located: {
     type: 'case.record_located',
     summary: 'Record that the person was found',

@@ -48,6 +48,7 @@ export const commandRoles: Record<CommandType, readonly Role[]> = {
   'case.close': ['clinic', ...police],
   'case.withdraw': ['clinic'],
   'clinic.update_last_seen': ['clinic'],
+  'clinic.update_description': ['clinic'],
 };
 
 /** Whether a role may send a command at all, in any state. */

@@ -3,6 +3,7 @@ import {
   ActorSchema,
   CustodyEventSchema,
   DebriefEventSchema,
+  DescriptionEventSchema,
   DeadlineKeySchema,
   DisputeRejectionEventSchema,
   FollowUpEventSchema,
@@ -81,6 +82,7 @@ export const WithdrawalSchema = WithdrawEventSchema.omit(without);
 export const CorrectionSchema = z.discriminatedUnion('field', [
   LastSeenEventSchema.omit(without).extend({ field: z.literal('lastSeen') }),
   TitleEventSchema.omit(without).extend({ field: z.literal('legalTitle') }),
+  DescriptionEventSchema.omit(without).extend({ field: z.literal('person') }),
 ]);
 
 /** Every entry a transition can add to the record, by kind. */

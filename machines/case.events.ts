@@ -1,5 +1,11 @@
 import { z } from 'zod';
-import { HappenedAtSchema, IdSchema, LegalTitleSchema, RiskGradeSchema } from './report.schema';
+import {
+  HappenedAtSchema,
+  IdSchema,
+  LegalTitleSchema,
+  RiskGradeSchema,
+  SignalementPatchSchema,
+} from './report.schema';
 
 /** The roles that act on a case. */
 export const RoleSchema = z.enum(['clinic', 'police_desk', 'police_supervisor', 'ambulance']);
@@ -170,6 +176,12 @@ export const LastSeenEventSchema = z.object({
   seenAt: HappenedAtSchema,
   place: z.string().min(1).max(500),
 });
+/** The clinic corrects or completes the signalement after filing: the fields it sends replace those. */
+export const DescriptionEventSchema = z.object({
+  type: z.literal('clinic.update_description'),
+  ...person,
+  person: SignalementPatchSchema,
+});
 export const LocatedEventSchema = z.object({
   type: z.literal('case.record_located'),
   ...person,
@@ -338,6 +350,7 @@ export const CommandEventSchemas = [
   CloseEventSchema,
   WithdrawEventSchema,
   LastSeenEventSchema,
+  DescriptionEventSchema,
 ] as const;
 
 export const CaseEventSchema = z.discriminatedUnion('type', [

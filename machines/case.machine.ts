@@ -169,6 +169,10 @@ const recordCorrection = {
       const { type: _type, ...said } = event;
       return { kind: 'correction', correction: { field: 'legalTitle', ...said } };
     }
+    if (event.type === 'clinic.update_description') {
+      const { type: _type, ...said } = event;
+      return { kind: 'correction', correction: { field: 'person', ...said } };
+    }
     throw new Error(`${event.type} corrects nothing`);
   },
 } as const;
@@ -516,6 +520,11 @@ export const caseMachine = setup({
           actions: { type: 'close', params: ({ event }) => ({ outcome: event.outcome }) },
         },
         'clinic.update_last_seen': updateLastSeen(false),
+        // A fuller or corrected signalement: on the record, and the desk hears of new information.
+        'clinic.update_description': {
+          guard: 'senderMay',
+          actions: [recordCorrection, announceNow('information.added')],
+        },
         'case.public_appeal': {
           guard: 'senderMay',
           actions: [

@@ -39,7 +39,15 @@ export const AmbulanceViewSchema = CaseViewSchema.pick({
     description: true,
     clothing: true,
     photoRef: true,
+    sex: true,
+    heightCm: true,
+    build: true,
+    distinguishingMarks: true,
+    languages: true,
   }),
+  /** What the person needs on time, and carries: a crew keeps them safe on the way. */
+  timeCriticalNeeds: CaseReportSchema.shape.timeCriticalNeeds,
+  medicationOnHand: CaseReportSchema.shape.medicationOnHand,
   riskFactors: RiskFactorsSchema.omit({ notes: true }),
   clinicContact: CaseReportSchema.shape.clinicContact,
 });
@@ -108,7 +116,8 @@ function withoutDebriefs(timeline: CaseView['timeline']): CaseView['timeline'] {
 
 function ambulanceView(view: CaseView): AmbulanceView {
   const { notes: _notes, ...riskFactors } = view.report.riskFactors;
-  const { name, dateOfBirth, description, clothing, photoRef } = view.report.person;
+  const { name, dateOfBirth, description, clothing, photoRef, sex, heightCm, build } = view.report.person;
+  const { distinguishingMarks, languages } = view.report.person;
   return {
     caseId: view.caseId,
     status: view.status,
@@ -128,7 +137,14 @@ function ambulanceView(view: CaseView): AmbulanceView {
       description,
       ...(clothing !== undefined && { clothing }),
       ...(photoRef !== undefined && { photoRef }),
+      ...(sex !== undefined && { sex }),
+      ...(heightCm !== undefined && { heightCm }),
+      ...(build !== undefined && { build }),
+      distinguishingMarks,
+      languages,
     },
+    timeCriticalNeeds: view.report.timeCriticalNeeds,
+    ...(view.report.medicationOnHand !== undefined && { medicationOnHand: view.report.medicationOnHand }),
     riskFactors,
     clinicContact: view.report.clinicContact,
   };

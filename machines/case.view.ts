@@ -189,13 +189,34 @@ export function nextView(state: CaseState, previous: CaseHistory | undefined, ad
     if (index === -1) deliveries.push(delivery);
     else deliveries[index] = delivery;
   }
+  const corrections = lists.corrections as CaseHistory['corrections'];
   return {
     ...state,
+    report: withCorrections(state.report, corrections),
     ...(lists as unknown as Omit<CaseHistory, 'timeline' | 'deliveries'>),
     timeline: [...history.timeline, ...added.timeline],
     deliveries,
   };
 }
+
+/**
+ * The report as it stands: the signalement as filed, with every correction laid over it in order. The
+ * report as filed stays the workflow's input; the record shows what is known now.
+ */
+function withCorrections(
+  report: CaseState['report'],
+  corrections: CaseHistory['corrections'],
+): CaseState['report'] {
+  let person = report.person;
+  for (const correction of corrections)
+    if (correction.field === 'person')
+      person = { ...person, ...stripUndefined(correction.person) } as typeof person;
+  return { ...report, person };
+}
+
+/** A partial update names only the fields it changes. */
+const stripUndefined = <T extends object>(value: T): T =>
+  Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
 
 /**
  * One case in a list: the facts of its handling, from the records store's index columns. No personal data,

@@ -61,13 +61,63 @@ export const ConsentSchema = z.object({
   expiresAt: z.iso.datetime({ offset: true }).optional(),
 });
 
+const Short = z.string().min(1).max(200);
+
+/** The signalement police search with (seed 000): what the clinic may complete or correct after filing. */
+const signalement = {
+  photoRef: z.string().max(500),
+  description: z.string().min(1).max(2_000),
+  clothing: z.string().max(1_000),
+  phone: z.string().max(40),
+  sex: z.enum(['female', 'male', 'other', 'unknown']),
+  heightCm: z.number().int().min(40).max(250),
+  build: z.enum(['slim', 'average', 'heavy', 'muscular']),
+  /** Scars, tattoos, glasses, a limp: what tells this person apart at a glance. */
+  distinguishingMarks: z.array(Short).max(20),
+  /** Languages the person speaks, so whoever finds them can talk to them. */
+  languages: z.array(Short).max(10),
+};
+
+/** Who to look for, and how to reach them. */
 export const PersonSchema = z.object({
   name: z.string().min(1).max(200),
   dateOfBirth: z.iso.date(),
-  photoRef: z.string().max(500).optional(),
-  description: z.string().min(1).max(2_000),
-  clothing: z.string().max(1_000).optional(),
-  phone: z.string().max(40).optional(),
+  ...signalement,
+  photoRef: signalement.photoRef.optional(),
+  clothing: signalement.clothing.optional(),
+  phone: signalement.phone.optional(),
+  sex: signalement.sex.optional(),
+  heightCm: signalement.heightCm.optional(),
+  build: signalement.build.optional(),
+  distinguishingMarks: signalement.distinguishingMarks.default([]),
+  languages: signalement.languages.default([]),
+});
+
+/** A correction of the signalement: only the fields it names change; nothing is defaulted. */
+export const SignalementPatchSchema = z
+  .object(signalement)
+  .partial()
+  .refine((patch) => Object.keys(patch).length > 0, { message: 'name at least one field to correct' });
+
+/** How the person may move about: means of travel, and what they carry to pay with. */
+export const TravelSchema = z.object({
+  means: z
+    .array(z.enum(['on_foot', 'bicycle', 'public_transport', 'car', 'taxi', 'other']))
+    .max(6)
+    .default([]),
+  hasMoney: z.boolean().optional(),
+  hasBankCards: z.boolean().optional(),
+  notes: z.string().max(1_000).optional(),
+});
+
+/**
+ * What the person needs on time wherever they are (insulin, clozapine), and what they carry: not the
+ * clinical record, but what police and a crew must know to keep them safe.
+ */
+export const TimeCriticalNeedSchema = z.object({
+  need: Short,
+  /** How soon without it the person is in danger, in words ("within 12 hours"). */
+  urgency: z.string().min(1).max(200).optional(),
 });
 
 export const ClinicContactSchema = z.object({
@@ -121,6 +171,11 @@ export const CaseReportSchema = z.object({
   likelyPlaces: z.array(z.string().min(1).max(500)).max(50).default([]),
   associates: z.array(z.string().min(1).max(500)).max(50).default([]),
   riskFactors: RiskFactorsSchema,
+  travel: TravelSchema.prefault({}),
+  medicationOnHand: z.string().max(1_000).optional(),
+  timeCriticalNeeds: z.array(TimeCriticalNeedSchema).max(10).default([]),
+  /** Named people the person may harm or who may be at risk from them: for police only. */
+  peopleAtRisk: z.array(Short).max(20).default([]),
   legalTitle: LegalTitleSchema,
   clinicContact: ClinicContactSchema,
   consents: z.object({ familyContact: ConsentSchema, publicAppeal: ConsentSchema }),

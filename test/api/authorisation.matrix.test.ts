@@ -488,6 +488,7 @@ describe('per-party views', () => {
         'riskFactors',
         'status',
         'tasks',
+        'timeCriticalNeeds',
         'transport',
         'transportMode',
         'urgent',

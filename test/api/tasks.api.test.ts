@@ -417,6 +417,24 @@ describe('updating a report', () => {
     expect(future.status).toBe(400);
     expect(future.body.errors).toEqual([{ path: 'body.seenAt', message: 'lies in the future' }]);
   });
+
+  it('lets the clinic complete the signalement after filing, each correction kept with who and when', async () => {
+    const t = tenants();
+    const caseId = await api.file(t.clinic, { region: t.region });
+    const marks = { distinguishingMarks: ['anchor tattoo, left forearm'], heightCm: 185 };
+    expect((await act(t.clinic, caseId, 'description', { person: marks })).status).toBe(200);
+    expect((await act(t.clinic, caseId, 'description', { person: { heightCm: 187 } })).status).toBe(200);
+    const police = (await api.call('GET', `/v1/cases/${caseId}`, { as: t.desk })).body;
+    expect(police.report.person).toMatchObject({
+      heightCm: 187,
+      distinguishingMarks: ['anchor tattoo, left forearm'],
+    });
+    expect(police.corrections.map((c: { person: object }) => c.person)).toEqual([marks, { heightCm: 187 }]);
+    const empty = await act(t.clinic, caseId, 'description', { person: {} });
+    expect(empty.status).toBe(400);
+    expect(empty.body.errors[0].path).toBe('body.person');
+    expect((await act(t.desk, caseId, 'description', { person: { heightCm: 170 } })).status).toBe(403);
+  });
 });
 
 describe('timeline and access records', () => {

@@ -52,6 +52,49 @@ describe('case projections', () => {
     expect(ambulance.clinicContact.phone24x7).toBe('+31 592 000 000');
   });
 
+  describe('the signalement', () => {
+    const searched = () =>
+      aView({
+        person: {
+          name: 'Jan de Vries',
+          dateOfBirth: '1990-04-01',
+          description: 'slank, kort donker haar',
+          sex: 'male',
+          heightCm: 185,
+          build: 'slim',
+          distinguishingMarks: ['anchor tattoo, left forearm'],
+          languages: ['nl', 'ar'],
+        },
+        travel: { means: ['public_transport'], hasMoney: true, hasBankCards: false },
+        medicationOnHand: 'none',
+        timeCriticalNeeds: [{ need: 'insulin', urgency: 'within 12 hours' }],
+        peopleAtRisk: ['his former partner, Assen'],
+      });
+
+    it('gives police all of it: who to look for, how they travel, what they need on time, who is at risk', () => {
+      const police = projectCase('police_desk', searched(), NOW);
+      expect(police.report.person).toMatchObject({
+        heightCm: 185,
+        distinguishingMarks: ['anchor tattoo, left forearm'],
+      });
+      expect(police.report.travel).toEqual({
+        means: ['public_transport'],
+        hasMoney: true,
+        hasBankCards: false,
+      });
+      expect(police.report.timeCriticalNeeds).toEqual([{ need: 'insulin', urgency: 'within 12 hours' }]);
+      expect(police.report.peopleAtRisk).toEqual(['his former partner, Assen']);
+    });
+
+    it('gives the crew who to pick up and what they need on time, never who is at risk', () => {
+      const crew = projectCase('ambulance', searched(), NOW);
+      expect(crew.person).toMatchObject({ sex: 'male', heightCm: 185, languages: ['nl', 'ar'] });
+      expect(crew.timeCriticalNeeds).toEqual([{ need: 'insulin', urgency: 'within 12 hours' }]);
+      expect(crew.medicationOnHand).toBe('none');
+      expect(JSON.stringify(crew)).not.toContain('former partner');
+    });
+  });
+
   it('gives the crisis service who, the functional risks and the clinic to call', () => {
     const crisis = projectCase('crisis_service', aView(), NOW);
     expect(CrisisServiceViewSchema.strict().parse(crisis)).toEqual(crisis);

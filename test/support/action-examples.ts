@@ -38,6 +38,13 @@ export function exampleBody(type: CommandType, now = new Date()): Record<string,
     'police.transfer': { toRegion: 'elders-nl' },
     'case.close': { outcome: 'returned_on_own' },
     'case.withdraw': { reason: 'she was in the chapel' },
+    'clinic.update_description': {
+      person: {
+        heightCm: 185,
+        distinguishingMarks: ['anchor tattoo, left forearm'],
+        languages: ['nl', 'ar'],
+      },
+    },
     'clinic.update_last_seen': { seenAt: now.toISOString(), place: 'Bushalte Stationsweg' },
   };
   return examples[type];
