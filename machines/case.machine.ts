@@ -94,6 +94,21 @@ const withTask = (task: TaskMeta) =>
       'task.reassign': { guard: { type: 'mayReassign', params: { own: task } }, actions: 'reassign' },
     },
     release: { type: 'releaseClaim', params: { task: task.task } },
+    /** Leaving the state: its deadline goes, and so does any claim on its task. */
+    leave: [
+      { type: 'clearDeadlines', params: { deadlines: task.deadline ? [task.deadline] : [] } },
+      { type: 'releaseClaim', params: { task: task.task } },
+    ],
+  }) as const;
+
+/** A state's deadline, set `within` after the event that entered it. */
+const dueWithin = (deadline: DeadlineKey, within: (context: CaseContext) => number) =>
+  ({
+    type: 'setDeadline',
+    params: ({ context, event }: Args) => ({
+      deadline,
+      dueAt: addMs(instantOf(context, event), within(context)),
+    }),
   }) as const;
 
 type Args = { context: CaseContext; event: CaseEvent };
@@ -600,17 +615,9 @@ export const caseMachine = setup({
             },
             internalSearch: {
               meta: withTask(internalSearchTask).meta,
-              entry: {
-                type: 'setDeadline',
-                params: ({ context }) => ({
-                  deadline: 'internalSearch',
-                  dueAt: addMs(context.reportedAt, context.policy.internalSearch.within),
-                }),
-              },
-              exit: [
-                { type: 'clearDeadlines', params: { deadlines: ['internalSearch'] } },
-                withTask(internalSearchTask).release,
-              ],
+              // Entered as the case opens: due from the report.
+              entry: dueWithin('internalSearch', (c) => c.policy.internalSearch.within),
+              exit: withTask(internalSearchTask).leave,
               on: {
                 ...withTask(internalSearchTask).claims,
                 'clinic.internal_search_done': [
@@ -630,20 +637,10 @@ export const caseMachine = setup({
             },
             reported: {
               meta: withTask(acknowledgeTask).meta,
-              entry: {
-                type: 'setDeadline',
-                params: ({ context, event }) => ({
-                  deadline: 'acknowledge',
-                  dueAt: addMs(
-                    instantOf(context, event),
-                    context.urgent ? context.policy.acknowledge.urgent : context.policy.acknowledge.ordinary,
-                  ),
-                }),
-              },
-              exit: [
-                { type: 'clearDeadlines', params: { deadlines: ['acknowledge'] } },
-                withTask(acknowledgeTask).release,
-              ],
+              entry: dueWithin('acknowledge', (c) =>
+                c.urgent ? c.policy.acknowledge.urgent : c.policy.acknowledge.ordinary,
+              ),
+              exit: withTask(acknowledgeTask).leave,
               on: {
                 ...withTask(acknowledgeTask).claims,
                 'police.acknowledge': {
@@ -669,17 +666,8 @@ export const caseMachine = setup({
             // Rejected by police: the clinic chooses how it goes on, or disputes the rejection.
             rejected: {
               meta: withTask(rejectedTask).meta,
-              entry: {
-                type: 'setDeadline',
-                params: ({ context, event }) => ({
-                  deadline: 'afterRejection',
-                  dueAt: addMs(instantOf(context, event), context.policy.rejection.decideWithin),
-                }),
-              },
-              exit: [
-                { type: 'clearDeadlines', params: { deadlines: ['afterRejection'] } },
-                withTask(rejectedTask).release,
-              ],
+              entry: dueWithin('afterRejection', (c) => c.policy.rejection.decideWithin),
+              exit: withTask(rejectedTask).leave,
               on: {
                 ...withTask(rejectedTask).claims,
                 'clinic.route_after_rejection': [
@@ -705,17 +693,8 @@ export const caseMachine = setup({
             // report goes back to the desk to be acknowledged.
             disputed: {
               meta: withTask(disputeTask).meta,
-              entry: {
-                type: 'setDeadline',
-                params: ({ context, event }) => ({
-                  deadline: 'rejectionReview',
-                  dueAt: addMs(instantOf(context, event), context.policy.rejection.reviewWithin),
-                }),
-              },
-              exit: [
-                { type: 'clearDeadlines', params: { deadlines: ['rejectionReview'] } },
-                withTask(disputeTask).release,
-              ],
+              entry: dueWithin('rejectionReview', (c) => c.policy.rejection.reviewWithin),
+              exit: withTask(disputeTask).leave,
               on: {
                 ...withTask(disputeTask).claims,
                 'police.review_rejection': [
@@ -739,10 +718,7 @@ export const caseMachine = setup({
             searching: {
               meta: withTask(reviewTask).meta,
               entry: 'armThresholds',
-              exit: [
-                { type: 'clearDeadlines', params: { deadlines: ['review'] } },
-                withTask(reviewTask).release,
-              ],
+              exit: withTask(reviewTask).leave,
               on: {
                 ...withTask(reviewTask).claims,
                 'clinic.update_last_seen': updateLastSeen(true),
@@ -829,10 +805,7 @@ export const caseMachine = setup({
                 { type: 'clearDeadlines', params: { deadlines: ['nationalBureau', 'dnaTask', 'longTerm'] } },
                 'expectRelease',
               ],
-              exit: [
-                { type: 'clearDeadlines', params: { deadlines: ['custodyRelease'] } },
-                withTask(releaseTask).release,
-              ],
+              exit: withTask(releaseTask).leave,
               on: {
                 ...withTask(releaseTask).claims,
                 'police.record_custody': {
@@ -851,20 +824,11 @@ export const caseMachine = setup({
               meta: withTask(transportTask).meta,
               entry: [
                 { type: 'clearDeadlines', params: { deadlines: ['nationalBureau', 'dnaTask', 'longTerm'] } },
-                {
-                  type: 'setDeadline',
-                  params: ({ context, event }) => ({
-                    deadline: 'arrangeTransport',
-                    dueAt: addMs(instantOf(context, event), context.policy.transport.arrangeWithin),
-                  }),
-                },
+                dueWithin('arrangeTransport', (c) => c.policy.transport.arrangeWithin),
               ],
               // Once found, a public appeal must come down at once [politie.nl 2021].
               always: { guard: 'appealActive', actions: 'withdrawAppeal' },
-              exit: [
-                { type: 'clearDeadlines', params: { deadlines: ['arrangeTransport'] } },
-                withTask(transportTask).release,
-              ],
+              exit: withTask(transportTask).leave,
               on: {
                 ...withTask(transportTask).claims,
                 'transport.arrange': {
@@ -890,13 +854,7 @@ export const caseMachine = setup({
             },
             inTransport: {
               meta: withTask(arrivalTask).meta,
-              entry: {
-                type: 'setDeadline',
-                params: ({ context, event }) => ({
-                  deadline: 'arrival',
-                  dueAt: addMs(instantOf(context, event), context.policy.transport.arrivalWithin),
-                }),
-              },
+              entry: dueWithin('arrival', (c) => c.policy.transport.arrivalWithin),
               exit: [
                 { type: 'clearDeadlines', params: { deadlines: ['arrival'] } },
                 'closeCrewTask',
@@ -913,13 +871,7 @@ export const caseMachine = setup({
               meta: withTask(debriefTask).meta,
               entry: [
                 'markReturned',
-                {
-                  type: 'setDeadline',
-                  params: ({ context, event }) => ({
-                    deadline: 'debrief',
-                    dueAt: addMs(instantOf(context, event), context.policy.afterReturn.debriefWithin),
-                  }),
-                },
+                dueWithin('debrief', (c) => c.policy.afterReturn.debriefWithin),
                 announceNow('person.returned'),
               ],
               exit: withTask(debriefTask).release,
@@ -940,17 +892,8 @@ export const caseMachine = setup({
             // Back, but not safe and well: the case stays open until the clinic has arranged follow-up care.
             followUp: {
               meta: withTask(followUpTask).meta,
-              entry: {
-                type: 'setDeadline',
-                params: ({ context, event }) => ({
-                  deadline: 'followUp',
-                  dueAt: addMs(instantOf(context, event), context.policy.afterReturn.followUpWithin),
-                }),
-              },
-              exit: [
-                { type: 'clearDeadlines', params: { deadlines: ['followUp'] } },
-                withTask(followUpTask).release,
-              ],
+              entry: dueWithin('followUp', (c) => c.policy.afterReturn.followUpWithin),
+              exit: withTask(followUpTask).leave,
               on: {
                 ...withTask(followUpTask).claims,
                 'clinic.complete_follow_up': {
@@ -1043,17 +986,8 @@ export const caseMachine = setup({
                 // The power to bring the person back has lapsed: police decide whether an ordinary search goes on.
                 awaitingDecision: {
                   meta: withTask(afterExpiryTask).meta,
-                  entry: {
-                    type: 'setDeadline',
-                    params: ({ context, event }) => ({
-                      deadline: 'afterExpiryDecision',
-                      dueAt: addMs(instantOf(context, event), context.policy.legalTitle.decideWithin),
-                    }),
-                  },
-                  exit: [
-                    { type: 'clearDeadlines', params: { deadlines: ['afterExpiryDecision'] } },
-                    withTask(afterExpiryTask).release,
-                  ],
+                  entry: dueWithin('afterExpiryDecision', (c) => c.policy.legalTitle.decideWithin),
+                  exit: withTask(afterExpiryTask).leave,
                   on: {
                     ...withTask(afterExpiryTask).claims,
                     'police.decide_after_expiry': [
