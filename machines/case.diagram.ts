@@ -13,9 +13,29 @@ const idOf = (node: AnyStateNode) => node.path.join('_') || 'case';
 function guardLabel(guard: Guard): string {
   if (guard === undefined) return '';
   if (typeof guard === 'string') return PERMISSION_GUARDS.has(guard) ? '' : ` [${guard}]`;
-  if (typeof guard === 'function') return ' [guarded]';
+  if (typeof guard === 'function') return ` [${combined(guard)}]`.replace(' []', '');
   const params = guard.params as { deadline?: string } | undefined;
   return guard.type === 'deadlineIs' && params?.deadline ? ` (${params.deadline})` : ` [${guard.type}]`;
+}
+
+/** xstate's and(), or(), not() and stateIn() keep what they combine: spelled out, less the permission check. */
+function combined(guard: Guard): string {
+  if (guard === undefined) return '';
+  if (typeof guard === 'string') return PERMISSION_GUARDS.has(guard) ? '' : guard;
+  if (typeof guard !== 'function') return guard.type;
+  const parts = ((guard as { guards?: Guard[] }).guards ?? []).map(combined).filter((p) => p !== '');
+  const state = (guard as { stateValue?: unknown }).stateValue;
+  if (guard.name === 'and') return parts.join(' and ');
+  if (guard.name === 'or') return `(${parts.join(' or ')})`;
+  if (guard.name === 'not') return `not ${parts[0]}`;
+  if (guard.name === 'stateIn') return `in ${leafOf(state)}`;
+  return 'guarded';
+}
+
+/** The innermost state a stateIn() names: `{ open: { lifecycle: 'searching' } }` is searching. */
+function leafOf(value: unknown): string {
+  if (typeof value === 'string') return value;
+  return leafOf(Object.values(value as Record<string, unknown>)[0]);
 }
 
 function edges(node: AnyStateNode): string[] {

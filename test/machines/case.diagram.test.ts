@@ -25,6 +25,7 @@ describe('case machine diagram', () => {
     expect(diagram).toContain(
       'open_lifecycle_reported : task acknowledge_report for police_desk, due by acknowledge',
     );
-    expect(diagram).toContain('closed --> [*]');
+    expect(diagram).toContain('closed --> archived : xstate.done.state.case.closed');
+    expect(diagram).toContain('archived --> [*]');
   });
 });
