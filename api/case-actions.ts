@@ -73,6 +73,11 @@ export const caseActions = {
     summary: 'Record that the person was found',
     when: 'While the search is active, or after the title lapsed while police decide on the search.',
   },
+  alert: {
+    type: 'police.place_alert',
+    summary: 'Police put out an alert (signalering) for the person; it must come down when the search ends',
+    when: 'Only while the search is active.',
+  },
   custody: {
     type: 'police.record_custody',
     summary: 'The person was arrested: where they are held and the expected release',

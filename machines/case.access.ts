@@ -31,6 +31,7 @@ export const commandRoles: Record<CommandType, readonly Role[]> = {
   'case.add_information': ['clinic', ...police],
   'case.record_sighting': ['clinic', ...police],
   'case.record_located': ['clinic', ...police],
+  'police.place_alert': police,
   'police.record_custody': police,
   'police.release_from_custody': police,
   'transport.arrange': ['ambulance', 'clinic', ...police],

@@ -58,6 +58,9 @@ export type AdhocTask = z.infer<typeof AdhocTaskSchema>;
 /** A public appeal under consent that expires, and who recorded the consent. */
 export const AppealSchema = z.object({ expiresAt: z.iso.datetime(), consentRecordedBy: z.string() });
 
+/** A police alert for the person: its reference in police systems, and when it went out. */
+export const AlertSchema = z.object({ reference: z.string(), placedAt: z.iso.datetime() });
+
 /** When and where the person was last seen: from the report, moved by the clinic's updates. */
 export const LastSeenSchema = CaseReportSchema.shape.lastSeen;
 
@@ -87,6 +90,8 @@ export const CaseContextSchema = z.object({
   returnedAt: z.iso.datetime().nullable(),
   transportMode: TransportModeSchema.nullable(),
   appeal: AppealSchema.nullable(),
+  /** The police alert (signalering) that is out for the person, until it is withdrawn. */
+  alert: AlertSchema.nullable(),
   adhocTasks: z.array(AdhocTaskSchema),
   /** Who has taken which open task on. A claim ends with its task. */
   claims: z.partialRecord(TaskKindSchema, ActorSchema),

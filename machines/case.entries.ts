@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import {
   ActorSchema,
+  AlertEventSchema,
   CustodyEventSchema,
   DebriefEventSchema,
   DescriptionEventSchema,
@@ -60,6 +61,8 @@ export const InformationSchema = InformationEventSchema.omit(without);
 export const FindSchema = LocatedEventSchema.omit(without);
 /** How the person goes back: the mode, from where to where, and for a police car why. */
 export const TransportSchema = TransportEventSchema.omit(without);
+/** A police alert that went out. */
+export const AlertEntrySchema = AlertEventSchema.omit(without);
 /** Where the person is held after an arrest, and the expected release. */
 export const CustodySchema = CustodyEventSchema.omit(without);
 /** The release from custody. */
@@ -93,6 +96,7 @@ export const RecordEntrySchema = z.discriminatedUnion('kind', [
   InformationSchema.extend({ kind: z.literal('information') }),
   FindSchema.extend({ kind: z.literal('find') }),
   TransportSchema.extend({ kind: z.literal('transport') }),
+  AlertEntrySchema.extend({ kind: z.literal('alert') }),
   CustodySchema.extend({ kind: z.literal('custody') }),
   ReleaseSchema.extend({ kind: z.literal('release') }),
   DebriefSchema.extend({ kind: z.literal('debrief') }),

@@ -60,6 +60,7 @@ export const TaskKindSchema = z.enum([
   'decide_after_rejection',
   'review_rejection',
   'handoff_at_release',
+  'withdraw_alert',
   'transport_patient',
 ]);
 export type TaskKind = z.infer<typeof TaskKindSchema>;
@@ -84,11 +85,13 @@ export const DeadlineKeySchema = z.enum([
   'afterRejection',
   'rejectionReview',
   'custodyRelease',
+  'alertWithdrawal',
 ]);
 export type DeadlineKey = z.infer<typeof DeadlineKeySchema>;
 
 /** Tasks opened by a passing threshold rather than by a state, closed by `task.complete`. */
 export const AdhocTaskKindSchema = TaskKindSchema.extract([
+  'withdraw_alert',
   'notify_national_bureau',
   'request_dna_sample',
   'set_long_term_status',
@@ -217,6 +220,12 @@ export const TransportEventSchema = z.object({
   policeReason: PoliceTransportReasonSchema.optional(),
 });
 /** Arrested: where the person is held, and until when (insluiting waar en hoelang, seed 000). */
+/** Police put out an alert (signalering) for the person in their own systems, under this reference. */
+export const AlertEventSchema = z.object({
+  type: z.literal('police.place_alert'),
+  ...person,
+  reference: z.string().min(1).max(100),
+});
 export const CustodyEventSchema = z.object({
   type: z.literal('police.record_custody'),
   ...person,
@@ -334,6 +343,7 @@ export const CommandEventSchemas = [
   SightingEventSchema,
   LocatedEventSchema,
   TransportEventSchema,
+  AlertEventSchema,
   CustodyEventSchema,
   ReleaseEventSchema,
   ConfirmReturnEventSchema,

@@ -154,6 +154,7 @@ const recordSaid = (
     | 'information'
     | 'find'
     | 'transport'
+    | 'alert'
     | 'custody'
     | 'release'
     | 'debrief'
@@ -306,13 +307,41 @@ export const caseMachine = setup({
     }),
     completeTask: assign(({ context, event }) => {
       if (event.type !== 'task.complete') return {};
-      const appealDown = event.task === 'withdraw_public_appeal';
+      // A task that takes something down ends it, with its deadline.
+      const ends = { withdraw_public_appeal: 'appealWithdrawal', withdraw_alert: 'alertWithdrawal' } as const;
+      const deadline = ends[event.task as keyof typeof ends] as DeadlineKey | undefined;
       return {
         adhocTasks: context.adhocTasks.filter((t) => t.task !== event.task),
         claims: without(context.claims, event.task),
-        appeal: appealDown ? null : context.appeal,
-        deadlines: appealDown ? without(context.deadlines, 'appealWithdrawal') : context.deadlines,
-        overdue: appealDown ? without(context.overdue, 'appealWithdrawal') : context.overdue,
+        appeal: event.task === 'withdraw_public_appeal' ? null : context.appeal,
+        alert: event.task === 'withdraw_alert' ? null : context.alert,
+        deadlines: deadline ? without(context.deadlines, deadline) : context.deadlines,
+        overdue: deadline ? without(context.overdue, deadline) : context.overdue,
+      };
+    }),
+    placeAlert: assign(({ context, event }) =>
+      event.type === 'police.place_alert'
+        ? { alert: { reference: event.reference, placedAt: event.at } }
+        : { alert: context.alert },
+    ),
+    /**
+     * The search is over (found, held, the title lapsed, or the case closed) while a police alert is out:
+     * the desk must withdraw it, within the policy's time.
+     */
+    askAlertWithdrawal: assign(({ context, event }) => {
+      if (context.alert === null || context.adhocTasks.some((t) => t.task === 'withdraw_alert')) return {};
+      const at = instantOf(context, event);
+      return {
+        adhocTasks: [
+          ...context.adhocTasks,
+          {
+            task: 'withdraw_alert' as const,
+            role: 'police_desk' as const,
+            openedAt: at,
+            deadline: 'alertWithdrawal' as const,
+          },
+        ],
+        deadlines: { ...context.deadlines, alertWithdrawal: addMs(at, context.policy.alert.withdrawWithin) },
       };
     }),
     /** Long-missing thresholds run from when the person was last seen, and only for missing persons. */
@@ -423,6 +452,8 @@ export const caseMachine = setup({
       deadlines: {},
       overdue: {},
       claims: {},
+      // Every open task ends with the case, but for the one that takes the police alert down.
+      adhocTasks: context.adhocTasks.filter((t) => t.task === 'withdraw_alert'),
     })),
   },
   guards: {
@@ -478,6 +509,7 @@ export const caseMachine = setup({
     transportJustified: ({ event }) =>
       event.type === 'transport.arrange' && (event.mode !== 'police' || event.policeReason !== undefined),
     appealActive: ({ context }) => context.appeal !== null,
+    alertOut: ({ context }) => context.alert !== null,
     searchStillOn: ({ context }) => context.locatedAt === null,
     /** After the title lapsed, police decide the search ends: the case closes as legal_basis_expired. */
     endsSearch: ({ event }) => event.type === 'police.decide_after_expiry' && !event.continueSearch,
@@ -504,6 +536,7 @@ export const caseMachine = setup({
     returnedAt: null,
     transportMode: null,
     appeal: null,
+    alert: null,
     adhocTasks: [],
     claims: {},
     deadlines: {},
@@ -604,6 +637,7 @@ export const caseMachine = setup({
             ],
           },
           overdue('appealWithdrawal', 'police_desk'),
+          overdue('alertWithdrawal', 'police_desk'),
         ],
       },
       states: {
@@ -752,6 +786,8 @@ export const caseMachine = setup({
                   target: 'located',
                   actions: [recordSaid('find'), 'markLocated', announceNow('person.located')],
                 },
+                // An alert in police systems (signalering); it must come down once the search is over.
+                'police.place_alert': { guard: 'senderMay', actions: [recordSaid('alert'), 'placeAlert'] },
                 'police.record_custody': {
                   guard: 'senderMay',
                   target: 'inCustody',
@@ -803,6 +839,7 @@ export const caseMachine = setup({
               meta: withTask(releaseTask).meta,
               entry: [
                 { type: 'clearDeadlines', params: { deadlines: ['nationalBureau', 'dnaTask', 'longTerm'] } },
+                'askAlertWithdrawal',
                 'expectRelease',
               ],
               exit: withTask(releaseTask).leave,
@@ -824,6 +861,7 @@ export const caseMachine = setup({
               meta: withTask(transportTask).meta,
               entry: [
                 { type: 'clearDeadlines', params: { deadlines: ['nationalBureau', 'dnaTask', 'longTerm'] } },
+                'askAlertWithdrawal',
                 dueWithin('arrangeTransport', (c) => c.policy.transport.arrangeWithin),
               ],
               // Once found, a public appeal must come down at once [politie.nl 2021].
@@ -977,6 +1015,8 @@ export const caseMachine = setup({
               initial: 'routing',
               entry: [
                 { type: 'clearDeadlines', params: { deadlines: ['legalWarning', 'legalEnd'] } },
+                // Without a title the power to bring the person back is gone: so must the alert be.
+                'askAlertWithdrawal',
                 announceNow('legal.expired'),
               ],
               states: {
@@ -1027,8 +1067,9 @@ export const caseMachine = setup({
         },
       },
     },
+    // Closed with its outcome. A police alert still out must come down before the case is done.
     closed: {
-      type: 'final',
+      initial: 'settling',
       entry: {
         type: 'announce',
         params: ({ context }) => ({
@@ -1037,7 +1078,29 @@ export const caseMachine = setup({
           reason: context.outcome ?? undefined,
         }),
       },
+      states: {
+        settling: { always: [{ guard: 'alertOut', target: 'withdrawingAlert' }, { target: 'done' }] },
+        withdrawingAlert: {
+          entry: 'askAlertWithdrawal',
+          on: {
+            'task.claim': [
+              { guard: and(['senderMay', 'holdsIt']) },
+              { guard: and(['senderMay', { type: 'mayClaim', params: { own: null } }]), actions: 'claim' },
+            ],
+            'task.release': { guard: and(['senderMay', 'holdsIt']), actions: 'release' },
+            'task.complete': {
+              guard: and(['senderMay', 'mayComplete']),
+              target: 'done',
+              actions: 'completeTask',
+            },
+            'deadline.passed': overdue('alertWithdrawal', 'police_desk'),
+          },
+        },
+        done: { type: 'final' },
+      },
+      onDone: 'archived',
     },
+    archived: { type: 'final' },
   },
 });
 

@@ -51,13 +51,13 @@ type OpenValue = {
 };
 
 export function caseStatus(snapshot: SnapshotFrom<CaseMachine>): CaseStatus {
-  if (snapshot.status === 'done') return 'closed';
+  if (snapshot.status === 'done' || 'closed' in (snapshot.value as object)) return 'closed';
   return lifecycleStatus[(snapshot.value as OpenValue).open.lifecycle];
 }
 
 /** The legal basis as of the snapshot; after closing, as it stood then. */
 export function legalStatusOf(snapshot: SnapshotFrom<CaseMachine>): LegalStatus {
-  if (snapshot.status === 'done')
+  if (snapshot.status === 'done' || 'closed' in (snapshot.value as object))
     return snapshot.context.outcome === 'legal_basis_expired' ? 'ended' : 'active';
   const legal = (snapshot.value as OpenValue).open.legal;
   return typeof legal === 'string' ? legalStatus[legal] : 'ended';

@@ -72,6 +72,7 @@ export const completingCommand = {
   request_dna_sample: 'task.complete',
   set_long_term_status: 'task.complete',
   withdraw_public_appeal: 'task.complete',
+  withdraw_alert: 'task.complete',
   transport_patient: 'task.complete',
 } as const satisfies Record<TaskKind, CommandType>;
 

@@ -2,9 +2,10 @@ import { z } from 'zod';
 import type { SnapshotFrom } from 'xstate';
 import { ActorSchema } from './case.events';
 import type { CaseMachine } from './case.machine';
-import { AppealSchema, CaseContextSchema, titleEndsAt } from './case.context';
+import { AlertSchema, AppealSchema, CaseContextSchema, titleEndsAt } from './case.context';
 import {
   AssessmentSchema,
+  AlertEntrySchema,
   CorrectionSchema,
   CustodySchema,
   DebriefSchema,
@@ -68,6 +69,7 @@ export const CaseStateSchema = CaseContextSchema.pick({
     endsAt: z.iso.datetime().nullable(),
   }),
   publicAppeal: AppealSchema.nullable(),
+  alert: AlertSchema.nullable(),
   tasks: z.array(OpenTaskSchema),
   policyVersion: z.string(),
   report: CaseReportSchema,
@@ -87,6 +89,8 @@ export const CaseHistorySchema = z.object({
   transports: z.array(TransportSchema),
   /** Each custody after an arrest (where, expected release) and each release. */
   custody: z.array(CustodySchema),
+  /** Each police alert (signalering) put out for the person. */
+  alerts: z.array(AlertEntrySchema),
   releases: z.array(ReleaseSchema),
   debriefs: z.array(DebriefSchema),
   followUps: z.array(FollowUpSchema),
@@ -113,6 +117,7 @@ const listOf = {
   find: 'finds',
   transport: 'transports',
   custody: 'custody',
+  alert: 'alerts',
   release: 'releases',
   debrief: 'debriefs',
   followUp: 'followUps',
@@ -154,6 +159,7 @@ export function caseState(snapshot: SnapshotFrom<CaseMachine>, report: CaseState
     transportMode: c.transportMode,
     legal: { status: legalStatusOf(snapshot), title: c.legalTitle.kind, endsAt: titleEndsAt(c.legalTitle) },
     publicAppeal: c.appeal,
+    alert: c.alert,
     outcome: c.outcome,
     closedAt: c.closedAt,
     tasks: openTasks(snapshot),

@@ -28,6 +28,8 @@ const sections = {
     longTerm: DurationSchema,
   }),
   transport: z.object({ arrangeWithin: DurationSchema, arrivalWithin: DurationSchema }),
+  /** How soon a police alert (signalering) must come down once the search is over. */
+  alert: z.object({ withdrawWithin: DurationSchema }),
   /** After police reject: how long the clinic has to choose a route, and a supervisor to review a dispute. */
   rejection: z.object({ decideWithin: DurationSchema, reviewWithin: DurationSchema }),
   afterReturn: z.object({ debriefWithin: DurationSchema, followUpWithin: DurationSchema }),

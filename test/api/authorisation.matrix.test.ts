@@ -133,6 +133,14 @@ const endpoints: Endpoint[] = [
     ok: everywhere(['clinic'], open),
   },
   {
+    name: 'alert',
+    method: 'POST',
+    path: '/alert',
+    command: 'police.place_alert',
+    roles: police,
+    ok: { searching: police },
+  },
+  {
     name: 'located',
     method: 'POST',
     path: '/located',

@@ -354,6 +354,28 @@ describe('an arrest', () => {
   });
 });
 
+describe('a police alert (signalering)', () => {
+  it('must come down before a closed case is done: the desk gets the task, and the case ends when it is done', async () => {
+    const t = tenants();
+    const caseId = await api.file(t.clinic, { region: t.region });
+    await act(t.desk, caseId, 'acknowledge', exampleBody('police.acknowledge'));
+    const placed = await act(t.desk, caseId, 'alert', { reference: 'SIG-2026-000123' });
+    expect(placed.body.alert).toEqual({ reference: 'SIG-2026-000123', placedAt: expect.any(String) });
+    const closed = await act(t.desk, caseId, 'close', { outcome: 'found_by_family' });
+    expect(closed.body).toMatchObject({ status: 'closed', outcome: 'found_by_family' });
+    expect(closed.body.tasks).toEqual([
+      expect.objectContaining({ task: 'withdraw_alert', role: 'police_desk' }),
+    ]);
+    const inbox = await inboxUntil(t.desk, '?task=withdraw_alert', (list) => list.length === 1);
+    expect(inbox[0]?.caseId).toBe(caseId);
+    const done = await act(t.desk, caseId, 'tasks/withdraw_alert/complete', {});
+    expect(done.body).toMatchObject({ status: 'closed', alert: null, tasks: [] });
+    await expect(api.env.client.workflow.getHandle(caseId).result()).resolves.toMatchObject({
+      status: 'closed',
+    });
+  });
+});
+
 describe('a return that was not safe and well', () => {
   it('waits for the follow-up the clinic arranges, then closes as returned', async () => {
     const t = tenants();

@@ -1124,6 +1124,85 @@ describe('case machine', () => {
     });
   });
 
+  describe('a police alert (signalering)', () => {
+    const alert = {
+      type: 'police.place_alert',
+      at: at(10),
+      by: police,
+      reference: 'SIG-2026-000123',
+    } as const;
+    const withdrawn = { type: 'task.complete', at: at(90), by: police, task: 'withdraw_alert' } as const;
+    const alertTask = (s: Snapshot) => openTasks(s).find((t) => t.task === 'withdraw_alert');
+
+    it('is kept on the record and in the case while the search is on', () => {
+      const { snapshot, recorded } = drive(aCaseInput(), acknowledge(5), alert);
+      expect(snapshot.context.alert).toEqual({ reference: 'SIG-2026-000123', placedAt: at(10) });
+      expect(recorded.at(-1)).toEqual({
+        kind: 'alert',
+        at: at(10),
+        by: police,
+        reference: 'SIG-2026-000123',
+      });
+      expect(alertTask(snapshot)).toBeUndefined();
+    });
+
+    it('must come down within an hour once the person is found, and is gone when the desk did so', () => {
+      const { snapshot } = drive(aCaseInput(), acknowledge(5), alert, located(30));
+      expect(alertTask(snapshot)).toEqual({
+        task: 'withdraw_alert',
+        role: 'police_desk',
+        dueAt: at(90),
+        escalatedTo: null,
+        claimedBy: null,
+      });
+      const [done] = transition(caseMachine, snapshot, withdrawn);
+      expect(done.context.alert).toBeNull();
+      expect(alertTask(done)).toBeUndefined();
+    });
+
+    it('escalates an alert not withdrawn in time', () => {
+      const { snapshot } = drive(
+        aCaseInput(),
+        acknowledge(5),
+        alert,
+        located(30),
+        deadline('alertWithdrawal', at(90)),
+      );
+      expect(alertTask(snapshot)?.escalatedTo).toBe('police_supervisor');
+    });
+
+    it('must come down when the title lapses', () => {
+      const ending = aCaseInput({
+        report: { legalTitle: { kind: 'crisismaatregel', startsOn: '2026-11-22', endsOn: '2026-11-24' } },
+      });
+      const { snapshot } = drive(
+        ending,
+        acknowledge(5),
+        alert,
+        deadline('legalEnd', '2026-11-24T22:00:00.000Z'),
+      );
+      expect(alertTask(snapshot)?.dueAt).toBe('2026-11-24T23:00:00.000Z');
+    });
+
+    it('keeps a closed case going until the alert is down: closed, announced once, then done', () => {
+      const close = { type: 'case.close', at: at(60), by: police, outcome: 'found_by_family' } as const;
+      const { snapshot, events } = drive(aCaseInput(), acknowledge(5), alert, close);
+      expect(caseStatus(snapshot)).toBe('closed');
+      expect(snapshot.status).toBe('active');
+      expect(snapshot.context.outcome).toBe('found_by_family');
+      expect(openTasks(snapshot).map((t) => t.task)).toEqual(['withdraw_alert']);
+      const [done, actions] = transition(caseMachine, snapshot, withdrawn);
+      expect(done.status).toBe('done');
+      expect(effectsOf(actions).announcements).toEqual([]);
+      expect(events.filter((e) => e === 'case.closed')).toHaveLength(1);
+    });
+
+    it('closes at once when no alert is out', () => {
+      const close = { type: 'case.close', at: at(60), by: police, outcome: 'found_by_family' } as const;
+      expect(drive(aCaseInput(), acknowledge(5), close).snapshot.status).toBe('done');
+    });
+  });
+
   describe('other endings', () => {
     it('lets a clinic record that the patient came back on their own', () => {
       const { snapshot } = drive(aCaseInput(), acknowledge(), {

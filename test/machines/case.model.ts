@@ -144,6 +144,7 @@ function candidateEvents(state: ModelState): CaseEvent[] {
       expectedReleaseAt: plus(at, 6 * 60 * MINUTE),
     },
     { type: 'police.release_from_custody', at, by: police },
+    { type: 'police.place_alert', at, by: police, reference: 'SIG-1' },
     {
       type: 'transport.arrange',
       at,
@@ -215,6 +216,7 @@ export function abstractState(state: ModelState): string {
     overdue: Object.keys(c.overdue).sort(),
     adhoc: c.adhocTasks.map((t) => t.task).sort(),
     appeal: c.appeal !== null,
+    alert: c.alert !== null,
     region: c.region,
     extended: c.legalTitle.endsOn,
     transport: c.transportMode,

@@ -196,7 +196,7 @@ describe('every generated path through the case machine', () => {
   });
 
   it('together rest in every state of the machine', () => {
-    const transient = ['starting', 'judging', 'routing'];
+    const transient = ['starting', 'judging', 'routing', 'settling', 'done'];
     const all = getStateNodes(caseMachine.root)
       .filter((node) => node.type === 'atomic' || node.type === 'final')
       .map((node) => node.path.join('.'))

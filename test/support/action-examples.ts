@@ -16,6 +16,7 @@ export function exampleBody(type: CommandType, now = new Date()): Record<string,
     'case.add_information': { information: 'may be heading to his sister', source: 'mother' },
     'case.record_sighting': { seenAt: now.toISOString(), place: 'Station Assen', source: 'conductor' },
     'case.record_located': { foundBy: 'police', place: 'Station Assen' },
+    'police.place_alert': { reference: 'SIG-2026-000123' },
     'police.record_custody': {
       place: 'Politiebureau Assen, cel 4',
       expectedReleaseAt: inHours(now, 6),
