@@ -912,7 +912,7 @@ export const caseMachine = setup({
                 dueWithin('debrief', (c) => c.policy.afterReturn.debriefWithin),
                 announceNow('person.returned'),
               ],
-              exit: withTask(debriefTask).release,
+              exit: withTask(debriefTask).leave,
               on: {
                 ...withTask(debriefTask).claims,
                 // Safe and well closes the case; otherwise the clinic arranges follow-up before it closes.
@@ -1049,7 +1049,7 @@ export const caseMachine = setup({
                 // Found without a title: not brought back by force; a crisis assessment decides what follows.
                 crisisRoute: {
                   meta: withTask(crisisTask).meta,
-                  exit: withTask(crisisTask).release,
+                  exit: withTask(crisisTask).leave,
                   on: {
                     ...withTask(crisisTask).claims,
                     // While the person is located, the lifecycle records the transport; otherwise it is here.

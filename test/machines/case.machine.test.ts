@@ -732,6 +732,8 @@ describe('case machine', () => {
         },
       ]);
       expect(recorded.at(-1)).toMatchObject({ kind: 'debrief', safeAndWell: false });
+      // The debrief is done: its deadline goes with it, and only the follow-up's runs.
+      expect(Object.keys(snapshot.context.deadlines).sort()).toEqual(['followUp', 'legalWarning']);
     });
 
     it('closes as returned once the follow-up is arranged, and keeps what was agreed', () => {
