@@ -126,10 +126,10 @@ describe('every generated path through the case machine', () => {
       }
     });
 
-    it('keeps a valid view, and an owner and due time for every live deadline, at every step', () => {
-      for (const path of paths) {
-        for (const { state } of path.steps) {
-          const snapshot = state.machine;
+    it('keeps a valid view, and an owner and due time for every live deadline, in every state it reaches', () => {
+      // Every step of every path to an ending, and every state the generator reached on the way.
+      for (const steps of [...paths.map((p) => p.steps.map((step) => step.state.machine)), snapshots]) {
+        for (const snapshot of steps) {
           CaseStateSchema.parse(caseState(snapshot, report));
           // The running case carries its state and nothing that only grows.
           CaseContextSchema.strict().parse(snapshot.context);
