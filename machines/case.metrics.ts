@@ -54,6 +54,21 @@ export const caseMetrics = {
     help: 'Seconds from the absence being noticed to the clinic confirming the return, by region.',
     type: 'histogram',
   },
+  transports: {
+    name: 'vermist_transports_total',
+    help: 'Ways back arranged, by mode (ambulance, care transport, clinic staff, police, own accord) and region.',
+    type: 'counter',
+  },
+  rejections: {
+    name: 'vermist_rejections_total',
+    help: 'Reports police rejected, by grounds and region.',
+    type: 'counter',
+  },
+  custody: {
+    name: 'vermist_custody_seconds',
+    help: 'Seconds a person was held after an arrest, from the custody to the release, by region.',
+    type: 'histogram',
+  },
   notifications: {
     name: 'vermist_notifications_total',
     help: 'Notifications settled, by receiving party, channel, result (sent, delivered, failed, withheld) and region.',
@@ -127,9 +142,17 @@ export function caseMetricFacts(
   timeTo('timeToAcknowledgement', 'acknowledgedAt');
   timeTo('timeToLocated', 'locatedAt');
   timeTo('timeToReturned', 'returnedAt');
-  for (const entry of entries)
+  for (const entry of entries) {
     if (entry.kind === 'escalation')
       facts.push({ metric: 'escalations', value: 1, labels: { reason: entry.reason, ...region } });
+    if (entry.kind === 'transport')
+      facts.push({ metric: 'transports', value: 1, labels: { mode: entry.mode, ...region } });
+    if (entry.kind === 'rejection')
+      facts.push({ metric: 'rejections', value: 1, labels: { grounds: entry.grounds, ...region } });
+    // Held since the custody located the person (custody comes only while the search is on).
+    if (entry.kind === 'release' && now.locatedAt !== null)
+      facts.push({ metric: 'custody', value: secondsBetween(now.locatedAt, entry.at), labels: region });
+  }
   const titleEnded = (s: CaseSnapshot) => s.status !== 'done' && legalStatusOf(s) === 'ended';
   if (titleEnded(after) && (before === null || !titleEnded(before)) && now.returnedAt === null)
     facts.push({

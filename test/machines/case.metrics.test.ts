@@ -70,6 +70,38 @@ describe('case metric facts', () => {
     ]);
   });
 
+  it('counts each way back by its mode, each rejection by its grounds, and the time held in custody', () => {
+    const transported = facts(aCaseInput(), [
+      acknowledge(5),
+      { type: 'case.record_located', at: at(50), by: police, foundBy: 'police', place: 'Station Assen' },
+      {
+        type: 'transport.arrange',
+        at: at(55),
+        by: police,
+        mode: 'care_transport',
+        pickup: 'Station',
+        destination: 'Ward',
+      },
+    ]);
+    expect(named(transported.collected, 'transports')).toEqual([
+      { metric: 'transports', value: 1, labels: { mode: 'care_transport', region: 'noord-nl' } },
+    ]);
+    const rejected = facts(aCaseInput(), [
+      { type: 'police.reject', at: at(5), by: police, grounds: 'not_missing', reason: 'he is at home' },
+    ]);
+    expect(named(rejected.collected, 'rejections')).toEqual([
+      { metric: 'rejections', value: 1, labels: { grounds: 'not_missing', region: 'noord-nl' } },
+    ]);
+    const held = facts(aCaseInput(), [
+      acknowledge(5),
+      { type: 'police.record_custody', at: at(60), by: police, place: 'Assen', expectedReleaseAt: at(300) },
+      { type: 'police.release_from_custody', at: at(240), by: police },
+    ]);
+    expect(named(held.collected, 'custody')).toEqual([
+      { metric: 'custody', value: 180 * 60, labels: { region: 'noord-nl' } },
+    ]);
+  });
+
   it('yields nothing for a deadline whose task is already done', () => {
     const { collected } = facts(aCaseInput(), [
       acknowledge(5),

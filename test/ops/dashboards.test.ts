@@ -186,6 +186,23 @@ describe('Grafana dashboards against a real Prometheus scraping a loaded system'
     const family = await file(token, { kind: { unauthorisedAbsence: false, missing: true } });
     await act(family, 'police.acknowledge', { by: police, risk: 'medium', urgent: false, ...facts });
     await act(family, 'case.close', { by: police, outcome: 'found_by_family' });
+    // Rejected, with grounds: the clinic closes it.
+    const rejected = await file(token, {});
+    await act(rejected, 'police.reject', {
+      by: police,
+      grounds: 'no_danger',
+      reason: 'calm, has leave today',
+    });
+    await act(rejected, 'clinic.route_after_rejection', { by: clinician, route: 'close' });
+    // Arrested, held, released to the way back.
+    const held = await file(token, {});
+    await act(held, 'police.acknowledge', { by: police, risk: 'low', urgent: false, ...facts });
+    await act(held, 'police.record_custody', {
+      by: police,
+      place: 'Politiebureau Assen',
+      expectedReleaseAt: new Date(Date.now() + 3_600_000).toISOString(),
+    });
+    await act(held, 'police.release_from_custody', { by: police });
     // Long enough for the unacknowledged reports' deadlines to pass.
     await new Promise((resolve) => setTimeout(resolve, 2_500));
   }
