@@ -46,12 +46,12 @@ export const caseMetrics = {
   },
   timeToLocated: {
     name: 'vermist_time_to_located_seconds',
-    help: 'Seconds from the absence being noticed to the person being located, by region.',
+    help: 'Seconds from the absence being noticed to the person being located, by region and risk.',
     type: 'histogram',
   },
   timeToReturned: {
     name: 'vermist_time_to_returned_seconds',
-    help: 'Seconds from the absence being noticed to the clinic confirming the return, by region.',
+    help: 'Seconds from the absence being noticed to the clinic confirming the return, by region and risk.',
     type: 'histogram',
   },
   transports: {
@@ -119,10 +119,13 @@ export function caseMetricFacts(
   const now = after.context;
   const region = { region: now.region };
   const facts: MetricFact[] = [];
+  // How long a search took is read against how dangerous it was: located and returned carry the grade.
+  const graded = { ...region, risk: now.risk ?? now.proposedRisk };
   const timeTo = (metric: CaseMetricKey, key: 'acknowledgedAt' | 'locatedAt' | 'returnedAt') => {
     const at = now[key];
+    const labels = key === 'acknowledgedAt' ? region : graded;
     if (at !== null && (was === undefined || was[key] === null))
-      facts.push({ metric, value: secondsBetween(input.absenceNoticedAt, at), labels: region });
+      facts.push({ metric, value: secondsBetween(input.absenceNoticedAt, at), labels });
   };
 
   if (!was) {

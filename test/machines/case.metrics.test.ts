@@ -148,6 +148,7 @@ describe('case metric facts', () => {
       { type: 'clinic.confirm_return', at: at(110), by: clinician },
     ]);
     expect(named(collected, 'timeToLocated').map((f) => f.value)).toEqual([3600]);
+    expect(named(collected, 'timeToLocated')[0]!.labels).toEqual({ region: 'noord-nl', risk: 'high' });
     expect(named(collected, 'timeToReturned').map((f) => f.value)).toEqual([7200]);
     expect(named(collected, 'titleEndedBeforeReturn')).toHaveLength(0);
   });
