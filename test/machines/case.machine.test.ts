@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { initialTransition, transition, type SnapshotFrom } from 'xstate';
-import type { CaseEvent, DeadlineKey } from '../../machines/case.events';
+import type { Actor, CaseEvent, DeadlineKey } from '../../machines/case.events';
 import { refusalOf } from '../../machines/case.access';
 import type { RecordEntry } from '../../machines/case.context';
 import { caseMachine, effectsOf, type Announcement } from '../../machines/case.machine';
@@ -62,6 +62,20 @@ const located = (minutes: number) =>
     by: police,
     foundBy: 'police',
     place: 'Station Assen',
+  }) as const;
+/** The way back arranged at `minutes`, from the station to the ward. */
+const transport = (
+  minutes: number,
+  by: Actor = police,
+  mode: 'ambulance' | 'care_transport' | 'clinic_staff' | 'own_accord' = 'ambulance',
+) =>
+  ({
+    type: 'transport.arrange',
+    at: at(minutes),
+    by,
+    mode,
+    pickup: 'Station Assen',
+    destination: 'De Linde, GGZ Noord',
   }) as const;
 const missing = aCaseInput({ report: { kind: { unauthorisedAbsence: true, missing: true } } });
 
@@ -554,15 +568,7 @@ describe('case machine', () => {
     });
 
     it('expects arrival within 4 hours of an ambulance transport, and escalates when it is late', () => {
-      const transport = {
-        type: 'transport.arrange',
-        at: at(70),
-        by: ambulance,
-        mode: 'ambulance',
-        pickup: 'Station Assen',
-        destination: 'De Linde, GGZ Noord',
-      } as const;
-      const { snapshot } = drive(aCaseInput(), acknowledge(), located(60), transport);
+      const { snapshot } = drive(aCaseInput(), acknowledge(), located(60), transport(70, ambulance));
       expect(caseStatus(snapshot)).toBe('in_transport');
       expect(openTasks(snapshot)).toEqual([
         {
@@ -585,27 +591,17 @@ describe('case machine', () => {
     });
 
     it('gives the ambulance crew a transport task only when an ambulance takes the person back', () => {
-      const byStaff = drive(aCaseInput(), acknowledge(), located(60), {
-        type: 'transport.arrange',
-        at: at(70),
-        by: clinician,
-        mode: 'clinic_staff',
-        pickup: 'Station Assen',
-        destination: 'De Linde, GGZ Noord',
-      });
+      const byStaff = drive(
+        aCaseInput(),
+        acknowledge(),
+        located(60),
+        transport(70, clinician, 'clinic_staff'),
+      );
       expect(openTasks(byStaff.snapshot).map((t) => t.role)).not.toContain('ambulance');
     });
 
     it('lets the crew complete its transport task, and nobody complete a task that is not open', () => {
-      const transport = {
-        type: 'transport.arrange',
-        at: at(70),
-        by: police,
-        mode: 'ambulance',
-        pickup: 'Station Assen',
-        destination: 'De Linde, GGZ Noord',
-      } as const;
-      const { snapshot } = drive(aCaseInput(), acknowledge(), located(60), transport);
+      const { snapshot } = drive(aCaseInput(), acknowledge(), located(60), transport(70));
       const handover = {
         type: 'task.complete',
         at: at(120),
@@ -619,38 +615,20 @@ describe('case machine', () => {
     });
 
     it('closes the crew task when the clinic confirms the arrival', () => {
-      const { snapshot } = drive(
-        aCaseInput(),
-        acknowledge(),
-        located(60),
-        {
-          type: 'transport.arrange',
-          at: at(70),
-          by: police,
-          mode: 'ambulance',
-          pickup: 'Station Assen',
-          destination: 'De Linde, GGZ Noord',
-        },
-        { type: 'clinic.confirm_return', at: at(130), by: clinician },
-      );
+      const { snapshot } = drive(aCaseInput(), acknowledge(), located(60), transport(70), {
+        type: 'clinic.confirm_return',
+        at: at(130),
+        by: clinician,
+      });
       expect(openTasks(snapshot).map((t) => t.task)).toEqual(['debrief']);
     });
 
     it('walks a found person back, through debrief, to the outcome returned', () => {
-      const { snapshot, events } = drive(
-        aCaseInput(),
-        acknowledge(),
-        located(60),
-        {
-          type: 'transport.arrange',
-          at: at(70),
-          by: ambulance,
-          mode: 'ambulance',
-          pickup: 'Station Assen',
-          destination: 'De Linde, GGZ Noord',
-        },
-        { type: 'clinic.confirm_return', at: at(130), by: clinician },
-      );
+      const { snapshot, events } = drive(aCaseInput(), acknowledge(), located(60), transport(70, ambulance), {
+        type: 'clinic.confirm_return',
+        at: at(130),
+        by: clinician,
+      });
       expect(caseStatus(snapshot)).toBe('returned');
       expect(openTasks(snapshot)).toEqual([
         { task: 'debrief', role: 'clinic', dueAt: at(130 + hours(72)), escalatedTo: null, claimedBy: null },
@@ -698,14 +676,7 @@ describe('case machine', () => {
         aCaseInput(),
         acknowledge(5),
         located(60),
-        {
-          type: 'transport.arrange',
-          at: at(70),
-          by: police,
-          mode: 'ambulance',
-          pickup: 'Station Assen',
-          destination: 'De Linde',
-        },
+        transport(70),
         { type: 'clinic.confirm_return', at: at(200), by: clinician },
         {
           type: 'clinic.complete_debrief',
@@ -949,14 +920,7 @@ describe('case machine', () => {
         aCaseInput(),
         acknowledge(5),
         located(30),
-        {
-          type: 'transport.arrange',
-          at: at(35),
-          by: police,
-          mode: 'ambulance',
-          pickup: 'Station Assen',
-          destination: 'De Linde, GGZ Noord',
-        },
+        transport(35),
         { type: 'task.claim', at: at(36), by: ambulance, task: 'transport_patient' },
         { type: 'clinic.confirm_return', at: at(90), by: clinician },
       );
