@@ -19,7 +19,8 @@ describe('case notifications (time-skipping server)', () => {
   beforeAll(() => h.start().then(() => undefined));
   afterAll(() => h.stop());
 
-  const farTitle = { kind: 'zorgmachtiging', startsOn: '2026-01-01', endsOn: '2030-01-01' } as const;
+  // Far beyond the time-skipping server's clock, which runs years ahead as the suite skips to timers.
+  const farTitle = { kind: 'zorgmachtiging', startsOn: '2026-01-01', endsOn: '2099-01-01' } as const;
   const noFamilyConsent = {
     familyContact: { given: false, recordedBy: 'dr. A. Bakker' },
     publicAppeal: { given: false, recordedBy: 'dr. A. Bakker' },
@@ -81,12 +82,14 @@ describe('case notifications (time-skipping server)', () => {
   /** Runs `body` while the SMTP server replies `replies` to e-mails for one party first. */
   let scripted = 0;
   /**
-   * Runs `body` with the SMTP server answering `replies` to the e-mails to `to` about one new case, which
-   * `file` files. Only that case's e-mails get them: an earlier test's e-mail still being retried never
-   * takes a reply meant for this one.
+   * Runs `body` with the SMTP server answering `replies` to the e-mails to `to` about `event` of one new
+   * case, which `file` files. Only those e-mails get them: an earlier test's e-mail still being retried
+   * never takes a reply meant for this one, nor does another announcement of the same case (the
+   * time-skipping server's clock runs years ahead, so a title may lapse at once and its e-mail race this).
    */
   const withSmtpReplying = async (
     to: 'clinic' | 'contact_person',
+    event: 'case.reported' | 'case.closed',
     replies: number[],
     body: (file: () => Promise<CaseView>, smtp: SmtpReceiver) => Promise<void>,
   ) => {
@@ -96,7 +99,7 @@ describe('case notifications (time-skipping server)', () => {
     smtp.scriptFor = (headers) => {
       // A long header may come folded: compare the id without the whitespace folding added.
       const id = (headers['x-vermist-delivery-id'] ?? '').replace(/\s+/g, '');
-      return id.startsWith(`ntf.${caseId}.`) && id.endsWith(`.${to}.email`);
+      return id.startsWith(`ntf.${caseId}.${event}.`) && id.endsWith(`.${to}.email`);
     };
     smtp.script.push(...replies);
     try {
@@ -311,7 +314,7 @@ describe('case notifications (time-skipping server)', () => {
   });
 
   it('retries an e-mail the SMTP server defers, and sends it once', async () => {
-    await withSmtpReplying('clinic', [451], async (file, smtp) => {
+    await withSmtpReplying('clinic', 'case.reported', [451], async (file, smtp) => {
       const filed = await file();
       const view = await settled(filed.caseId, 4);
       const delivery = party(view, 'case.reported', 'clinic', 'email');
@@ -326,7 +329,7 @@ describe('case notifications (time-skipping server)', () => {
 
   it('tells the police desk of new information at once while the clinic’s mail server still defers an earlier e-mail', async () => {
     // The clinic's mail server says "later" to every attempt: that e-mail stays queued for minutes.
-    await withSmtpReplying('clinic', [451, 451, 451, 451, 451, 451], async (file) => {
+    await withSmtpReplying('clinic', 'case.reported', [451, 451, 451, 451, 451, 451], async (file) => {
       const filed = await file();
       await acknowledge(filed.caseId);
       const started = Date.now();
@@ -355,7 +358,7 @@ describe('case notifications (time-skipping server)', () => {
   });
 
   it('escalates an e-mail the SMTP server refuses for good, without the address in the reason', async () => {
-    await withSmtpReplying('clinic', [550], async (file) => {
+    await withSmtpReplying('clinic', 'case.reported', [550], async (file) => {
       const filed = await file();
       const view = await settled(filed.caseId, 7);
       const delivery = party(view, 'case.reported', 'clinic', 'email');
@@ -368,7 +371,7 @@ describe('case notifications (time-skipping server)', () => {
   });
 
   it('still tells the supervisor when a delivery about a case that has ended fails for good', async () => {
-    await withSmtpReplying('contact_person', [550], async (file) => {
+    await withSmtpReplying('contact_person', 'case.closed', [550], async (file) => {
       const filed = await file();
       await send(filed.caseId, 'case.withdraw', { reason: 'back on the ward', falseAlarm: false }, clinician);
       await h.env.client.workflow.getHandle(filed.caseId).result();
