@@ -10,7 +10,7 @@ export const PrincipalSchema = z.discriminatedUnion('role', [
   z.object({ sub: z.string().min(1), role: z.literal('clinic'), institutionId: IdSchema }),
   z.object({
     sub: z.string().min(1),
-    role: z.enum(['police_desk', 'police_supervisor', 'ambulance']),
+    role: z.enum(['police_desk', 'police_supervisor', 'ambulance', 'crisis_service']),
     region: IdSchema,
   }),
 ]);

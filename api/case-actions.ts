@@ -118,6 +118,11 @@ export const caseActions = {
     summary: 'After the title lapsed: go on searching or close',
     when: 'Only after the title lapsed while the person is still missing, until police decided.',
   },
+  'crisis-assessment': {
+    type: 'crisis.record_assessment',
+    summary: 'The crisis service records its assessment of someone found after their title lapsed',
+    when: 'Only while the crisis assessment is open (after a lapsed title, once the person is found).',
+  },
   'public-appeal': {
     type: 'case.public_appeal',
     summary: 'Start a public appeal under recorded consent that expires',

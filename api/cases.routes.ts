@@ -1,19 +1,21 @@
 import { createHash } from 'node:crypto';
 import { Router, type Response } from 'express';
 import { z } from 'zod';
-import { inTenant, readRoles, tenantOf } from '../machines/case.access';
+import type { AccessRecord } from '../machines/access-record.schema';
+import { inTenant, readRoles, tasksBoundTo, tenantOf } from '../machines/case.access';
 import type { CommandType, TaskKind } from '../machines/case.events';
 import { CaseStatusSchema } from '../machines/case.status';
 import { CaseSummarySchema, TimelineEntrySchema, type CaseView } from '../machines/case.view';
 import { CaseReportSchema, RiskGradeSchema } from '../machines/report.schema';
+import { absenceWithoutTitle } from '../machines/legal-title';
 import { principalOf, requireRole, type Principal } from './auth';
 import { actionBodySchema, caseActions } from './case-actions';
 import type { RecordsStore } from '../records/records.store';
-import type { CaseClient } from './case-client';
+import { caseIdFor, type CaseClient } from './case-client';
 import { idempotent } from './idempotency';
 import type { ApiMetrics } from './metrics';
 import { decodeCursor, encodeCursor } from './cursor';
-import { Problem, notFound } from './problems';
+import { Problem, badRequest, notFound } from './problems';
 import { projectFor } from './projections';
 import { parseBody, parseInput } from './validate';
 
@@ -76,6 +78,13 @@ export function casesRouter(deps: {
         `you may only file reports for institution ${principal.institutionId}`,
       );
     }
+    // Judged at first filing only: a retry of a report already filed answers as the first did.
+    const withoutTitle = absenceWithoutTitle(report, new Date().toISOString());
+    if (withoutTitle && !(await deps.records.cases.get(caseIdFor(report)))) {
+      throw badRequest(`the report cannot be an unauthorised absence: ${withoutTitle}`, [
+        { path: 'body.legalTitle', message: withoutTitle },
+      ]);
+    }
     const { created, view } = await deps.cases.file(report);
     res.locals.caseId = view.caseId;
     if (created) deps.metrics.casesFiled.inc({ region: report.region });
@@ -90,7 +99,7 @@ export function casesRouter(deps: {
     const query = parseInput(CaseListQuerySchema, req.query, 'query');
     const { items, more } = await deps.records.cases.list({
       tenant: tenantOf(principal),
-      withTaskFor: principal.role === 'ambulance' ? 'ambulance' : undefined,
+      withTaskFor: tasksBoundTo(principal.role),
       status: query.state,
       risk: query.risk,
       open: query.open,

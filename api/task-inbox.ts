@@ -5,7 +5,7 @@ import { InboxItemSchema } from '../machines/case.tasks';
 import { IdSchema, RiskGradeSchema } from '../machines/report.schema';
 import { NO_DUE, type CaseRecords, type TaskQuery } from '../records/case-records';
 import type { Principal } from './auth';
-import { tenantOf } from '../machines/case.access';
+import { tasksBoundTo, tenantOf } from '../machines/case.access';
 import { decodeCursor, encodeCursor } from './cursor';
 
 /** Filters of the task inbox, as query parameters. Every one narrows; the caller's tenant always applies. */
@@ -53,7 +53,7 @@ export function inboxQuery(principal: Principal, filter: TaskFilter, now: Date):
     risk: filter.risk,
     task: filter.task,
     role: filter.role,
-    ownerRole: principal.role === 'ambulance' ? 'ambulance' : undefined,
+    ownerRole: tasksBoundTo(principal.role),
     overdue: filter.overdue,
     claimedBy: filter.assigned === 'me' ? principal.sub : undefined,
     unclaimed: filter.assigned === 'none',

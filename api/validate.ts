@@ -45,6 +45,9 @@ export function refuseFuture(
         visit(child, (v as Record<string, unknown>)[key], [...path, key]);
     } else if (['optional', 'nullable', 'default', 'prefault', 'readonly'].includes(def.type)) {
       visit(def.innerType as z.ZodType, v, path);
+    } else if (def.type === 'pipe') {
+      // A transformed value (a legal title) keeps the fields of what it was parsed from.
+      visit(def.in as z.ZodType, v, path);
     } else if (def.type === 'array' && Array.isArray(v)) {
       v.forEach((item, i) => visit(def.element as z.ZodType, item, [...path, String(i)]));
     }

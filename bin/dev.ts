@@ -177,6 +177,10 @@ async function printWelcome(
       { sub: 'supervisor.noord', role: 'police_supervisor', region: 'noord-nl' },
     ],
     ['AMBULANCE_TOKEN   (ambulance, noord-nl)', { sub: 'rav.noord', role: 'ambulance', region: 'noord-nl' }],
+    [
+      'CRISIS_TOKEN      (crisis service, noord-nl)',
+      { sub: 'crisis.noord', role: 'crisis_service', region: 'noord-nl' },
+    ],
   ];
   const lines = [
     '',

@@ -17,6 +17,7 @@ const everyone = [
   'police_desk',
   'police_supervisor',
   'ambulance',
+  'crisis_service',
 ] as const satisfies readonly Role[];
 
 /** Which roles may send each command at all. The machine refuses any other sender in every state. */
@@ -40,6 +41,7 @@ export const commandRoles: Record<CommandType, readonly Role[]> = {
   'clinic.complete_follow_up': ['clinic'],
   'clinic.update_title': ['clinic'],
   'police.decide_after_expiry': police,
+  'crisis.record_assessment': ['crisis_service'],
   'case.public_appeal': police,
   'task.complete': ['ambulance', ...police],
   'task.claim': everyone,
@@ -93,9 +95,20 @@ export function tenantOf(caller: Tenancy): Tenant {
 }
 
 /**
+ * Roles that see a case of their region only while it gives them a task: an ambulance crew its transport,
+ * the crisis service its assessment. They need nothing else of the case.
+ */
+const onlyWithTask: readonly Role[] = ['ambulance', 'crisis_service'];
+
+/** The role whose tasks a caller's lists are limited to: its own when it sees only cases with its task. */
+export function tasksBoundTo(role: Role): Role | undefined {
+  return onlyWithTask.includes(role) ? role : undefined;
+}
+
+/**
  * Whether a case belongs to the caller's tenant: the clinic's own institution, the police's own region (a
- * transferred case moves with its region), and for an ambulance a case in its region with a crew task.
- * Outside it the case does not exist for them (404, so ids leak nothing).
+ * transferred case moves with its region), and for a crew or the crisis service a case in its region with
+ * a task of theirs. Outside it the case does not exist for them (404, so ids leak nothing).
  */
 export function inTenant(
   caller: Tenancy,
@@ -103,7 +116,7 @@ export function inTenant(
 ): boolean {
   if (caller.role === 'clinic') return facts.institutionId === caller.institutionId;
   if (facts.region !== caller.region) return false;
-  return caller.role !== 'ambulance' || facts.tasks.some((task) => task.role === 'ambulance');
+  return !onlyWithTask.includes(caller.role) || facts.tasks.some((task) => task.role === caller.role);
 }
 
 /** An open task as the claim rules see it: who owns it, and whom it went to when its deadline passed. */

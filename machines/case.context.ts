@@ -14,8 +14,8 @@ import {
 export type { RecordEntry } from './case.entries';
 import { addMs } from './duration';
 import type { Policy } from './policy.schema';
-import { CaseKindSchema, CaseReportSchema, LegalTitleSchema, RiskGradeSchema } from './report.schema';
-import type { LegalTitle } from './report.schema';
+import { CaseKindSchema, CaseReportSchema, RiskGradeSchema } from './report.schema';
+import { LegalTitleSchema, titleEndsAt } from './legal-title';
 
 /** The policy a case runs under, resolved for its region and carried in it so it never shifts under it. */
 export type CasePolicy = Policy & { version: string };
@@ -107,18 +107,11 @@ export type CaseContext = z.infer<typeof CaseContextSchema>;
 /** A task a state opens: who owns it and which deadline it is due by. Read by `openTasks`. */
 export type TaskMeta = { task: TaskKind; role: Role; deadline: DeadlineKey | null };
 
-/**
- * A title ends with its end date. We take 22:00 UTC on that date: local midnight in summer, an hour early
- * in winter. Never late: past that instant the police may no longer have the power to bring someone back.
- */
-export function titleEndsAt(title: LegalTitle): string | null {
-  return title.kind === 'none' || !title.endsOn ? null : `${title.endsOn}T22:00:00.000Z`;
-}
-
-/** The instant at which the title is "ending soon", per the policy's warning period. */
+/** The instant at which the title is "ending soon", per the policy's warning period for its kind. */
 export function titleWarningAt(context: Pick<CaseContext, 'legalTitle' | 'policy'>): string | null {
-  const end = titleEndsAt(context.legalTitle);
-  return end === null ? null : addMs(end, -context.policy.legalTitle.warnBefore);
+  const { legalTitle: title, policy } = context;
+  const end = titleEndsAt(title);
+  return end === null || title.kind === 'none' ? null : addMs(end, -policy.legalTitle.warnBefore[title.kind]);
 }
 
 /**

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import {
   ActorSchema,
   AlertEventSchema,
+  CrisisAssessmentEventSchema,
   CustodyEventSchema,
   DebriefEventSchema,
   DescriptionEventSchema,
@@ -71,6 +72,8 @@ export const ReleaseSchema = ReleaseEventSchema.omit(without);
 export const DebriefSchema = DebriefEventSchema.omit(without);
 /** The follow-up the clinic arranged after a return that was not safe and well. */
 export const FollowUpSchema = FollowUpEventSchema.omit(without);
+/** The crisis service's assessment after a lapsed title: the way on, and its notes. */
+export const CrisisAssessmentSchema = CrisisAssessmentEventSchema.omit(without);
 /** Why police rejected the report. */
 export const RejectionSchema = RejectEventSchema.omit(without);
 /** The route the clinic chose after a rejection. */
@@ -101,6 +104,7 @@ export const RecordEntrySchema = z.discriminatedUnion('kind', [
   ReleaseSchema.extend({ kind: z.literal('release') }),
   DebriefSchema.extend({ kind: z.literal('debrief') }),
   FollowUpSchema.extend({ kind: z.literal('followUp') }),
+  CrisisAssessmentSchema.extend({ kind: z.literal('crisisAssessment') }),
   RejectionSchema.extend({ kind: z.literal('rejection') }),
   RejectionRouteEntrySchema.extend({ kind: z.literal('rejectionRoute') }),
   DisputeSchema.extend({ kind: z.literal('dispute') }),

@@ -1,14 +1,15 @@
 import { z } from 'zod';
-import {
-  HappenedAtSchema,
-  IdSchema,
-  LegalTitleSchema,
-  RiskGradeSchema,
-  SignalementPatchSchema,
-} from './report.schema';
+import { HappenedAtSchema, IdSchema, RiskGradeSchema, SignalementPatchSchema } from './report.schema';
+import { LegalTitleSchema } from './legal-title';
 
 /** The roles that act on a case. */
-export const RoleSchema = z.enum(['clinic', 'police_desk', 'police_supervisor', 'ambulance']);
+export const RoleSchema = z.enum([
+  'clinic',
+  'police_desk',
+  'police_supervisor',
+  'ambulance',
+  'crisis_service',
+]);
 export type Role = z.infer<typeof RoleSchema>;
 
 /** Who did something: a person's id in their organisation's identity provider, and the role they acted in. */
@@ -86,6 +87,7 @@ export const DeadlineKeySchema = z.enum([
   'rejectionReview',
   'custodyRelease',
   'alertWithdrawal',
+  'crisisAssessment',
 ]);
 export type DeadlineKey = z.infer<typeof DeadlineKeySchema>;
 
@@ -259,6 +261,26 @@ export const FollowUpEventSchema = z.object({
   ...person,
   agreed: Text,
 });
+/**
+ * What the crisis service found when it assessed someone whose title lapsed: the way on it chose, and its
+ * own notes, which stay with the clinic and the crisis service.
+ */
+export const CrisisAssessmentOutcomeSchema = z.enum([
+  /** The person goes back to the clinic of their own accord. */
+  'returns_voluntarily',
+  /** A new crisismaatregel was requested or imposed: the clinic records the title when it is in force. */
+  'crisis_measure',
+  /** Care elsewhere, voluntary (another clinic, a general practitioner, home treatment). */
+  'care_elsewhere',
+  /** No care is needed now. */
+  'no_care_needed',
+]);
+export const CrisisAssessmentEventSchema = z.object({
+  type: z.literal('crisis.record_assessment'),
+  ...person,
+  outcome: CrisisAssessmentOutcomeSchema,
+  notes: Text.optional(),
+});
 export const TitleEventSchema = z.object({
   type: z.literal('clinic.update_title'),
   ...person,
@@ -351,6 +373,7 @@ export const CommandEventSchemas = [
   FollowUpEventSchema,
   TitleEventSchema,
   AfterExpiryEventSchema,
+  CrisisAssessmentEventSchema,
   AppealEventSchema,
   CompleteTaskEventSchema,
   ClaimTaskEventSchema,

@@ -1,8 +1,8 @@
 import { and, assign, not, or, setup, stateIn } from 'xstate';
 import { closingRoles, mayComplete, mayReassign, maySend, mayTake } from './case.access';
+import { LegalTitleSchema, titleEndsAt } from './legal-title';
 import {
   instantOf,
-  titleEndsAt,
   titleWarningAt,
   type AdhocTask,
   type CaseContext,
@@ -83,7 +83,11 @@ const afterExpiryTask: TaskMeta = {
   role: 'police_desk',
   deadline: 'afterExpiryDecision',
 };
-const crisisTask: TaskMeta = { task: 'arrange_crisis_assessment', role: 'police_desk', deadline: null };
+const crisisTask: TaskMeta = {
+  task: 'arrange_crisis_assessment',
+  role: 'crisis_service',
+  deadline: 'crisisAssessment',
+};
 
 /** What a state with a task declares: the task, for the inbox, and the claims on it while it is open. */
 const withTask = (task: TaskMeta) =>
@@ -149,21 +153,8 @@ const recordAssessment = {
 
 /** What a person told the case goes on its record as they said it, with who and when. */
 const recordSaid = (
-  kind:
-    | 'sighting'
-    | 'information'
-    | 'find'
-    | 'transport'
-    | 'alert'
-    | 'custody'
-    | 'release'
-    | 'debrief'
-    | 'followUp'
-    | 'rejection'
-    | 'rejectionRoute'
-    | 'dispute'
-    | 'rejectionReview'
-    | 'withdrawal',
+  // Assessments, escalations and corrections are composed by the machine; every other entry is as said.
+  kind: Exclude<RecordEntry['kind'], 'assessment' | 'escalation' | 'correction'>,
 ) =>
   ({
     type: 'record',
@@ -498,6 +489,11 @@ export const caseMachine = setup({
     safeAndWell: ({ event }) => event.type === 'clinic.complete_debrief' && event.safeAndWell,
     foundOnWard: ({ event }) => event.type === 'clinic.internal_search_done' && event.found,
     noTitle: ({ context }) => titleEndsAt(context.legalTitle) === null,
+    /** A title recorded as none where there was one: the court refused to continue it, or it was lifted. */
+    titleLifted: ({ context, event }) =>
+      event.type === 'clinic.update_title' &&
+      event.title.kind === 'none' &&
+      context.legalTitle.kind !== 'none',
     titleEnded: ({ context }) => titleEndsAt(context.legalTitle)! <= context.legalJudgedAt,
     titleEndingSoon: ({ context }) => titleWarningAt(context)! <= context.legalJudgedAt,
     /** A review must name its next review time: after now, and no later than the policy allows for the grade. */
@@ -529,7 +525,8 @@ export const caseMachine = setup({
     missingSince: input.report.lastSeen.at,
     lastSeen: input.report.lastSeen,
     internalSearchDone: input.report.internalSearchDone,
-    legalTitle: input.report.legalTitle,
+    // Normalised here too, so a case filed before titles carried instants starts the same way.
+    legalTitle: LegalTitleSchema.parse(input.report.legalTitle),
     legalJudgedAt: input.reportedAt,
     acknowledgedAt: null,
     locatedAt: null,
@@ -949,19 +946,35 @@ export const caseMachine = setup({
           // On the legal region, not on the parallel `open`: a transition from a parallel state to one of
           // its regions would leave and re-enter every region, sending the lifecycle back to `reported`.
           on: {
-            'clinic.update_title': {
-              guard: 'senderMay',
-              target: '.judging',
-              actions: [
-                'newTitle',
-                recordCorrection,
-                {
-                  type: 'clearDeadlines',
-                  params: { deadlines: ['legalWarning', 'legalEnd', 'afterExpiryDecision'] },
-                },
-                announceNow('legal.extended'),
-              ],
-            },
+            'clinic.update_title': [
+              // The court refused to continue the title, or it was lifted: recorded as no title, it has ended.
+              {
+                guard: and(['senderMay', 'titleLifted', stateIn({ open: { legal: 'ended' } })]),
+                actions: ['newTitle', recordCorrection],
+              },
+              {
+                guard: and(['senderMay', 'titleLifted']),
+                target: '.ended',
+                actions: [
+                  'newTitle',
+                  recordCorrection,
+                  { type: 'clearDeadlines', params: { deadlines: ['legalWarning', 'legalEnd'] } },
+                ],
+              },
+              {
+                guard: 'senderMay',
+                target: '.judging',
+                actions: [
+                  'newTitle',
+                  recordCorrection,
+                  {
+                    type: 'clearDeadlines',
+                    params: { deadlines: ['legalWarning', 'legalEnd', 'afterExpiryDecision'] },
+                  },
+                  announceNow('legal.extended'),
+                ],
+              },
+            ],
           },
           states: {
             judging: {
@@ -1049,9 +1062,16 @@ export const caseMachine = setup({
                 // Found without a title: not brought back by force; a crisis assessment decides what follows.
                 crisisRoute: {
                   meta: withTask(crisisTask).meta,
+                  entry: dueWithin('crisisAssessment', (c) => c.policy.crisis.assessWithin),
                   exit: withTask(crisisTask).leave,
                   on: {
                     ...withTask(crisisTask).claims,
+                    'crisis.record_assessment': {
+                      guard: 'senderMay',
+                      target: 'settled',
+                      actions: recordSaid('crisisAssessment'),
+                    },
+                    'deadline.passed': overdue('crisisAssessment', 'crisis_service'),
                     // While the person is located, the lifecycle records the transport; otherwise it is here.
                     'transport.arrange': [
                       { guard: and(['senderMay', stateIn(located)]), target: 'settled' },

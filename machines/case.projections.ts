@@ -2,7 +2,8 @@ import { z } from 'zod';
 import { CaseViewSchema } from './case.view';
 import type { CaseView } from './case.view';
 import type { Party } from './party.schema';
-import { TransportSchema } from './case.entries';
+import { CrisisAssessmentSchema, FindSchema, TransportSchema } from './case.entries';
+import type { RecordEntry } from './case.entries';
 import { CaseReportSchema, PersonSchema, RiskFactorsSchema } from './report.schema';
 
 export { PartySchema, type Party } from './party.schema';
@@ -10,10 +11,12 @@ export { PartySchema, type Party } from './party.schema';
 /**
  * Police see everything they need to search: every sighting, find, transport and piece of information with
  * its place, time and source. Never the clinical fields (diagnosis, treatment notes, record extracts,
- * domain.md) nor the clinic's debrief of why the person left.
+ * domain.md), the clinic's debrief of why the person left, nor the crisis service's notes (only the way on
+ * it chose).
  */
 export const PoliceViewSchema = CaseViewSchema.omit({ debriefs: true, followUps: true }).extend({
   report: CaseReportSchema.omit({ clinical: true }),
+  crisisAssessments: z.array(CrisisAssessmentSchema.omit({ notes: true })),
 });
 export type PoliceView = z.infer<typeof PoliceViewSchema>;
 
@@ -53,7 +56,11 @@ export const AmbulanceViewSchema = CaseViewSchema.pick({
 });
 export type AmbulanceView = z.infer<typeof AmbulanceViewSchema>;
 
-/** The crisis service assesses someone whose title lapsed: who, functional risks, the clinic to call. */
+/**
+ * The crisis service assesses someone found after their title lapsed: who, where they were found, what
+ * keeps them safe, the clinic to call, its own task and its own assessments. Not the search (sightings,
+ * people at risk), the clinic's debrief, nor the clinical record.
+ */
 export const CrisisServiceViewSchema = CaseViewSchema.pick({
   caseId: true,
   status: true,
@@ -61,8 +68,14 @@ export const CrisisServiceViewSchema = CaseViewSchema.pick({
   institutionId: true,
   locatedAt: true,
   legal: true,
+  tasks: true,
+  crisisAssessments: true,
 }).extend({
-  person: PersonSchema.pick({ name: true, dateOfBirth: true, description: true }),
+  person: PersonSchema.pick({ name: true, dateOfBirth: true, description: true, languages: true }),
+  /** Where the person was found, the latest find last: where the assessment takes place. */
+  foundAt: z.array(FindSchema.pick({ at: true, place: true })),
+  timeCriticalNeeds: CaseReportSchema.shape.timeCriticalNeeds,
+  medicationOnHand: CaseReportSchema.shape.medicationOnHand,
   riskFactors: RiskFactorsSchema.omit({ notes: true }),
   clinicContact: CaseReportSchema.shape.clinicContact,
 });
@@ -102,14 +115,29 @@ export function familyContactAllowed(view: CaseView, at: string): boolean {
 
 function policeView(view: CaseView): PoliceView {
   const { clinical: _clinical, ...report } = view.report;
-  const { debriefs: _debriefs, followUps: _followUps, timeline, ...rest } = view;
-  return { ...rest, timeline: withoutDebriefs(timeline), report };
+  const { debriefs: _debriefs, followUps: _followUps, timeline, crisisAssessments, ...rest } = view;
+  return {
+    ...rest,
+    timeline: timelineForPolice(timeline),
+    crisisAssessments: crisisAssessments.map(withoutNotes),
+    report,
+  };
 }
 
-/** The timeline as police see it: the debrief and its follow-up are the clinic's, there as in the record. */
-function withoutDebriefs(timeline: CaseView['timeline']): CaseView['timeline'] {
+const withoutNotes = <T extends { notes?: string | undefined }>({
+  notes: _notes,
+  ...rest
+}: T): Omit<T, 'notes'> => rest;
+
+/**
+ * The timeline as police see it: the debrief and its follow-up are the clinic's, and the crisis service's
+ * notes its own; the rest is there as in the record.
+ */
+function timelineForPolice(timeline: CaseView['timeline']): CaseView['timeline'] {
   return timeline.map(({ recorded, ...entry }) => {
-    const kept = recorded?.filter((e) => e.kind !== 'debrief' && e.kind !== 'followUp');
+    const kept = recorded
+      ?.filter((e) => e.kind !== 'debrief' && e.kind !== 'followUp')
+      .map((e): RecordEntry => (e.kind === 'crisisAssessment' ? withoutNotes(e) : e));
     return kept && kept.length > 0 ? { ...entry, recorded: kept } : entry;
   });
 }
@@ -157,7 +185,7 @@ function latestTransport(view: CaseView): AmbulanceView['transport'] {
 
 function crisisServiceView(view: CaseView): CrisisServiceView {
   const { notes: _notes, ...riskFactors } = view.report.riskFactors;
-  const { name, dateOfBirth, description } = view.report.person;
+  const { name, dateOfBirth, description, languages } = view.report.person;
   return {
     caseId: view.caseId,
     status: view.status,
@@ -165,7 +193,12 @@ function crisisServiceView(view: CaseView): CrisisServiceView {
     institutionId: view.institutionId,
     locatedAt: view.locatedAt,
     legal: view.legal,
-    person: { name, dateOfBirth, description },
+    tasks: view.tasks.filter((t) => t.role === 'crisis_service'),
+    crisisAssessments: view.crisisAssessments,
+    person: { name, dateOfBirth, description, languages },
+    foundAt: view.finds.map(({ at, place }) => ({ at, place })),
+    timeCriticalNeeds: view.report.timeCriticalNeeds,
+    ...(view.report.medicationOnHand !== undefined && { medicationOnHand: view.report.medicationOnHand }),
     riskFactors,
     clinicContact: view.report.clinicContact,
   };

@@ -60,7 +60,7 @@ export const completingCommand = {
   acknowledge_report: 'police.acknowledge',
   review_risk: 'police.review_risk',
   decide_after_title_expiry: 'police.decide_after_expiry',
-  arrange_crisis_assessment: 'transport.arrange',
+  arrange_crisis_assessment: 'crisis.record_assessment',
   arrange_transport: 'transport.arrange',
   confirm_arrival: 'clinic.confirm_return',
   debrief: 'clinic.complete_debrief',

@@ -2,7 +2,8 @@ import { z } from 'zod';
 import type { SnapshotFrom } from 'xstate';
 import { ActorSchema } from './case.events';
 import type { CaseMachine } from './case.machine';
-import { AlertSchema, AppealSchema, CaseContextSchema, titleEndsAt } from './case.context';
+import { AlertSchema, AppealSchema, CaseContextSchema } from './case.context';
+import { LegalTitleKindSchema, titleEndsAt } from './legal-title';
 import {
   AssessmentSchema,
   AlertEntrySchema,
@@ -12,6 +13,7 @@ import {
   EscalationSchema,
   FindSchema,
   FollowUpSchema,
+  CrisisAssessmentSchema,
   InformationSchema,
   DisputeSchema,
   RejectionReviewSchema,
@@ -27,7 +29,7 @@ import {
 import { CaseStatusSchema, LegalStatusSchema, caseStatus, legalStatusOf } from './case.status';
 import { OpenTaskSchema, openTasks } from './case.tasks';
 import { DeliveryRecordSchema, type DeliveryRecord } from './notification.schema';
-import { CaseReportSchema, LegalTitleKindSchema, RiskGradeSchema } from './report.schema';
+import { CaseReportSchema, RiskGradeSchema } from './report.schema';
 
 /**
  * One entry of a case's timeline: what happened, when, who did it (null for the engine's own timers), and
@@ -66,7 +68,11 @@ export const CaseStateSchema = CaseContextSchema.pick({
   legal: z.object({
     status: LegalStatusSchema,
     title: LegalTitleKindSchema,
+    startsAt: z.iso.datetime().nullable(),
+    /** When the power to bring the person back ends: as decided, by law, or when a pending request must be decided. */
     endsAt: z.iso.datetime().nullable(),
+    /** A request the court has yet to decide that keeps the title in force until then. */
+    requestFiledAt: z.iso.datetime().nullable(),
   }),
   publicAppeal: AppealSchema.nullable(),
   alert: AlertSchema.nullable(),
@@ -94,6 +100,8 @@ export const CaseHistorySchema = z.object({
   releases: z.array(ReleaseSchema),
   debriefs: z.array(DebriefSchema),
   followUps: z.array(FollowUpSchema),
+  /** The crisis service's assessments after a lapsed title. */
+  crisisAssessments: z.array(CrisisAssessmentSchema),
   rejections: z.array(RejectionSchema),
   /** After a rejection: the clinic's route, its disputes, and the supervisor's reviews. */
   rejectionRoutes: z.array(RejectionRouteEntrySchema),
@@ -121,6 +129,7 @@ const listOf = {
   release: 'releases',
   debrief: 'debriefs',
   followUp: 'followUps',
+  crisisAssessment: 'crisisAssessments',
   rejection: 'rejections',
   rejectionRoute: 'rejectionRoutes',
   dispute: 'disputes',
@@ -157,7 +166,13 @@ export function caseState(snapshot: SnapshotFrom<CaseMachine>, report: CaseState
     locatedAt: c.locatedAt,
     returnedAt: c.returnedAt,
     transportMode: c.transportMode,
-    legal: { status: legalStatusOf(snapshot), title: c.legalTitle.kind, endsAt: titleEndsAt(c.legalTitle) },
+    legal: {
+      status: legalStatusOf(snapshot),
+      title: c.legalTitle.kind,
+      startsAt: c.legalTitle.kind === 'none' ? null : c.legalTitle.startsAt,
+      endsAt: titleEndsAt(c.legalTitle),
+      requestFiledAt: (c.legalTitle.kind !== 'none' && c.legalTitle.requestFiledAt) || null,
+    },
     publicAppeal: c.appeal,
     alert: c.alert,
     outcome: c.outcome,

@@ -7,6 +7,7 @@ import {
   overrideNotifications,
 } from './notification.schema';
 import { IdSchema } from './report.schema';
+import { CompulsoryTitleKindSchema } from './legal-title';
 import { DEFAULT_RETENTION, RetentionPolicySchema } from './retention.schema';
 
 /**
@@ -33,7 +34,13 @@ const sections = {
   /** After police reject: how long the clinic has to choose a route, and a supervisor to review a dispute. */
   rejection: z.object({ decideWithin: DurationSchema, reviewWithin: DurationSchema }),
   afterReturn: z.object({ debriefWithin: DurationSchema, followUpWithin: DurationSchema }),
-  legalTitle: z.object({ warnBefore: DurationSchema, decideWithin: DurationSchema }),
+  /** How soon the crisis service must assess someone found after their title lapsed. */
+  crisis: z.object({ assessWithin: DurationSchema }),
+  /** How long before each kind of title ends the clinic is warned, and how long police have after it lapsed. */
+  legalTitle: z.object({
+    warnBefore: z.record(CompulsoryTitleKindSchema, DurationSchema),
+    decideWithin: DurationSchema,
+  }),
   publicAppeal: z.object({ withdrawWithin: DurationSchema }),
   /** Who an overdue task goes to, by the role that owns it: the next role up. */
   escalation: z.object({
@@ -41,6 +48,7 @@ const sections = {
     police_desk: RoleSchema,
     police_supervisor: RoleSchema,
     ambulance: RoleSchema,
+    crisis_service: RoleSchema,
   }),
 };
 

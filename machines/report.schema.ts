@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { LegalTitleSchema } from './legal-title';
 
 /** Identifiers that end up in workflow ids and search attributes: short, and never personal data. */
 export const IdSchema = z
@@ -9,32 +10,6 @@ export const IdSchema = z
 
 export const RiskGradeSchema = z.enum(['low', 'medium', 'high']);
 export type RiskGrade = z.infer<typeof RiskGradeSchema>;
-
-/** Wvggz and Wzd titles; forensic (TBS) titles are a different legal track and are refused at intake. */
-export const LegalTitleKindSchema = z.enum([
-  'crisismaatregel',
-  'machtiging_voortzetting_crisismaatregel',
-  'zorgmachtiging',
-  'wzd_inbewaringstelling',
-  'wzd_rechterlijke_machtiging',
-  'none',
-]);
-
-export const LegalTitleSchema = z
-  .object({
-    kind: LegalTitleKindSchema,
-    startsOn: z.iso.date(),
-    endsOn: z.iso.date().optional(),
-  })
-  .refine((title) => title.kind === 'none' || title.endsOn !== undefined, {
-    message: 'a compulsory-care title needs its end date',
-    path: ['endsOn'],
-  })
-  .refine((title) => title.endsOn === undefined || title.endsOn >= title.startsOn, {
-    message: 'must not be before startsOn',
-    path: ['endsOn'],
-  });
-export type LegalTitle = z.infer<typeof LegalTitleSchema>;
 
 /** Risk factors in functional terms (domain.md, "Data"): what police and ambulance may know, never a diagnosis. */
 /**

@@ -40,7 +40,7 @@ async function main(): Promise<void> {
     kind: { unauthorisedAbsence: true, missing: true },
     absenceNoticedAt: now,
     lastSeen: { at: now, place: 'Tuin, afdeling De Linde' },
-    legalTitle: { kind: 'zorgmachtiging', startsOn: '2026-06-01', endsOn: '2030-06-01' },
+    legalTitle: { kind: 'wzd_rechterlijke_machtiging', startsOn: '2026-06-01', endsOn: '2031-06-01' },
   });
   const { view } = await cases.file(report);
   const caseId = view.caseId;

@@ -280,7 +280,7 @@ function reportBody(reportId: string, region: string, institutionId: string, now
     institutionId,
     absenceNoticedAt: new Date(now - 10 * 60_000).toISOString(),
     lastSeen: { at: new Date(now - 30 * 60_000).toISOString(), place: 'Tuin, afdeling De Linde' },
-    legalTitle: { kind: 'zorgmachtiging', startsOn: '2026-06-01', endsOn: '2030-06-01' },
+    legalTitle: { kind: 'wzd_rechterlijke_machtiging', startsOn: '2026-06-01', endsOn: '2031-06-01' },
   };
 }
 

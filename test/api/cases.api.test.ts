@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { generateKeyPair } from 'jose';
 import { ApiHarness, type CallOptions } from '../support/api-harness';
-import { aReport } from '../support/fixtures';
+import { aReportNow } from '../support/fixtures';
 import { principals } from '../support/tokens';
 
 const TASK_QUEUE = 'cases-api-test';
@@ -27,10 +27,10 @@ describe('cases API over HTTP (dev server)', () => {
     { as, ...opts }: Omit<CallOptions, 'as'> & { as?: keyof typeof principals } = {},
   ) => stack.call(method, path, as ? { ...opts, as: principals[as] } : opts);
 
-  const fileCase = async (overrides: Parameters<typeof aReport>[0] = {}) => {
+  const fileCase = async (overrides: Parameters<typeof aReportNow>[0] = {}) => {
     const res = await call('POST', '/v1/cases', {
       as: 'clinic',
-      body: aReport({ reportId: `api-${++seq}`, ...overrides }),
+      body: aReportNow({ reportId: `api-${++seq}`, ...overrides }),
     });
     expect(res.status).toBe(201);
     return res.body as { caseId: string };
@@ -39,7 +39,7 @@ describe('cases API over HTTP (dev server)', () => {
   describe('filing a report', () => {
     it('refuses a last-seen time in the future, naming lastSeen.at, and files nothing', async () => {
       const inAMonth = new Date(Date.now() + 30 * 24 * 3600_000).toISOString();
-      const report = aReport({ reportId: 'api-future-1' });
+      const report = aReportNow({ reportId: 'api-future-1' });
       const res = await call('POST', '/v1/cases', {
         as: 'clinic',
         body: { ...report, lastSeen: { ...report.lastSeen, at: inAMonth } },
@@ -50,7 +50,7 @@ describe('cases API over HTTP (dev server)', () => {
     });
 
     it('accepts a last-seen time a minute ahead, within the clock tolerance', async () => {
-      const report = aReport({ reportId: 'api-future-2' });
+      const report = aReportNow({ reportId: 'api-future-2' });
       const soon = new Date(Date.now() + 60_000).toISOString();
       const res = await call('POST', '/v1/cases', {
         as: 'clinic',
@@ -62,7 +62,7 @@ describe('cases API over HTTP (dev server)', () => {
     it('refuses a sighting seen in the future, naming seenAt', async () => {
       const filed = await call('POST', '/v1/cases', {
         as: 'clinic',
-        body: aReport({ reportId: 'api-future-3' }),
+        body: aReportNow({ reportId: 'api-future-3' }),
       });
       const res = await call('POST', `/v1/cases/${filed.body.caseId}/sightings`, {
         as: 'clinic',
@@ -82,11 +82,11 @@ describe('cases API over HTTP (dev server)', () => {
       const ggzNoord = { sub: 'clinician.ggz-noord', role: 'clinic' as const, institutionId: 'ggz-noord' };
       const first = await stack.call('POST', '/v1/cases', {
         as: ggz,
-        body: aReport({ institutionId: 'ggz', reportId: 'noord-1' }),
+        body: aReportNow({ institutionId: 'ggz', reportId: 'noord-1' }),
       });
       const second = await stack.call('POST', '/v1/cases', {
         as: ggzNoord,
-        body: aReport({ institutionId: 'ggz-noord', reportId: '1' }),
+        body: aReportNow({ institutionId: 'ggz-noord', reportId: '1' }),
       });
       expect([first.status, second.status]).toEqual([201, 201]);
       expect(first.body.caseId).not.toBe(second.body.caseId);
@@ -95,7 +95,7 @@ describe('cases API over HTTP (dev server)', () => {
     it('opens a case and answers 201 with the clinic view', async () => {
       const res = await call('POST', '/v1/cases', {
         as: 'clinic',
-        body: aReport({ reportId: 'api-file-1' }),
+        body: aReportNow({ reportId: 'api-file-1' }),
       });
       expect(res.status).toBe(201);
       expect(res.body).toMatchObject({ caseId: 'case-ggz-noord~api-file-1', status: 'reported' });
@@ -103,7 +103,7 @@ describe('cases API over HTTP (dev server)', () => {
     });
 
     it('returns the same case with 200 when the same report is filed again', async () => {
-      const report = aReport({ reportId: 'api-file-2' });
+      const report = aReportNow({ reportId: 'api-file-2' });
       const first = await call('POST', '/v1/cases', { as: 'clinic', body: report });
       const again = await call('POST', '/v1/cases', { as: 'clinic', body: report });
       expect(again.status).toBe(200);
@@ -112,10 +112,10 @@ describe('cases API over HTTP (dev server)', () => {
     });
 
     it('answers 409 when a report id is reused for a different report', async () => {
-      await call('POST', '/v1/cases', { as: 'clinic', body: aReport({ reportId: 'api-file-3' }) });
+      await call('POST', '/v1/cases', { as: 'clinic', body: aReportNow({ reportId: 'api-file-3' }) });
       const res = await call('POST', '/v1/cases', {
         as: 'clinic',
-        body: aReport({ reportId: 'api-file-3', urgent: true }),
+        body: aReportNow({ reportId: 'api-file-3', urgent: true }),
       });
       expect(res.status).toBe(409);
     });
@@ -123,7 +123,7 @@ describe('cases API over HTTP (dev server)', () => {
     it('answers 400 naming each wrong field, and opens nothing', async () => {
       const res = await call('POST', '/v1/cases', {
         as: 'clinic',
-        body: { ...aReport({ reportId: 'api-bad-1' }), urgent: 'yes', person: { name: '' } },
+        body: { ...aReportNow({ reportId: 'api-bad-1' }), urgent: 'yes', person: { name: '' } },
       });
       expect(res.status).toBe(400);
       expect(res.type).toContain('application/problem+json');
@@ -137,10 +137,61 @@ describe('cases API over HTTP (dev server)', () => {
     it('refuses a forensic (TBS) patient with a message that says why', async () => {
       const res = await call('POST', '/v1/cases', {
         as: 'clinic',
-        body: { ...aReport({ reportId: 'api-tbs' }), forensic: true },
+        body: { ...aReportNow({ reportId: 'api-tbs' }), forensic: true },
       });
       expect(res.status).toBe(400);
       expect(res.body.errors).toEqual([{ path: 'body.forensic', message: expect.stringContaining('TBS') }]);
+    });
+
+    it('refuses an unauthorised absence without a title in force, naming legalTitle, and opens nothing', async () => {
+      for (const [reportId, legalTitle] of [
+        ['api-no-title', { kind: 'none' }],
+        ['api-lapsed-title', { kind: 'crisismaatregel', startsAt: '2026-01-05T14:00:00+01:00' }],
+      ] as const) {
+        const res = await call('POST', '/v1/cases', {
+          as: 'clinic',
+          body: aReportNow({ reportId, legalTitle }),
+        });
+        expect(res.status, reportId).toBe(400);
+        expect(res.body.errors).toEqual([
+          { path: 'body.legalTitle', message: expect.stringContaining('file it as a missing person') },
+        ]);
+        expect((await call('GET', `/v1/cases/case-ggz-noord~${reportId}`, { as: 'clinic' })).status).toBe(
+          404,
+        );
+      }
+      // The same person as a missing person: taken, without the power to bring them back.
+      const missing = await call('POST', '/v1/cases', {
+        as: 'clinic',
+        body: aReportNow({
+          reportId: 'api-missing-no-title',
+          kind: { unauthorisedAbsence: false, missing: true },
+          legalTitle: { kind: 'none' },
+        }),
+      });
+      expect(missing.status).toBe(201);
+      expect(missing.body.legal).toMatchObject({ status: 'no_title', title: 'none', endsAt: null });
+    });
+
+    it('refuses a title the law does not allow, saying which rule', async () => {
+      const res = await call('POST', '/v1/cases', {
+        as: 'clinic',
+        body: aReportNow({
+          reportId: 'api-long-title',
+          legalTitle: {
+            kind: 'machtiging_voortzetting_crisismaatregel',
+            startsOn: '2026-11-20',
+            endsOn: '2027-01-20',
+          },
+        }),
+      });
+      expect(res.status).toBe(400);
+      expect(res.body.errors).toEqual([
+        {
+          path: 'body.legalTitle.endsOn',
+          message: expect.stringContaining('runs three weeks after its date'),
+        },
+      ]);
     });
 
     it('answers 400 for a body that is not JSON', async () => {
@@ -152,7 +203,7 @@ describe('cases API over HTTP (dev server)', () => {
     it('lets a clinic file only for its own institution', async () => {
       const res = await call('POST', '/v1/cases', {
         as: 'otherClinic',
-        body: aReport({ reportId: 'api-file-4' }),
+        body: aReportNow({ reportId: 'api-file-4' }),
       });
       expect(res.status).toBe(403);
     });

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiHarness, type Answer } from '../support/api-harness';
-import { aReport } from '../support/fixtures';
+import { aReportNow } from '../support/fixtures';
 import { principals } from '../support/tokens';
 
 const TASK_QUEUE = 'feed-api-test';
@@ -19,7 +19,7 @@ describe('notification feed API over HTTP (dev server)', () => {
   async function fileCase(): Promise<string> {
     const filed = await stack.call('POST', '/v1/cases', {
       as: principals.clinic,
-      body: aReport({ reportId: `feed-${++seq}` }),
+      body: aReportNow({ reportId: `feed-${++seq}` }),
     });
     expect(filed.status).toBe(201);
     return (filed.body as { caseId: string }).caseId;

@@ -5,7 +5,7 @@ import { caseActions } from '../../api/case-actions';
 import { TaskKindSchema } from '../../machines/case.events';
 import { ApiHarness } from '../support/api-harness';
 import { exampleBody } from '../support/action-examples';
-import { aReport } from '../support/fixtures';
+import { aReportNow } from '../support/fixtures';
 
 const api = new ApiHarness('generated-input-test');
 const people: Principal[] = [
@@ -76,7 +76,7 @@ afterAll(() => api.stop());
 
 describe('generated input on every endpoint', () => {
   it('never answers 5xx to POST /v1/cases', async () => {
-    const example = aReport({ reportId: 'gen-report' }) as unknown as Record<string, unknown>;
+    const example = aReportNow({ reportId: 'gen-report' }) as unknown as Record<string, unknown>;
     await fc.assert(
       fc.asyncProperty(caller, bodyFor(example), async (who, body) => {
         await expectNo5xx('POST', '/v1/cases', { ...who, body: sendBody(body) });

@@ -6,7 +6,15 @@ import type { RecordEntry } from '../../machines/case.context';
 import { caseMachine, effectsOf, type Announcement } from '../../machines/case.machine';
 import { caseStatus, legalStatusOf } from '../../machines/case.status';
 import { openTasks } from '../../machines/case.tasks';
-import { aCaseInput, ambulance, clinician, police, supervisor } from '../support/fixtures';
+import {
+  aCaseInput,
+  aTitle,
+  ambulance,
+  clinician,
+  crisisService,
+  police,
+  supervisor,
+} from '../support/fixtures';
 
 type Snapshot = SnapshotFrom<typeof caseMachine>;
 const REPORTED_AT = '2026-11-24T08:10:00.000Z';
@@ -733,9 +741,10 @@ describe('case machine', () => {
   });
 
   describe('legal basis', () => {
-    // The zorgmachtiging in the fixture ends on 2026-12-01: at 22:00 UTC that day, warned 24 h before.
-    const END = '2026-12-01T22:00:00.000Z';
-    const WARN = '2026-11-30T22:00:00.000Z';
+    // The zorgmachtiging in the fixture runs to 2026-12-01: until 24:00 in Amsterdam (23:00 UTC in
+    // winter), warned seven days before, as the policy has it for a zorgmachtiging.
+    const END = '2026-12-01T23:00:00.000Z';
+    const WARN = '2026-11-24T23:00:00.000Z';
 
     it('runs its own clock beside the search: active, with a warning set before the end', () => {
       const { snapshot } = drive();
@@ -762,7 +771,7 @@ describe('case machine', () => {
       expect(openTasks(snapshot)).toContainEqual({
         task: 'decide_after_title_expiry',
         role: 'police_desk',
-        dueAt: '2026-12-01T23:00:00.000Z',
+        dueAt: '2026-12-02T00:00:00.000Z',
         escalatedTo: null,
         claimedBy: null,
       });
@@ -801,22 +810,52 @@ describe('case machine', () => {
       expect(openTasks(snapshot).map((t) => t.task)).toEqual(['review_risk']);
     });
 
-    it('routes a person found after the title lapsed to a crisis assessment', () => {
-      const { snapshot } = drive(
-        aCaseInput(),
+    describe('the crisis route', () => {
+      const toLapseAfterTheFind = [
         acknowledge(),
         located(60),
         deadline('legalWarning', WARN),
         deadline('legalEnd', END),
-      );
-      expect(openTasks(snapshot).map((t) => t.task)).toEqual([
-        'arrange_transport',
-        'arrange_crisis_assessment',
-      ]);
+      ] as const;
+      const DUE = '2026-12-02T01:00:00.000Z';
+      const assessment = {
+        type: 'crisis.record_assessment',
+        at: END,
+        by: crisisService,
+        outcome: 'care_elsewhere',
+        notes: 'stays with his sister; GP visit tomorrow',
+      } as const;
+
+      it('asks the crisis service to assess a person found after the title lapsed, within the policy time', () => {
+        const { snapshot } = drive(aCaseInput(), ...toLapseAfterTheFind);
+        expect(openTasks(snapshot)).toContainEqual({
+          task: 'arrange_crisis_assessment',
+          role: 'crisis_service',
+          dueAt: DUE,
+          escalatedTo: null,
+          claimedBy: null,
+        });
+      });
+
+      it('takes the assessment from the crisis service only, and records what it found', () => {
+        const found = drive(aCaseInput(), ...toLapseAfterTheFind).snapshot;
+        expect(found.can({ ...assessment, by: police })).toBe(false);
+        const { snapshot, recorded } = drive(aCaseInput(), ...toLapseAfterTheFind, assessment);
+        expect(openTasks(snapshot).map((t) => t.task)).not.toContain('arrange_crisis_assessment');
+        const { type: _type, ...said } = assessment;
+        expect(recorded.at(-1)).toEqual({ kind: 'crisisAssessment', ...said });
+      });
+
+      it('goes to the supervisor when the assessment is late', () => {
+        const { snapshot } = drive(aCaseInput(), ...toLapseAfterTheFind, deadline('crisisAssessment', DUE));
+        expect(openTasks(snapshot).find((t) => t.task === 'arrange_crisis_assessment')?.escalatedTo).toBe(
+          'police_supervisor',
+        );
+      });
     });
 
     it('leaves the search where it is when the clinic records a new title', () => {
-      const title = { kind: 'zorgmachtiging', startsOn: '2026-11-20', endsOn: '2027-05-20' } as const;
+      const title = aTitle({ kind: 'zorgmachtiging', startsOn: '2026-11-20', endsOn: '2027-05-20' });
       const { snapshot, events } = drive(aCaseInput(), acknowledge(5), located(30), {
         type: 'clinic.update_title',
         at: at(40),
@@ -832,10 +871,11 @@ describe('case machine', () => {
         type: 'clinic.update_title',
         at: WARN,
         by: clinician,
-        title: { kind: 'zorgmachtiging', startsOn: '2026-06-01', endsOn: '2027-06-01' },
+        title: aTitle({ kind: 'zorgmachtiging', startsOn: '2026-06-01', endsOn: '2027-06-01' }),
       });
       expect(legalStatusOf(snapshot)).toBe('active');
-      expect(snapshot.context.deadlines).toMatchObject({ legalWarning: '2027-05-31T22:00:00.000Z' });
+      // 24:00 on 1 June 2027 is 22:00 UTC (summer time), less seven days.
+      expect(snapshot.context.deadlines).toMatchObject({ legalWarning: '2027-05-25T22:00:00.000Z' });
       expect(snapshot.context.deadlines).not.toHaveProperty('legalEnd');
       expect(events).toContain('legal.extended');
     });
@@ -845,6 +885,38 @@ describe('case machine', () => {
         report: { legalTitle: { kind: 'crisismaatregel', startsOn: '2026-11-18', endsOn: '2026-11-21' } },
       });
       expect(legalStatusOf(drive(input).snapshot)).toBe('ended');
+    });
+
+    it('keeps a title in force while a request the court has yet to decide was filed before its end', () => {
+      // Imposed on 23 November; the officier van justitie asked to continue it on the 24th: the court has
+      // until 24:00 on the 27th (three days after receiving it) instead of the 26th.
+      const input = aCaseInput({
+        report: {
+          legalTitle: {
+            kind: 'crisismaatregel',
+            startsAt: '2026-11-23T15:30:00Z',
+            requestFiledAt: '2026-11-24T09:00:00Z',
+          },
+        },
+      });
+      const { snapshot } = drive(input);
+      expect(snapshot.context.deadlines.legalWarning).toBe('2026-11-27T11:00:00.000Z');
+    });
+
+    it('ends the title when the clinic records that the court refused to continue it', () => {
+      const { snapshot, events, recorded } = drive(aCaseInput(), acknowledge(), {
+        type: 'clinic.update_title',
+        at: at(30),
+        by: clinician,
+        title: { kind: 'none' },
+      });
+      expect(legalStatusOf(snapshot)).toBe('ended');
+      expect(openTasks(snapshot).map((t) => t.task)).toContain('decide_after_title_expiry');
+      expect(events).toContain('legal.expired');
+      expect(recorded).toContainEqual({
+        kind: 'correction',
+        correction: { field: 'legalTitle', at: at(30), by: clinician, title: { kind: 'none' } },
+      });
     });
 
     it('keeps no legal clock for a report without a compulsory title', () => {
@@ -1065,7 +1137,7 @@ describe('case machine', () => {
     });
 
     it('keeps each correction of the report with what changed, who changed it and when', () => {
-      const title = { kind: 'zorgmachtiging', startsOn: '2026-06-01', endsOn: '2027-06-01' } as const;
+      const title = aTitle({ kind: 'zorgmachtiging', startsOn: '2026-06-01', endsOn: '2027-06-01' });
       const { recorded } = drive(
         aCaseInput(),
         { type: 'clinic.update_last_seen', at: at(10), by: clinician, seenAt: at(-40), place: 'Bushalte' },
@@ -1145,9 +1217,10 @@ describe('case machine', () => {
         ending,
         acknowledge(5),
         alert,
-        deadline('legalEnd', '2026-11-24T22:00:00.000Z'),
+        deadline('legalWarning', '2026-11-24T11:00:00.000Z'),
+        deadline('legalEnd', '2026-11-24T23:00:00.000Z'),
       );
-      expect(alertTask(snapshot)?.dueAt).toBe('2026-11-24T23:00:00.000Z');
+      expect(alertTask(snapshot)?.dueAt).toBe('2026-11-25T00:00:00.000Z');
     });
 
     it('keeps a closed case going until the alert is down: closed, announced once, then done', () => {
@@ -1214,8 +1287,14 @@ describe('case machine', () => {
         const ending = aCaseInput({
           report: { legalTitle: { kind: 'crisismaatregel', startsOn: '2026-11-22', endsOn: '2026-11-24' } },
         });
-        const end = '2026-11-24T22:00:00.000Z';
-        const { snapshot } = drive(ending, acknowledge(), custody, deadline('legalEnd', end));
+        const end = '2026-11-24T23:00:00.000Z';
+        const { snapshot } = drive(
+          ending,
+          acknowledge(),
+          custody,
+          deadline('legalWarning', '2026-11-24T11:00:00.000Z'),
+          deadline('legalEnd', end),
+        );
         expect(legalStatusOf(snapshot)).toBe('ended');
         expect(openTasks(snapshot).map((t) => t.task)).toContain('arrange_crisis_assessment');
       });

@@ -9,7 +9,7 @@ import {
   type Role,
 } from '../../machines/case.events';
 import { caseMachine, effectsOf, type Announcement, type CaseInput } from '../../machines/case.machine';
-import { ambulance, clinician, police, supervisor } from '../support/fixtures';
+import { aTitle, actorFor, clinician, police, supervisor } from '../support/fixtures';
 
 type MachineSnapshot = SnapshotFrom<typeof caseMachine>;
 
@@ -63,12 +63,7 @@ export const caseModel = {
   getPersistedSnapshot: (state: ModelState) => state,
 } as unknown as ActorLogic<ModelState & { status: 'active' }, CaseEvent & EventObject, CaseInput>;
 
-export const actors: Record<Role, Actor> = {
-  clinic: clinician,
-  police_desk: police,
-  police_supervisor: supervisor,
-  ambulance,
-};
+export const actors: Record<Role, Actor> = actorFor;
 
 /**
  * The events the world may send next. Commands come a minute after the last thing that happened, unless a
@@ -179,7 +174,7 @@ function candidateEvents(state: ModelState): CaseEvent[] {
       type: 'clinic.update_title',
       at,
       by: clinician,
-      title: { kind: 'zorgmachtiging', startsOn: '2026-11-20', endsOn: '2027-05-20' },
+      title: aTitle({ kind: 'zorgmachtiging', startsOn: '2026-11-20', endsOn: '2027-05-20' }),
     },
     { type: 'police.decide_after_expiry', at, by: police, continueSearch: true },
     { type: 'police.decide_after_expiry', at, by: police, continueSearch: false },
@@ -218,7 +213,7 @@ export function abstractState(state: ModelState): string {
     appeal: c.appeal !== null,
     alert: c.alert !== null,
     region: c.region,
-    extended: c.legalTitle.endsOn,
+    extended: c.legalTitle.kind === 'none' ? null : c.legalTitle.endsAt,
     transport: c.transportMode,
   });
 }

@@ -95,10 +95,38 @@ describe('case projections', () => {
     });
   });
 
-  it('gives the crisis service who, the functional risks and the clinic to call', () => {
+  it('gives the crisis service who, where found, what keeps them safe, and the clinic to call', () => {
     const crisis = projectCase('crisis_service', aView(), NOW);
     expect(CrisisServiceViewSchema.strict().parse(crisis)).toEqual(crisis);
-    expect(crisis).not.toHaveProperty('tasks');
+    // Not the search: no sightings, no information, no people at risk, no debrief.
+    for (const field of ['sightings', 'information', 'report', 'debriefs', 'timeline'])
+      expect(crisis).not.toHaveProperty(field);
+  });
+
+  it("gives police the crisis service's way on, never its notes", () => {
+    const by = { id: 'crisis-4', role: 'crisis_service' } as const;
+    const assessment = {
+      at: NOW,
+      by,
+      outcome: 'care_elsewhere',
+      notes: 'hears voices; GP tomorrow',
+    } as const;
+    const view = {
+      ...aView(),
+      crisisAssessments: [assessment],
+      timeline: [
+        {
+          type: 'crisis.record_assessment',
+          at: NOW,
+          by,
+          recorded: [{ kind: 'crisisAssessment' as const, ...assessment }],
+        },
+      ],
+    };
+    const police = projectCase('police_desk', view, NOW);
+    expect(police.crisisAssessments).toEqual([{ at: NOW, by, outcome: 'care_elsewhere' }]);
+    expect(JSON.stringify(police)).not.toContain('hears voices');
+    expect(JSON.stringify(projectCase('crisis_service', view, NOW))).toContain('hears voices');
   });
 
   it('tells the contact person nothing without consent to family contact', () => {

@@ -177,8 +177,9 @@ describe('Grafana dashboards against a real Prometheus scraping a loaded system'
     });
     // Nobody acknowledges: the deadline passes and the task goes to the supervisor; the case stays open.
     await file(token, { kind: { unauthorisedAbsence: true, missing: true }, urgent: wave === 1 });
-    // The title had already ended: police decide not to search on.
+    // A missing person whose title had already ended: police decide not to search on.
     const expired = await file(token, {
+      kind: { unauthorisedAbsence: false, missing: true },
       legalTitle: { kind: 'crisismaatregel', startsOn: '2026-01-01', endsOn: '2026-01-03' },
     });
     await act(expired, 'police.decide_after_expiry', { by: police, continueSearch: false });

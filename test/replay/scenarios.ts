@@ -84,7 +84,7 @@ export const scenarios: Scenario[] = [
     async drive(h) {
       const { caseId } = await h.file({
         kind: { unauthorisedAbsence: true, missing: true },
-        legalTitle: { kind: 'crisismaatregel', startsOn: '2026-11-23', endsOn: '2026-11-28' },
+        legalTitle: { kind: 'crisismaatregel', startsOn: '2026-11-25', endsOn: '2026-11-28' },
       });
       await h.cases.command(caseId, 'police.acknowledge', {
         commandId: `${caseId}-ack`,

@@ -7,7 +7,7 @@ import type { Principal } from '../../api/auth';
 import { createCaseClient } from '../../api/case-client';
 import { createApiMetrics } from '../../api/metrics';
 import { createLogger } from '../../config/log';
-import { aReport, testPolicyDocument } from './fixtures';
+import { aReportNow, testPolicyDocument } from './fixtures';
 import { PartyReceivers } from './party-receivers';
 import { bundleCaseWorkflows, startDevServer, startTestWorker } from './temporal';
 import { testIdentityProvider } from './tokens';
@@ -99,11 +99,11 @@ export class ApiHarness {
   }
 
   /** Files a fresh report as `clinic` and returns its case id. */
-  async file(clinic: Principal, overrides: Parameters<typeof aReport>[0] = {}): Promise<string> {
+  async file(clinic: Principal, overrides: Parameters<typeof aReportNow>[0] = {}): Promise<string> {
     const institutionId = clinic.role === 'clinic' ? clinic.institutionId : 'ggz-noord';
     const res = await this.call('POST', '/v1/cases', {
       as: clinic,
-      body: aReport({ reportId: `${this.taskQueue}-${++this.seq}`, institutionId, ...overrides }),
+      body: aReportNow({ reportId: `${this.taskQueue}-${++this.seq}`, institutionId, ...overrides }),
     });
     if (res.status !== 201) throw new Error(`filing failed: ${res.status} ${JSON.stringify(res.body)}`);
     return res.body.caseId as string;

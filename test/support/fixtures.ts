@@ -1,10 +1,13 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import type { Actor, Role } from '../../machines/case.events';
 import type { CaseInput } from '../../machines/case.machine';
 import type { CaseReportInput } from '../../machines/report.schema';
 import type { PolicyDocument } from '../../machines/policy.schema';
 import { PolicyDocumentSchema, resolvePolicy } from '../../machines/policy.schema';
 import { CaseReportSchema } from '../../machines/report.schema';
+import { LegalTitleSchema } from '../../machines/legal-title';
+import type { z } from 'zod';
 
 /** The policy the tests run under: the shipped defaults, plus one regional override. */
 export const testPolicyDocument: PolicyDocument = PolicyDocumentSchema.parse({
@@ -51,6 +54,14 @@ export function aReport(overrides: Partial<CaseReportInput> = {}): CaseReportInp
   };
 }
 
+/**
+ * A report as a clinic files it today: under a title in force whatever day the suite runs, since the API
+ * refuses an unauthorised absence without one.
+ */
+export function aReportNow(overrides: Partial<CaseReportInput> = {}): CaseReportInput {
+  return aReport({ legalTitle: aTitleInForce(), ...overrides });
+}
+
 /** The machine's input for a report filed at `reportedAt` (08:10 on 24 November 2026 unless told). */
 export function aCaseInput(
   overrides: { reportedAt?: string; report?: Partial<CaseReportInput> } & Partial<
@@ -76,3 +87,40 @@ export const police = { id: 'agent-17', role: 'police_desk' } as const;
 export const supervisor = { id: 'chief-3', role: 'police_supervisor' } as const;
 export const clinician = { id: 'a.bakker', role: 'clinic' } as const;
 export const ambulance = { id: 'rav-12', role: 'ambulance' } as const;
+export const crisisService = { id: 'crisis-4', role: 'crisis_service' } as const;
+/** One person acting in each role. */
+export const actorFor = {
+  clinic: clinician,
+  police_desk: police,
+  police_supervisor: supervisor,
+  ambulance,
+  crisis_service: crisisService,
+} as const satisfies Record<Role, Actor>;
+
+/** A title that ended well before any test runs: recorded on a case, it lapses at once. */
+export function endedTitle() {
+  return { kind: 'zorgmachtiging', startsOn: '2025-01-01', endsOn: '2025-07-01' } as const;
+}
+
+/** A title as the case keeps it (instants), from a title as a clinic may give it (dates). */
+export const aTitle = (input: z.input<typeof LegalTitleSchema>) => LegalTitleSchema.parse(input);
+
+/**
+ * A zorgmachtiging in force at `now`: begun two months before, ending in four. Reports filed over HTTP
+ * use it, so they stay unauthorised absences under a title in force whatever day the suite runs.
+ */
+export function aTitleInForce(now = new Date()) {
+  const day = (offsetDays: number) =>
+    new Date(now.getTime() + offsetDays * 86_400_000).toISOString().slice(0, 10);
+  return { kind: 'zorgmachtiging', startsOn: day(-60), endsOn: day(120) } as const;
+}
+
+/**
+ * A title that stays in force however far a time-skipping server runs its clock: a Wzd rechterlijke
+ * machtiging, whose term the court sets (the law caps none we could verify).
+ */
+export const farTitle = {
+  kind: 'wzd_rechterlijke_machtiging',
+  startsOn: '2026-01-01',
+  endsOn: '2099-01-01',
+} as const;

@@ -37,4 +37,5 @@ export const principals = {
   otherPolice: { sub: 'desk.zuid', role: 'police_desk', region: 'zuid-nl' },
   supervisor: { sub: 'supervisor.noord', role: 'police_supervisor', region: 'noord-nl' },
   ambulance: { sub: 'rav.noord', role: 'ambulance', region: 'noord-nl' },
+  crisisService: { sub: 'crisis.noord', role: 'crisis_service', region: 'noord-nl' },
 } as const satisfies Record<string, Principal>;

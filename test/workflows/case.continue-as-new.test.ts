@@ -3,7 +3,7 @@ import { CaseContextSchema } from '../../machines/case.context';
 import type { CaseWorkflowInput } from '../../workflows/case.workflow';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CaseHarness } from '../support/case-harness';
-import { police } from '../support/fixtures';
+import { farTitle, police } from '../support/fixtures';
 
 const TASK_QUEUE = 'case-can-test';
 /** Reviews of high risk fall due within seconds here, so a timer can fire on a server that keeps real time. */
@@ -19,7 +19,7 @@ describe('a long case (continue-as-new)', () => {
   /** Starts a case whose runs continue as new past `historyLimit` events. */
   async function startLongCase(reportId: string, historyLimit: number) {
     const caseId = await h.startCase(
-      { legalTitle: { kind: 'zorgmachtiging', startsOn: '2026-01-01', endsOn: '2030-01-01' } },
+      { legalTitle: farTitle },
       { historyLimit, policy: (p) => ({ ...p, review: { ...p.review, high: REVIEW_WINDOW_MS } }) },
     );
     await h.cases.command(caseId, 'police.acknowledge', {

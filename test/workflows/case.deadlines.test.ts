@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Actor } from '../../machines/case.events';
 import type { CaseReportInput } from '../../machines/report.schema';
 import { CaseHarness } from '../support/case-harness';
-import { ambulance, clinician, police } from '../support/fixtures';
+import { ambulance, clinician, farTitle, police } from '../support/fixtures';
 
 /**
  * Every deadline of the lifecycle, fired by durable timers on the time-skipping server: nothing here
@@ -30,12 +30,12 @@ describe('case deadlines (time-skipping server)', () => {
     });
   const locate = (caseId: string) =>
     send(caseId, 'case.record_located', { foundBy: 'police', place: 'Station Assen' });
-  /** A title that ends `days` after the server's current date (at 22:00 UTC, as the machine reckons). */
+  /** A title that began a month ago and ends `days` after the server's current date (at 24:00 Amsterdam). */
   const titleEnding = async (days: number): Promise<CaseReportInput['legalTitle']> => {
-    const end = new Date((await h.now()).getTime() + days * 24 * HOUR).toISOString().slice(0, 10);
-    return { kind: 'zorgmachtiging', startsOn: '2026-01-01', endsOn: end };
+    const date = async (offset: number) =>
+      new Date((await h.now()).getTime() + offset * 24 * HOUR).toISOString().slice(0, 10);
+    return { kind: 'zorgmachtiging', startsOn: await date(-30), endsOn: await date(days) };
   };
-  const farTitle = { kind: 'zorgmachtiging', startsOn: '2026-01-01', endsOn: '2030-01-01' } as const;
   const escalations = async (caseId: string) => (await h.cases.get(caseId)).escalations.map((e) => e.reason);
 
   it('reports to the police when the ward search runs past 30 minutes', async () => {

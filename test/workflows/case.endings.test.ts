@@ -3,14 +3,7 @@ import { closingRoles } from '../../machines/case.access';
 import { DirectOutcomeSchema, OutcomeSchema, type Actor, type Outcome } from '../../machines/case.events';
 import type { CaseHarness as Harness } from '../support/case-harness';
 import { CaseHarness } from '../support/case-harness';
-import { ambulance, clinician, police, supervisor } from '../support/fixtures';
-
-const actorFor = {
-  clinic: clinician,
-  police_desk: police,
-  police_supervisor: supervisor,
-  ambulance,
-} as const;
+import { actorFor, ambulance, clinician, police, supervisor } from '../support/fixtures';
 
 type Drive = (h: Harness, caseId: string, send: Send) => Promise<void>;
 type Send = (type: Parameters<Harness['cases']['command']>[1], body: object, by?: Actor) => Promise<unknown>;
@@ -61,7 +54,7 @@ const endings: Record<Outcome, { file?: object; drive: Drive }> = {
     },
   },
   legal_basis_expired: {
-    file: { legalTitle: { kind: 'crisismaatregel', startsOn: '2026-11-20', endsOn: '2026-11-26' } },
+    file: { legalTitle: { kind: 'crisismaatregel', startsOn: '2026-11-23', endsOn: '2026-11-26' } },
     drive: async (h, id, send) => {
       await acknowledge(h, id, send);
       await h.advance('3 days'); // the title ends while the search is on

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CaseHarness } from '../support/case-harness';
 import type { WebhookRequest } from '../support/webhook-receiver';
+import { farTitle } from '../support/fixtures';
 
 /**
  * A worker that stops while a delivery is in flight, on the time-skipping server. Its own file and
@@ -17,7 +18,7 @@ describe('case notifications across a worker restart (time-skipping server)', ()
     // The first attempt reaches the receiver, which keeps it but never answers: the worker cannot know.
     receiver.script.push('accept-then-timeout');
     const filed = await h.file({
-      legalTitle: { kind: 'zorgmachtiging', startsOn: '2026-01-01', endsOn: '2030-01-01' },
+      legalTitle: farTitle,
     });
     const inFlight = (r: WebhookRequest) => r.id.endsWith('.police_desk.webhook');
     await expect.poll(() => receiver.forCase(filed.caseId).some(inFlight), { timeout: 10_000 }).toBe(true);

@@ -4,7 +4,7 @@ import type { Actor } from '../../machines/case.events';
 import type { CaseView } from '../../machines/case.view';
 import type { DeliveryRecord } from '../../machines/notification.schema';
 import { CaseHarness } from '../support/case-harness';
-import { ambulance, clinician, police } from '../support/fixtures';
+import { ambulance, clinician, farTitle, police } from '../support/fixtures';
 import { addresses } from '../support/party-receivers';
 import type { SmtpReceiver } from '../support/smtp-receiver';
 import type { WebhookReceiver } from '../support/webhook-receiver';
@@ -19,8 +19,6 @@ describe('case notifications (time-skipping server)', () => {
   beforeAll(() => h.start().then(() => undefined));
   afterAll(() => h.stop());
 
-  // Far beyond the time-skipping server's clock, which runs years ahead as the suite skips to timers.
-  const farTitle = { kind: 'zorgmachtiging', startsOn: '2026-01-01', endsOn: '2099-01-01' } as const;
   const noFamilyConsent = {
     familyContact: { given: false, recordedBy: 'dr. A. Bakker' },
     publicAppeal: { given: false, recordedBy: 'dr. A. Bakker' },
