@@ -12,6 +12,7 @@ import { feedRouter } from './feed.routes';
 import type { ApiMetrics } from './metrics';
 import { openApiDocument } from './openapi';
 import { Problem } from './problems';
+import { DEFAULT_PHOTO_MAX_BYTES, photoRouter } from './photo.routes';
 import { DEFAULT_RATE_LIMITS, limitPerAddress, limitPerUser, type RateLimits } from './rate-limits';
 import { tasksRouter } from './tasks.routes';
 import { DEFAULT_FUTURE_TOLERANCE_MS } from './validate';
@@ -27,6 +28,8 @@ export type AppDeps = {
   rateLimits?: RateLimits | 'off';
   /** How far ahead of our clock a time that already happened may be (the policy's `inputs`). */
   futureToleranceMs?: number;
+  /** The largest photo of a person the API takes, in bytes (`VERMIST_PHOTO_MAX_BYTES`; 5 MiB by default). */
+  photoMaxBytes?: number;
 };
 
 /** The HTTP edge. Builds an Express app from its dependencies; the caller decides where it listens. */
@@ -53,6 +56,10 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(express.json({ limit: '256kb', type: ['application/json', 'application/*+json'] }));
   const routes = { ...deps, futureToleranceMs: deps.futureToleranceMs ?? DEFAULT_FUTURE_TOLERANCE_MS };
   app.use('/v1/cases', casesRouter(routes));
+  app.use(
+    '/v1/cases',
+    photoRouter({ ...deps, photoMaxBytes: deps.photoMaxBytes ?? DEFAULT_PHOTO_MAX_BYTES }),
+  );
   app.use('/v1', tasksRouter(routes));
   app.use('/v1/access-records', accessRecordsRouter(deps));
   app.use('/v1', feedRouter(deps));

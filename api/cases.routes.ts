@@ -177,12 +177,12 @@ export async function visibleCase(cases: CaseClient, principal: Principal, caseI
 }
 
 /** Every read of a case is on record before its data leaves (domain.md, "Data"). */
-function recordRead(
+export function recordRead(
   accessLog: RecordsStore['accessLog'],
   res: Response,
   principal: Principal,
   view: CaseView,
-  resource: 'case' | 'timeline',
+  resource: AccessRecord['resource'],
 ) {
   return accessLog.record({
     at: new Date().toISOString(),

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { commandRoles } from '../machines/case.access';
+import { commandRoles, readRoles } from '../machines/case.access';
 import { TaskKindSchema } from '../machines/case.events';
 import { AmbulanceViewSchema, PoliceViewSchema } from '../machines/case.projections';
 import { completingCommand } from '../machines/case.tasks';
@@ -12,6 +12,7 @@ import {
 } from './access-records.routes';
 import { actionBodySchema, caseActions } from './case-actions';
 import { CaseListQuerySchema, CaseListSchema, TimelineSchema } from './cases.routes';
+import { DEFAULT_PHOTO_MAX_BYTES } from './photo.routes';
 import { InboxPageSchema, TaskFilterSchema } from './task-inbox';
 import { completionBodySchema, taskBodySchema, taskVerbs } from './tasks.routes';
 import {
@@ -54,6 +55,45 @@ const idempotencyKey = {
     'Your unique id for this action; retrying the same request with it returns the first answer (even after the case moved on) and applies nothing twice. The same key on another request answers 422.',
   schema: { type: 'string', minLength: 8, maxLength: 128 },
 };
+
+const image = {
+  'image/jpeg': { schema: { type: 'string', format: 'binary' } },
+  'image/png': { schema: { type: 'string', format: 'binary' } },
+};
+
+/** The photo of the person: put by the filing clinic, read by those who search for or bring back the person. */
+function photoPath() {
+  return {
+    put: {
+      summary: 'Put the photo of the missing person (the filing clinic)',
+      description: `The raw image as the body, JPEG or PNG, at most the configured size (${DEFAULT_PHOTO_MAX_BYTES} bytes, 5 MiB, unless \`VERMIST_PHOTO_MAX_BYTES\` says otherwise). Its metadata (EXIF with any GPS position, XMP, IPTC, ICC profiles, comments, PNG text and time chunks) is stripped, and the image is stored sealed in the records store. The case's \`report.person.photoRef\` then names it (\`photo:sha256:<hex>\` of the stored bytes) through the clinic's description correction, so \`corrections\` and the timeline say who changed the photo and when. Allowed for: ${commandRoles['clinic.update_description'].join(', ')}; any other role gets 403. While the case is open; otherwise 409 with the case's current status. ${caseView}`,
+      parameters: [caseIdParam, idempotencyKey],
+      requestBody: { required: true, content: image },
+      responses: {
+        '200': { description: 'The case, naming its new photo', ...caseResponse },
+        ...errors(400, 401, 403, 404, 409),
+        '413': problem('The photo is over the size limit, which the body states (`limitBytes`).'),
+        '415': problem('The body is not sent as image/jpeg or image/png; the body names the type sent.'),
+        '422': problem(
+          'The photo is not a well-formed image of its declared type (named under `errors` as `photo`, with why), or this Idempotency-Key was already used for a different request.',
+        ),
+      },
+    },
+    get: {
+      summary: 'The photo of the missing person (clinic, police, ambulance crew)',
+      description: `The image without its metadata, never to be cached (\`Cache-Control: no-store\`). Allowed for: ${readRoles.photo.join(', ')} (a crew only on a case it has a transport task on); any other role gets 403, the crisis service included. 404 when the case has no photo. Every read is kept as an access record with resource \`photo\`.`,
+      parameters: [caseIdParam],
+      responses: {
+        '200': {
+          description: 'The image, as its content type says',
+          headers: { 'Cache-Control': { schema: { type: 'string', const: 'no-store' } } },
+          content: image,
+        },
+        ...errors(400, 401, 403, 404),
+      },
+    },
+  };
+}
 
 /** Query parameters from a zod object schema, one per field, with its own JSON Schema. */
 function queryParameters(object: z.ZodObject) {
@@ -191,6 +231,7 @@ export function openApiDocument(): Record<string, unknown> {
           },
         },
       },
+      '/v1/cases/{caseId}/photo': photoPath(),
       ...actionPaths(),
       '/v1/tasks': {
         get: {

@@ -26,6 +26,7 @@ async function main(): Promise<void> {
     metrics,
     log,
     futureToleranceMs: loadPolicy(env.VERMIST_POLICY_FILE).inputs.futureTolerance,
+    photoMaxBytes: env.VERMIST_PHOTO_MAX_BYTES,
   });
   const server = app.listen(env.PORT, () => log.info('api listening', { port: env.PORT }));
   const metricsServer = listenForMetrics(createMetricsApp(metrics), env.VERMIST_API_METRICS_ADDRESS);

@@ -61,6 +61,7 @@ async function main(): Promise<void> {
     metrics,
     log,
     futureToleranceMs: loadPolicy(env.VERMIST_POLICY_FILE).inputs.futureTolerance,
+    photoMaxBytes: env.VERMIST_PHOTO_MAX_BYTES,
   });
   // Loopback only: the embedded default holds demo keys, and nobody else should reach it.
   const http = app.listen(env.PORT, '127.0.0.1');

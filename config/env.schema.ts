@@ -54,6 +54,13 @@ export const EnvSchema = z.object({
   /** SMTP server for e-mail notifications, e.g. `smtp://mail.internal:587` or `smtps://user:pass@host`. */
   VERMIST_SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
   VERMIST_MAIL_FROM: z.string().min(3).default('noreply@vermist.invalid'),
+  /** The largest photo of a missing person the API takes, in bytes: 5 MiB unless set. */
+  VERMIST_PHOTO_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1_024)
+    .max(50 * 1024 * 1024)
+    .default(5 * 1024 * 1024),
   /** Where people open a case: notifications link to `<this>/v1/cases/<id>`. */
   VERMIST_PUBLIC_URL: z.url({ protocol: /^https?$/ }).default('http://localhost:3000'),
 });

@@ -14,8 +14,8 @@ export const AccessRecordSchema = z.object({
   region: IdSchema,
   by: ActorSchema,
   view: PartySchema,
-  /** What was read: the case itself or its timeline. */
-  resource: z.enum(['case', 'timeline']),
+  /** What was read: the case itself, its timeline, or the photo of the person. */
+  resource: z.enum(['case', 'timeline', 'photo']),
   requestId: z.string().min(1).max(100),
 });
 export type AccessRecord = z.infer<typeof AccessRecordSchema>;

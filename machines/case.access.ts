@@ -75,6 +75,8 @@ export const readRoles = {
   file: ['clinic'],
   /** The parties that act on the whole case, not the crew of one transport. */
   timeline: ['clinic', ...police],
+  /** The photo of the person: for those who search for them or bring them back, never the crisis service. */
+  photo: ['clinic', ...police, 'ambulance'],
   /** Failed deliveries and the access log are the supervisor's to follow up. */
   failedDeliveries: ['police_supervisor'],
   accessRecords: ['police_supervisor'],

@@ -140,6 +140,22 @@ const migrations: Record<string, Migration> = {
       await sql`create index idempotency_keys_created on idempotency_keys (created_at)`.execute(db);
     },
   },
+  '0003-case-photos': {
+    async up(db: Kysely<unknown>) {
+      // A photo lives as long as its case: retention erasing the case erases its photos with it.
+      await sql`
+        create table case_photos (
+          case_id text not null references case_records (case_id) on delete cascade,
+          sha256 text not null,
+          content_type text not null,
+          byte_size integer not null,
+          uploaded_at timestamptz not null,
+          uploaded_by_role text not null,
+          sealed bytea not null,
+          primary key (case_id, sha256)
+        )`.execute(db);
+    },
+  },
 };
 
 /** The migrations in code, for Kysely's Migrator: no files to find at run time. */

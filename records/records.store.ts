@@ -1,4 +1,5 @@
 import { createAccessLog } from './access-log';
+import { createCasePhotos } from './case-photos';
 import { createCaseRecords } from './case-records';
 import { createFeedEntries } from './feed-entries';
 import { createIdempotencyKeys } from './idempotency-keys';
@@ -7,8 +8,8 @@ import { createSealer } from './sealer';
 
 /**
  * The records store: what must outlast Temporal's retention. The workflow writes each case version, the
- * delivery activity writes feed entries, the API serves every read from here and logs every disclosure
- * here, and nothing here ever decides a transition.
+ * delivery activity writes feed entries, the API keeps case photos, serves every read from here and logs
+ * every disclosure here, and nothing here ever decides a transition.
  */
 export function createRecordsStore(database: RecordsDatabase, keys: Buffer[]) {
   const sealer = createSealer(keys);
@@ -18,6 +19,7 @@ export function createRecordsStore(database: RecordsDatabase, keys: Buffer[]) {
     accessLog: createAccessLog({ db: database.db }),
     feed: createFeedEntries({ database, sealer }),
     idempotency: createIdempotencyKeys({ db: database.db, sealer }),
+    photos: createCasePhotos({ db: database.db, sealer }),
   };
 }
 

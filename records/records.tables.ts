@@ -108,6 +108,20 @@ export type IdempotencyKeysTable = {
   created_at: Instant;
 };
 
+/**
+ * The photos uploaded for each case, by the sha256 of their stripped bytes. The case's record names the one
+ * it shows (`photoRef`); the image itself, without its metadata, lives sealed in `sealed`.
+ */
+export type CasePhotosTable = {
+  case_id: string;
+  sha256: string;
+  content_type: string;
+  byte_size: number;
+  uploaded_at: Instant;
+  uploaded_by_role: string;
+  sealed: Buffer;
+};
+
 /** Every table of the records store, for Kysely. */
 export type RecordsTables = {
   case_records: CaseRecordsTable;
@@ -118,4 +132,5 @@ export type RecordsTables = {
   feed_entries: FeedEntriesTable;
   erasures: ErasuresTable;
   idempotency_keys: IdempotencyKeysTable;
+  case_photos: CasePhotosTable;
 };

@@ -13,7 +13,7 @@ export type RetentionDeps = {
 };
 
 /**
- * Erases every record older than its period at `now`: closed cases (their tasks cascade), access-log rows,
+ * Erases every record older than its period at `now`: closed cases (their tasks and photos cascade), access-log rows,
  * feed entries and the first answers kept for retries. Logs one `erasures` row per kind, counts and cut-off only, even when nothing went. A rerun at
  * the same `now` finds nothing more to erase, so retries are safe.
  */

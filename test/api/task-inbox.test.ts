@@ -34,7 +34,7 @@ describe.each(engines)('task inbox on $name', ({ start }) => {
   });
 
   beforeEach(async () => {
-    await sql`truncate case_records, case_tasks, case_commands`.execute(records.database.db);
+    await sql`truncate case_records, case_tasks, case_commands, case_photos`.execute(records.database.db);
   });
 
   /** Saves a police-graded case whose one open task is a desk task due at `dueAt` (11:00 unless told). */

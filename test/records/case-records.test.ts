@@ -115,7 +115,7 @@ describe.each(engines)('case records on $name', (engine) => {
   });
 
   beforeEach(async () => {
-    await sql`truncate case_records, case_tasks, case_commands`.execute(records.database.db);
+    await sql`truncate case_records, case_tasks, case_commands, case_photos`.execute(records.database.db);
   });
 
   /** The case's task rows as the store holds them, in task order. */

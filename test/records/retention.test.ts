@@ -4,6 +4,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { RetentionPolicySchema } from '../../machines/retention.schema';
 import { openRecordsDatabase, type RecordsDatabase } from '../../records/records.database';
 import type { RecordsTables } from '../../records/records.tables';
+import { createCasePhotos } from '../../records/case-photos';
 import { eraseExpired, type Eraser } from '../../records/retention';
 import { createSealer } from '../../records/sealer';
 import { startPostgres, type PostgresServer } from '../support/postgres';
@@ -162,6 +163,23 @@ describe.each(engines)('eraseExpired on %s', (_engine, open) => {
     expect(counts[0]).toEqual({ kind: 'closedCases', erased: 1, before: daysAgo(365).toISOString() });
     expect(await caseIds()).not.toContain('case-expired');
     expect(await taskCaseIds()).not.toContain('case-expired');
+  });
+
+  it('erases the photos of a case it erases, and keeps those of the cases it keeps', async () => {
+    const photos = createCasePhotos({ db, sealer });
+    for (const caseId of ['case-expired', 'case-recent', 'case-open'])
+      await photos.store({
+        caseId,
+        contentType: 'image/png',
+        bytes: Buffer.from(`a photo of ${caseId}`),
+        uploadedAt: daysAgo(400),
+        uploadedByRole: 'clinic',
+      });
+
+    await eraseExpired({ db, ...erasers() }, policy, NOW);
+
+    const kept = await db.selectFrom('case_photos').select('case_id').orderBy('case_id').execute();
+    expect(kept.map((r) => r.case_id)).toEqual(['case-open', 'case-recent']);
   });
 
   it('keeps a recently closed case, one closed exactly the period ago, and an open one', async () => {
