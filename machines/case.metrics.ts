@@ -31,7 +31,7 @@ export const caseMetrics = {
   },
   repeatAbsences: {
     name: 'vermist_repeat_absences_total',
-    help: 'Cases of a patient the clinic reports absent before in the last 12 months, by institution and region.',
+    help: 'Cases of a patient the clinic reports absent before in the last 12 months, by institution, ward and region.',
     type: 'counter',
   },
   timeToReport: {
@@ -91,7 +91,14 @@ export type MetricFact = { metric: CaseMetricKey; value: number; labels: Record<
 type CaseSnapshot = SnapshotFrom<CaseMachine>;
 
 /** What the case knows that the machine does not carry: when the absence was noticed, and earlier absences. */
-export type CaseFactsInput = { absenceNoticedAt: string; previousAbsences?: number | undefined };
+export type CaseFactsInput = {
+  absenceNoticedAt: string;
+  previousAbsences?: number | undefined;
+  clinicContact?: { ward: string } | undefined;
+};
+
+/** A ward as a label: the name the clinic gives it, trimmed and cut short. A ward is a place, not a person. */
+const wardLabel = (input: CaseFactsInput) => input.clinicContact?.ward.trim().slice(0, 64) || 'unknown';
 
 /** A case's kind as one bounded label value. */
 export function kindLabel(kind: CaseContext['kind']): 'both' | 'missing' | 'unauthorised_absence' {
@@ -139,7 +146,7 @@ export function caseMetricFacts(
       facts.push({
         metric: 'repeatAbsences',
         value: 1,
-        labels: { institution: now.institutionId, ...region },
+        labels: { institution: now.institutionId, ward: wardLabel(input), ...region },
       });
   }
   timeTo('timeToAcknowledgement', 'acknowledgedAt');

@@ -13,7 +13,13 @@ const at = (minutes: number) => new Date(Date.parse(REPORTED_AT) + minutes * 60_
 function facts(input = aCaseInput(), events: CaseEvent[] = [], previousAbsences?: number) {
   const collected: MetricFact[] = [];
   let [snapshot] = initialTransition(caseMachine, input);
-  collected.push(...caseMetricFacts(null, snapshot, { absenceNoticedAt: NOTICED, previousAbsences }));
+  collected.push(
+    ...caseMetricFacts(null, snapshot, {
+      absenceNoticedAt: NOTICED,
+      previousAbsences,
+      clinicContact: { ward: ' De Linde ' },
+    }),
+  );
   for (const event of events) {
     const [next, actions] = transition(caseMachine, snapshot, event);
     const { entries } = effectsOf(actions);
@@ -50,7 +56,11 @@ describe('case metric facts', () => {
   it('counts a repeat absence only when the clinic reports earlier ones', () => {
     expect(named(facts(aCaseInput(), [], 0).collected, 'repeatAbsences')).toHaveLength(0);
     expect(named(facts(aCaseInput(), [], 3).collected, 'repeatAbsences')).toEqual([
-      { metric: 'repeatAbsences', value: 1, labels: { institution: 'ggz-noord', region: 'noord-nl' } },
+      {
+        metric: 'repeatAbsences',
+        value: 1,
+        labels: { institution: 'ggz-noord', ward: 'De Linde', region: 'noord-nl' },
+      },
     ]);
   });
 

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addDays, dateAt, endOfDay } from '../../machines/amsterdam-time';
 import type { Actor } from '../../machines/case.events';
 import type { CaseReportInput } from '../../machines/report.schema';
 import { CaseHarness } from '../support/case-harness';
@@ -83,13 +84,17 @@ describe('case deadlines (time-skipping server)', () => {
       );
   });
 
-  it('warns before the title ends and asks police to decide when it ends during the search', async () => {
-    const filed = await h.file({ legalTitle: await titleEnding(3) });
+  it('warns as long before the title ends as the policy says for its kind, and asks police to decide when it ends during the search', async () => {
+    const filed = await h.file({ legalTitle: await titleEnding(10) });
     await acknowledge(filed.caseId, 'low');
+    expect(filed.legal.status).toBe('active');
     const endsAt = Date.parse(filed.legal.endsAt!);
-    await h.advance(endsAt - 24 * HOUR - (await h.now()).getTime() + 60_000);
+    // Seven days ahead for a zorgmachtiging (config/policy.json).
+    await h.advance(endsAt - 7 * 24 * HOUR - (await h.now()).getTime() - 60_000);
+    expect((await h.cases.get(filed.caseId)).legal.status).toBe('active');
+    await h.advance('2 minutes');
     expect((await h.cases.get(filed.caseId)).legal.status).toBe('ending_soon');
-    await h.advance(24 * HOUR);
+    await h.advance(7 * 24 * HOUR);
     const view = await h.cases.get(filed.caseId);
     expect(view.legal.status).toBe('ended');
     expect(view.tasks.map((t) => t.task)).toContain('decide_after_title_expiry');
@@ -100,14 +105,43 @@ describe('case deadlines (time-skipping server)', () => {
     expect(closed.outcome).toBe('legal_basis_expired');
   });
 
-  it('routes a person already found when the title ends to a crisis assessment', async () => {
+  it('keeps a crisismaatregel in force while the request to continue it awaits the court, until the decision is due', async () => {
+    const now = (await h.now()).getTime();
+    const filed = await h.file({
+      legalTitle: {
+        kind: 'crisismaatregel',
+        startsAt: new Date(now - 2 * 24 * HOUR).toISOString(),
+        requestFiledAt: new Date(now - HOUR).toISOString(),
+      },
+    });
+    await acknowledge(filed.caseId, 'low');
+    // Three days after the day it was imposed it would have ended; the request carries it to three days
+    // after the day the court received it.
+    const withoutRequest = endOfDay(addDays(dateAt(new Date(now - 2 * 24 * HOUR).toISOString()), 3));
+    const decisionDue = endOfDay(addDays(dateAt(new Date(now - HOUR).toISOString()), 3));
+    expect(filed.legal.endsAt).toBe(decisionDue);
+    expect(filed.legal.requestFiledAt).toBe(new Date(now - HOUR).toISOString());
+    await h.advance(Date.parse(withoutRequest) - (await h.now()).getTime() + 60_000);
+    expect((await h.cases.get(filed.caseId)).legal.status).not.toBe('ended');
+    await h.advance(Date.parse(decisionDue) - (await h.now()).getTime() + 60_000);
+    expect((await h.cases.get(filed.caseId)).legal.status).toBe('ended');
+  });
+
+  it('asks the crisis service to assess a person found when the title ends, and escalates a late assessment', async () => {
     const filed = await h.file({ legalTitle: await titleEnding(1) });
     await acknowledge(filed.caseId, 'low');
     await locate(filed.caseId);
     await h.advance(Date.parse(filed.legal.endsAt!) - (await h.now()).getTime() + 60_000);
     const view = await h.cases.get(filed.caseId);
     expect(view.legal.status).toBe('ended');
-    expect(view.tasks.map((t) => t.task)).toContain('arrange_crisis_assessment');
+    const task = view.tasks.find((t) => t.task === 'arrange_crisis_assessment');
+    expect(task).toMatchObject({ role: 'crisis_service', escalatedTo: null });
+    // Due two hours after the lapse, as the timer fired it (a moment after the end).
+    const dueAfterEnd = Date.parse(task!.dueAt!) - Date.parse(filed.legal.endsAt!);
+    expect(dueAfterEnd).toBeGreaterThanOrEqual(2 * HOUR);
+    expect(dueAfterEnd).toBeLessThan(2 * HOUR + 60_000);
+    await h.advance('2 hours');
+    expect(await escalations(filed.caseId)).toContain('crisisAssessment_overdue');
   });
 
   it('escalates a transport that has not arrived within 4 hours', async () => {

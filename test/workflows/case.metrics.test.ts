@@ -148,9 +148,13 @@ describe('case metrics (SDK Prometheus exporter, time-skipping server)', () => {
         outcome: 'found_by_family',
       }),
     ).toBe(1);
-    expect(sampleValue(text, 'vermist_repeat_absences_total', { ...region, institution: 'ggz-noord' })).toBe(
-      1,
-    );
+    expect(
+      sampleValue(text, 'vermist_repeat_absences_total', {
+        ...region,
+        institution: 'ggz-noord',
+        ward: 'De Linde',
+      }),
+    ).toBe(1);
     expect(sampleValue(text, 'vermist_time_to_report_seconds_count', region)).toBe(1);
     expect(sampleValue(text, 'vermist_time_to_acknowledgement_seconds_count', region)).toBe(1);
     expect(sampleValue(text, 'vermist_time_to_located_seconds_count', region)).toBe(0);
