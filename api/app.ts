@@ -15,6 +15,9 @@ import { Problem } from './problems';
 import { DEFAULT_PHOTO_MAX_BYTES, photoRouter } from './photo.routes';
 import { DEFAULT_RATE_LIMITS, limitPerAddress, limitPerUser, type RateLimits } from './rate-limits';
 import { tasksRouter } from './tasks.routes';
+import { devSignInRouter, type DemoIdentity } from './dev-sign-in.routes';
+import { webRouter, type WebConfig } from './web.routes';
+import type { Principal } from './auth';
 import { DEFAULT_FUTURE_TOLERANCE_MS } from './validate';
 
 export type AppDeps = {
@@ -30,6 +33,13 @@ export type AppDeps = {
   futureToleranceMs?: number;
   /** The largest photo of a person the API takes, in bytes (`VERMIST_PHOTO_MAX_BYTES`; 5 MiB by default). */
   photoMaxBytes?: number;
+  /** The web app's build and how it signs people in; without it the API serves no pages. */
+  web?: { distDir: string; config: WebConfig };
+  /** The embedded default's demo sign-in (`npm start` only). */
+  devSignIn?: {
+    identities: readonly DemoIdentity[];
+    sign: (principal: Principal) => Promise<{ accessToken: string; expiresIn: number }>;
+  };
 };
 
 /** The HTTP edge. Builds an Express app from its dependencies; the caller decides where it listens. */
@@ -40,8 +50,19 @@ export function createApp(deps: AppDeps): express.Express {
   const openapi = openApiDocument();
 
   app.use(requestContext(deps));
-  // Security headers (CSP, HSTS, no sniffing, no framing) on every answer, the docs page included.
-  app.use(helmet());
+  // Security headers (CSP, HSTS, no sniffing, no framing) on every answer, the docs page included. The web
+  // app shows the photo from a blob URL, and signs in against its OIDC issuer.
+  const issuer = deps.web?.config.oidc?.issuer;
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        directives: {
+          'img-src': ["'self'", 'data:', 'blob:'],
+          'connect-src': ["'self'", ...(issuer ? [new URL(issuer).origin] : [])],
+        },
+      },
+    }),
+  );
   const limits = deps.rateLimits ?? DEFAULT_RATE_LIMITS;
   if (limits !== 'off') app.use(limitPerAddress(limits));
 
@@ -63,6 +84,8 @@ export function createApp(deps: AppDeps): express.Express {
   app.use('/v1', tasksRouter(routes));
   app.use('/v1/access-records', accessRecordsRouter(deps));
   app.use('/v1', feedRouter(deps));
+  if (deps.devSignIn) app.use('/dev', devSignInRouter(deps.devSignIn));
+  if (deps.web) app.use(webRouter(deps.web));
 
   app.use((req, _res, next) => next(new Problem(404, 'Not found', `no route ${req.method} ${req.path}`)));
   app.use(errorHandler(deps.log));

@@ -6,6 +6,7 @@ import { parseEnv } from '../config/env.schema';
 import { loadPolicy } from '../config/files';
 import { createLogger } from '../config/log';
 import { authConfig, connectCases, listenForMetrics, openRecords, payloadKeys } from './wiring';
+import { WEB_DIST } from './web-build';
 
 async function main(): Promise<void> {
   const env = parseEnv(process.env);
@@ -27,6 +28,23 @@ async function main(): Promise<void> {
     log,
     futureToleranceMs: loadPolicy(env.VERMIST_POLICY_FILE).inputs.futureTolerance,
     photoMaxBytes: env.VERMIST_PHOTO_MAX_BYTES,
+    // The build `npm run build` made; people sign in at the issuer the API trusts.
+    web: {
+      distDir: WEB_DIST,
+      config: {
+        signIn: 'oidc',
+        ...(env.VERMIST_OIDC_CLIENT_ID && {
+          oidc: {
+            issuer: env.VERMIST_JWT_ISSUER,
+            clientId: env.VERMIST_OIDC_CLIENT_ID,
+            scope: env.VERMIST_OIDC_SCOPE,
+            audience: env.VERMIST_JWT_AUDIENCE,
+          },
+        }),
+        ...(env.VERMIST_GRAFANA_URL && { grafanaUrl: env.VERMIST_GRAFANA_URL }),
+        ...(env.VERMIST_TEMPORAL_UI_URL && { temporalUiUrl: env.VERMIST_TEMPORAL_UI_URL }),
+      },
+    },
   });
   const server = app.listen(env.PORT, () => log.info('api listening', { port: env.PORT }));
   const metricsServer = listenForMetrics(createMetricsApp(metrics), env.VERMIST_API_METRICS_ADDRESS);

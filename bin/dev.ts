@@ -6,7 +6,6 @@ import { createConnection } from 'node:net';
 import path from 'node:path';
 import { createApp } from '../api/app';
 import { registerCaseGauges } from '../api/case-gauges.metrics';
-import type { Principal } from '../api/auth';
 import { createApiMetrics, createMetricsApp } from '../api/metrics';
 import { parseEnv } from '../config/env.schema';
 import { loadPolicy } from '../config/files';
@@ -24,8 +23,8 @@ import {
   payloadKeys,
   startWorker,
 } from './wiring';
-
-const TEMPORAL_PORT = 7233;
+import { demoIdentities } from './demo-identities';
+import { WEB_DIST, ensureWebBuild } from './web-build';
 
 async function main(): Promise<void> {
   const env = parseEnv(process.env);
@@ -38,10 +37,11 @@ async function main(): Promise<void> {
   let server: ChildProcess | undefined;
   let address = env.TEMPORAL_ADDRESS;
   if (!address) {
-    address = `127.0.0.1:${TEMPORAL_PORT}`;
-    server = startDevServer(env.VERMIST_DATA_DIR, env.TEMPORAL_NAMESPACE, env.TEMPORAL_UI_PORT);
-    await waitForPort(TEMPORAL_PORT, 60_000, server);
+    address = `127.0.0.1:${env.TEMPORAL_DEV_PORT}`;
+    server = startDevServer(env, env.TEMPORAL_DEV_PORT);
+    await waitForPort(env.TEMPORAL_DEV_PORT, 60_000, server);
   }
+  await ensureWebBuild((line) => log.info(line));
 
   const keys = payloadKeys(env, local);
   // One process embeds the store: the worker writes it and the API reads it through the same PGlite.
@@ -62,6 +62,25 @@ async function main(): Promise<void> {
     log,
     futureToleranceMs: loadPolicy(env.VERMIST_POLICY_FILE).inputs.futureTolerance,
     photoMaxBytes: env.VERMIST_PHOTO_MAX_BYTES,
+    web: {
+      distDir: WEB_DIST,
+      config: {
+        signIn: 'local',
+        ...(env.VERMIST_GRAFANA_URL && { grafanaUrl: env.VERMIST_GRAFANA_URL }),
+        temporalUiUrl:
+          env.VERMIST_TEMPORAL_UI_URL ?? (server ? `http://localhost:${env.TEMPORAL_UI_PORT}` : undefined),
+      },
+    },
+    // With a JWKS configured, tokens come from a real issuer: no demo sign-in then.
+    ...(!env.VERMIST_JWKS_URL && {
+      devSignIn: {
+        identities: demoIdentities.map(({ id, label, principal }) => ({ id, label, principal })),
+        sign: async (principal) => ({
+          accessToken: await devToken(env, local, principal, '12h'),
+          expiresIn: 12 * 3_600,
+        }),
+      },
+    }),
   });
   // Loopback only: the embedded default holds demo keys, and nobody else should reach it.
   const http = app.listen(env.PORT, '127.0.0.1');
@@ -106,7 +125,8 @@ function refuseOutsideDevelopment(env: ReturnType<typeof parseEnv>): void {
   }
 }
 
-function startDevServer(dataDir: string, namespace: string, uiPort: number): ChildProcess {
+function startDevServer(env: ReturnType<typeof parseEnv>, port: number): ChildProcess {
+  const { VERMIST_DATA_DIR: dataDir, TEMPORAL_NAMESPACE: namespace, TEMPORAL_UI_PORT: uiPort } = env;
   const cli = execFileSync('bash', [path.join(__dirname, '../scripts/toolchain.sh'), 'cli'], {
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -121,7 +141,7 @@ function startDevServer(dataDir: string, namespace: string, uiPort: number): Chi
     '--ip',
     '127.0.0.1',
     '--port',
-    String(TEMPORAL_PORT),
+    String(port),
     '--ui-port',
     String(uiPort),
     '--namespace',
@@ -160,32 +180,10 @@ async function printWelcome(
   embedded: boolean,
 ): Promise<void> {
   const base = `http://localhost:${env.PORT}`;
-  const users: [string, Principal][] = [
-    [
-      'CLINIC_TOKEN      (ggz-noord clinician)',
-      { sub: 'clinician.ggz-noord', role: 'clinic', institutionId: 'ggz-noord' },
-    ],
-    [
-      'CLINIC2_TOKEN     (ggz-oost clinician)',
-      { sub: 'clinician.ggz-oost', role: 'clinic', institutionId: 'ggz-oost' },
-    ],
-    [
-      'POLICE_TOKEN      (police desk, noord-nl)',
-      { sub: 'desk.noord', role: 'police_desk', region: 'noord-nl' },
-    ],
-    [
-      'SUPERVISOR_TOKEN  (police supervisor, noord-nl)',
-      { sub: 'supervisor.noord', role: 'police_supervisor', region: 'noord-nl' },
-    ],
-    ['AMBULANCE_TOKEN   (ambulance, noord-nl)', { sub: 'rav.noord', role: 'ambulance', region: 'noord-nl' }],
-    [
-      'CRISIS_TOKEN      (crisis service, noord-nl)',
-      { sub: 'crisis.noord', role: 'crisis_service', region: 'noord-nl' },
-    ],
-  ];
   const lines = [
     '',
     'Vermist is running.',
+    `  Web app        ${base}/   (sign in as one of the demo identities below)`,
     `  API            ${base}   (OpenAPI: ${base}/openapi.json)`,
     ...(env.VERMIST_API_METRICS_ADDRESS === 'off'
       ? []
@@ -204,10 +202,9 @@ async function printWelcome(
     const tokensFile = path.join(env.VERMIST_DATA_DIR, 'demo-tokens.env');
     const exports: string[] = [];
     lines.push(`Demo tokens, valid 12 h. Load them in another shell with:  source ${tokensFile}`);
-    for (const [label, principal] of users) {
-      const name = label.split(' ')[0]!;
-      lines.push(`  ${label}`);
-      exports.push(`export ${name}=${await devToken(env, local, principal)}`);
+    for (const { tokenVariable, label, principal } of demoIdentities) {
+      lines.push(`  ${tokenVariable.padEnd(17)} (${label})`);
+      exports.push(`export ${tokenVariable}=${await devToken(env, local, principal)}`);
     }
     writeFileSync(tokensFile, `${exports.join('\n')}\n`, { mode: 0o600 });
     lines.push('');

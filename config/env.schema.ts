@@ -18,6 +18,8 @@ export const EnvSchema = z.object({
   TEMPORAL_ADDRESS: z.string().min(1).optional(),
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
   TEMPORAL_UI_PORT: z.coerce.number().int().min(1).max(65_535).default(8233),
+  /** The port of the embedded dev server's frontend (`npm start` only); tests run one per stack. */
+  TEMPORAL_DEV_PORT: z.coerce.number().int().min(1).max(65_535).default(7233),
   VERMIST_DATA_DIR: z.string().min(1).default('data'),
   /**
    * The records store: a `postgres://` URL (production: several workers and API instances share it), or a
@@ -61,6 +63,15 @@ export const EnvSchema = z.object({
     .min(1_024)
     .max(50 * 1024 * 1024)
     .default(5 * 1024 * 1024),
+  /**
+   * The web app's OIDC client (authorization code with PKCE, a public client) at VERMIST_JWT_ISSUER. Set,
+   * the app signs people in there; `npm start` signs in its demo identities instead.
+   */
+  VERMIST_OIDC_CLIENT_ID: z.string().min(1).optional(),
+  VERMIST_OIDC_SCOPE: z.string().min(1).default('openid profile offline_access'),
+  /** Links the supervisor's screens show: the Grafana dashboards and the Temporal Web UI. */
+  VERMIST_GRAFANA_URL: z.url({ protocol: /^https?$/ }).optional(),
+  VERMIST_TEMPORAL_UI_URL: z.url({ protocol: /^https?$/ }).optional(),
   /** Where people open a case: notifications link to `<this>/v1/cases/<id>`. */
   VERMIST_PUBLIC_URL: z.url({ protocol: /^https?$/ }).default('http://localhost:3000'),
 });

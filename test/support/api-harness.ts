@@ -38,7 +38,7 @@ export class ApiHarness {
 
   constructor(
     private readonly taskQueue: string,
-    private readonly options: { rateLimits?: AppDeps['rateLimits'] } = {},
+    private readonly options: Partial<Pick<AppDeps, 'rateLimits' | 'web' | 'devSignIn'>> = {},
   ) {}
 
   async start(): Promise<this> {
@@ -60,6 +60,8 @@ export class ApiHarness {
       metrics: createApiMetrics(),
       log: createLogger('error'),
       ...(this.options.rateLimits !== undefined && { rateLimits: this.options.rateLimits }),
+      ...(this.options.web && { web: this.options.web }),
+      ...(this.options.devSignIn && { devSignIn: this.options.devSignIn }),
     });
     this.server = app.listen(0, '127.0.0.1');
     await new Promise<void>((resolve) => this.server.once('listening', resolve));
