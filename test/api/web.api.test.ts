@@ -12,16 +12,14 @@ writeFileSync(path.join(dist, 'index.html'), '<!doctype html><title>Vermist</tit
 writeFileSync(path.join(dist, 'assets', 'app-1a2b3c.js'), 'console.log("vermist")');
 
 const desk: Principal = { sub: 'desk.noord', role: 'police_desk', region: 'noord-nl' };
-let harness: ApiHarness;
-const api = new ApiHarness('web-api-test', {
+const api: ApiHarness = new ApiHarness('web-api-test', {
   web: { distDir: dist, config: { signIn: 'local', temporalUiUrl: 'http://localhost:8233' } },
   devSignIn: {
     identities: [{ id: 'police-desk', label: 'Police desk', principal: desk }],
     // The harness's own identity provider signs, so the token is one the API accepts.
-    sign: async (principal) => ({ accessToken: await harness.idp.sign(principal), expiresIn: 600 }),
+    sign: async (principal) => ({ accessToken: await api.idp.sign(principal), expiresIn: 600 }),
   },
 });
-harness = api;
 
 beforeAll(() => api.start());
 afterAll(() => api.stop());
