@@ -7,6 +7,7 @@ import { authenticate, type AuthConfig } from './auth';
 import type { CaseClient } from './case-client';
 import { accessRecordsRouter } from './access-records.routes';
 import { casesRouter } from './cases.routes';
+import { codecRouter, type CodecEndpointConfig } from './codec.routes';
 import { docsRouter } from './docs.routes';
 import { feedRouter } from './feed.routes';
 import type { ApiMetrics } from './metrics';
@@ -35,6 +36,8 @@ export type AppDeps = {
   photoMaxBytes?: number;
   /** The web app's build and how it signs people in; without it the API serves no pages. */
   web?: { distDir: string; config: WebConfig };
+  /** Temporal's remote codec endpoint at `/codec`, for supervisors; without it the API serves none. */
+  codec?: CodecEndpointConfig;
   /** The embedded default's demo sign-in (`npm start` only). */
   devSignIn?: {
     identities: readonly DemoIdentity[];
@@ -71,6 +74,8 @@ export function createApp(deps: AppDeps): express.Express {
   app.use('/docs', docsRouter());
   // Before authentication: which methods a path takes is public (the OpenAPI document says so).
   app.use(methodNotAllowed(openapi));
+  // Before the API's body parser: the codec authenticates first, then reads payloads up to its own limit.
+  if (deps.codec) app.use('/codec', codecRouter({ ...deps, codec: deps.codec, rateLimits: limits }));
   app.use('/v1', authenticate(deps.auth));
   if (limits !== 'off') app.use('/v1', limitPerUser(limits));
   // Bodies are read only for a caller we know, and only up to a limit.

@@ -7,6 +7,7 @@ import { loadPolicy } from '../config/files';
 import { createLogger } from '../config/log';
 import { authConfig, connectCases, listenForMetrics, openRecords, payloadKeys } from './wiring';
 import { WEB_DIST } from './web-build';
+import { EncryptionCodec } from '../temporal/encryption.codec';
 
 async function main(): Promise<void> {
   const env = parseEnv(process.env);
@@ -28,6 +29,12 @@ async function main(): Promise<void> {
     log,
     futureToleranceMs: loadPolicy(env.VERMIST_POLICY_FILE).inputs.futureTolerance,
     photoMaxBytes: env.VERMIST_PHOTO_MAX_BYTES,
+    // The Temporal UI decodes payloads here for a supervisor, over https (docs/operations.md).
+    codec: {
+      codec: new EncryptionCodec(keys),
+      origins: env.VERMIST_CODEC_ORIGINS ?? [],
+      secureCookie: true,
+    },
     // The build `npm run build` made; people sign in at the issuer the API trusts.
     web: {
       distDir: WEB_DIST,

@@ -10,6 +10,7 @@ import { createApiMetrics, createMetricsApp } from '../api/metrics';
 import { parseEnv } from '../config/env.schema';
 import { loadPolicy } from '../config/files';
 import { createLogger } from '../config/log';
+import { EncryptionCodec } from '../temporal/encryption.codec';
 import { devServerSearchAttributeFlags } from '../workflows/case.search-attributes';
 import {
   applyRetention,
@@ -62,6 +63,12 @@ async function main(): Promise<void> {
     log,
     futureToleranceMs: loadPolicy(env.VERMIST_POLICY_FILE).inputs.futureTolerance,
     photoMaxBytes: env.VERMIST_PHOTO_MAX_BYTES,
+    // The Web UI decodes payloads here for a supervisor (docs/operations.md); plain http on loopback.
+    codec: {
+      codec: new EncryptionCodec(keys),
+      origins: env.VERMIST_CODEC_ORIGINS ?? [`http://localhost:${env.TEMPORAL_UI_PORT}`],
+      secureCookie: false,
+    },
     web: {
       distDir: WEB_DIST,
       config: {
@@ -144,6 +151,9 @@ function startDevServer(env: ReturnType<typeof parseEnv>, port: number): ChildPr
     String(port),
     '--ui-port',
     String(uiPort),
+    // localhost, as the UI is opened: the supervisor's codec session cookie is SameSite=Strict.
+    '--ui-codec-endpoint',
+    `http://localhost:${env.PORT}/codec`,
     '--namespace',
     namespace,
     '--log-level',

@@ -72,6 +72,21 @@ export const EnvSchema = z.object({
   /** Links the supervisor's screens show: the Grafana dashboards and the Temporal Web UI. */
   VERMIST_GRAFANA_URL: z.url({ protocol: /^https?$/ }).optional(),
   VERMIST_TEMPORAL_UI_URL: z.url({ protocol: /^https?$/ }).optional(),
+  /**
+   * Browser origins that may call the codec endpoint `/codec` (the Temporal Web UI's), comma-separated.
+   * Unset, no browser may; `npm start` allows its own Web UI, `http://localhost:<TEMPORAL_UI_PORT>`.
+   */
+  VERMIST_CODEC_ORIGINS: z
+    .string()
+    .transform((text) => text.split(',').map((origin) => origin.trim()))
+    .pipe(
+      z.array(
+        z
+          .url({ protocol: /^https?$/ })
+          .refine((url) => new URL(url).origin === url, 'must be an origin: scheme://host[:port], no path'),
+      ),
+    )
+    .optional(),
   /** Where people open a case: notifications link to `<this>/v1/cases/<id>`. */
   VERMIST_PUBLIC_URL: z.url({ protocol: /^https?$/ }).default('http://localhost:3000'),
 });

@@ -14,8 +14,11 @@ export const AccessRecordSchema = z.object({
   region: IdSchema,
   by: ActorSchema,
   view: PartySchema,
-  /** What was read: the case itself, its timeline, or the photo of the person. */
-  resource: z.enum(['case', 'timeline', 'photo']),
+  /**
+   * What was read: the case itself, its timeline, the photo of the person, or Temporal payloads a supervisor
+   * decoded through the codec endpoint (`caseId` then names the case the payloads name, or a marker).
+   */
+  resource: z.enum(['case', 'timeline', 'photo', 'payload']),
   requestId: z.string().min(1).max(100),
 });
 export type AccessRecord = z.infer<typeof AccessRecordSchema>;

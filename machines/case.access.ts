@@ -77,6 +77,11 @@ export const readRoles = {
   timeline: ['clinic', ...police],
   /** The photo of the person: for those who search for them or bring them back, never the crisis service. */
   photo: ['clinic', ...police, 'ambulance'],
+  /**
+   * Decoded workflow payloads (Temporal's codec endpoint): namespace-wide, since a request names no case,
+   * so only the role that answers for every read in its region, and each decode is on record.
+   */
+  decodedPayloads: ['police_supervisor'],
   /** Failed deliveries and the access log are the supervisor's to follow up. */
   failedDeliveries: ['police_supervisor'],
   accessRecords: ['police_supervisor'],
