@@ -2,7 +2,8 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
+    // The web app's own specs are pure modules (parsing, time, forms from the API's schemas, translations).
+    include: ['test/**/*.test.ts', 'web/src/**/*.test.ts'],
     // Temporal workers load a native module and bundle workflows with webpack: they need real processes.
     pool: 'forks',
     globalSetup: ['test/support/toolchain.setup.ts'],

@@ -5,8 +5,8 @@ import path from 'node:path';
 const root = path.join(__dirname, '..');
 export const WEB_DIST = path.join(root, 'web', 'dist');
 const STAMP = path.join(WEB_DIST, '.sources');
-// What the bundle is made of: the app, and the schemas it shares with the API.
-const SOURCES = ['web', 'machines'];
+// What the bundle is made of: the app, and the schemas and action routes it shares with the API.
+const SOURCES = ['web', 'machines', 'api'];
 
 /**
  * Builds the web app when its sources changed since the last build, so `npm start` always serves the
