@@ -48,7 +48,7 @@ async function main(): Promise<void> {
   // One process embeds the store: the worker writes it and the API reads it through the same PGlite.
   const records = await openRecords(env, keys, true);
   const { connection, cases } = await connectCases(env, address, keys, records);
-  const worker = await startWorker(env, address, keys, log, records);
+  const { worker, connection: workerConnection } = await startWorker(env, address, keys, log, records);
   await applyRetention(env, address);
   const running = worker.run();
   const metrics = createApiMetrics();
@@ -105,6 +105,7 @@ async function main(): Promise<void> {
     metricsServer?.close();
     worker.shutdown();
     await running.catch(() => undefined);
+    await workerConnection.close();
     await connection.close();
     await records.database.close();
     server?.kill('SIGTERM');

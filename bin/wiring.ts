@@ -145,13 +145,13 @@ export async function startWorker(
   keys: Buffer[],
   log: Logger,
   records: RecordsStore,
-): Promise<Worker> {
+): Promise<{ worker: Worker; connection: NativeConnection }> {
   const connection = await NativeConnection.connect({ address });
   const contacts = loadContacts(env.VERMIST_CONTACTS_FILE);
   if (!env.VERMIST_SMTP_URL && contacts.some((c) => c.email)) {
     throw new Error('set VERMIST_SMTP_URL: VERMIST_CONTACTS_FILE names e-mail addresses');
   }
-  return createCaseWorker({
+  const worker = await createCaseWorker({
     connection,
     namespace: env.TEMPORAL_NAMESPACE,
     dataConverter: createDataConverter(keys),
@@ -173,4 +173,5 @@ export async function startWorker(
       log: (entry) => log.info('activity', { ...entry, ...activityLogFields() }),
     }),
   });
+  return { worker, connection };
 }

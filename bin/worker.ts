@@ -17,11 +17,19 @@ async function main(): Promise<void> {
   await applyRetention(env, env.TEMPORAL_ADDRESS);
   const keys = payloadKeys(env, undefined);
   const records = await openRecords(env, keys, false);
-  const worker = await startWorker(env, env.TEMPORAL_ADDRESS, keys, log, records);
+  const { worker, connection: workerConnection } = await startWorker(
+    env,
+    env.TEMPORAL_ADDRESS,
+    keys,
+    log,
+    records,
+  );
   process.once('SIGINT', () => worker.shutdown());
   process.once('SIGTERM', () => worker.shutdown());
   log.info('worker running', { taskQueue: 'vermist-cases' });
   await worker.run();
+  // Shut down: close what the worker held, so the process ends on SIGTERM without a SIGKILL.
+  await workerConnection.close();
   await records.database.close();
 }
 
