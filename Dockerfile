@@ -6,4 +6,6 @@ COPY package.json package-lock.json ./
 # tsx runs the TypeScript sources, and the worker bundles workflows from them at start: keep dev deps.
 RUN npm ci --no-audit --no-fund --include=dev && npm cache clean --force
 COPY . .
+# The web app the API serves at `/`.
+RUN npm run build
 USER node

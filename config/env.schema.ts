@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 
 const base64Key = z
@@ -53,7 +54,10 @@ export const EnvSchema = z.object({
   VERMIST_API_METRICS_ADDRESS: MetricsAddressSchema.default('127.0.0.1:9465'),
   /** JSON list of party contacts: webhook URL and secret, e-mail addresses (activities/contacts.schema.ts). */
   VERMIST_CONTACTS_FILE: z.string().min(1).optional(),
-  /** SMTP server for e-mail notifications, e.g. `smtp://mail.internal:587` or `smtps://user:pass@host`. */
+  /**
+   * SMTP server for e-mail notifications, e.g. `smtps://user:pass@host` or `smtp://user:pass@host:587?requireTLS=true`
+   * (nodemailer reads its options from the query: STARTTLS or no mail).
+   */
   VERMIST_SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
   VERMIST_MAIL_FROM: z.string().min(3).default('noreply@vermist.invalid'),
   /** The largest photo of a missing person the API takes, in bytes: 5 MiB unless set. */
@@ -92,10 +96,42 @@ export const EnvSchema = z.object({
 });
 export type Env = z.infer<typeof EnvSchema>;
 
+/**
+ * Secrets that may come from a file instead (compose secrets under /run/secrets): `<NAME>_FILE` names a file
+ * whose content, less surrounding whitespace, is the value of `<NAME>`.
+ */
+export const FILE_SECRETS = ['VERMIST_PAYLOAD_KEYS', 'VERMIST_RECORDS_URL', 'VERMIST_SMTP_URL'] as const;
+
 /** Parses the environment or stops with one line per wrong variable. */
 export function parseEnv(source: Record<string, string | undefined>): Env {
-  const result = EnvSchema.safeParse(source);
-  if (result.success) return result.data;
-  const lines = result.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
+  const { values, problems } = readFileSecrets(source);
+  const result = EnvSchema.safeParse(values);
+  if (result.success && problems.length === 0) return result.data;
+  const lines = [
+    ...problems,
+    ...(result.error?.issues ?? []).map((issue) => `  ${issue.path.join('.')}: ${issue.message}`),
+  ];
   throw new Error(`invalid environment:\n${lines.join('\n')}`);
+}
+
+/** Puts each `<NAME>_FILE`'s content in `<NAME>`; a problem names the variable, never the content. */
+function readFileSecrets(source: Record<string, string | undefined>) {
+  const values = { ...source };
+  const problems: string[] = [];
+  for (const name of FILE_SECRETS) {
+    const file = source[`${name}_FILE`];
+    if (file === undefined) continue;
+    if (source[name] !== undefined) {
+      problems.push(`  ${name}_FILE: set ${name} or ${name}_FILE, not both`);
+      continue;
+    }
+    try {
+      values[name] = readFileSync(file, 'utf8').trim();
+    } catch (error) {
+      problems.push(
+        `  ${name}_FILE: cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? 'error'})`,
+      );
+    }
+  }
+  return { values, problems };
 }
