@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 const root = path.join(__dirname, '..');
 export const WEB_DIST = path.join(root, 'web', 'dist');
-const STAMP = path.join(WEB_DIST, '.sources');
+// Outside web/dist, which `npm run build` empties: a build by hand then counts as current.
+const STAMP = path.join(root, 'node_modules', '.cache', 'vermist-web-sources');
 // What the bundle is made of: the app, and the schemas and action routes it shares with the API.
 const SOURCES = ['web', 'machines', 'api'];
 
@@ -15,10 +16,12 @@ const SOURCES = ['web', 'machines', 'api'];
 export async function ensureWebBuild(log: (line: string) => void): Promise<void> {
   if (!existsSync(path.join(root, 'web', 'vite.config.ts'))) return;
   const digest = sourcesDigest();
-  if (existsSync(STAMP) && readFileSync(STAMP, 'utf8') === digest) return;
+  const built = existsSync(path.join(WEB_DIST, 'index.html'));
+  if (built && existsSync(STAMP) && readFileSync(STAMP, 'utf8') === digest) return;
   log('building the web app (its sources changed)…');
   const { build } = await import('vite');
   await build({ configFile: path.join(root, 'web', 'vite.config.ts'), logLevel: 'warn' });
+  mkdirSync(path.dirname(STAMP), { recursive: true });
   writeFileSync(STAMP, digest);
 }
 

@@ -3,6 +3,7 @@
 #   docker-compose   validates docker-compose.yml (`docker-compose config`); no Docker engine is needed
 #   prometheus       scrapes a running system in the dashboard test (promtool checks the exposition)
 #   postgresql       throwaway servers for the records tests (initdb, pg_ctl, postgres; no system service)
+#   chromium         the browser the web tests drive with Playwright (executablePath; no browser download)
 # Installs them with apt only when one is missing, non-interactively (CI runs as root with no stdin).
 # Prints KEY=path lines on stdout; progress goes to stderr.
 set -euo pipefail
@@ -21,6 +22,7 @@ newest_pg_bin() {
   [[ -n $initdb ]] && dirname "$initdb"
 }
 [[ -n $(newest_pg_bin) ]] || missing+=(postgresql)
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 
 if ((${#missing[@]} > 0)); then
   command -v apt-get >/dev/null 2>&1 ||
@@ -42,3 +44,4 @@ echo "DOCKER_COMPOSE=$(command -v docker-compose)"
 echo "PROMETHEUS=$(command -v prometheus)"
 echo "PROMTOOL=$(command -v promtool)"
 echo "PG_BIN=$(newest_pg_bin)"
+echo "CHROMIUM=$(command -v chromium)"
