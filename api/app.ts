@@ -17,7 +17,8 @@ import { DEFAULT_PHOTO_MAX_BYTES, photoRouter } from './photo.routes';
 import { DEFAULT_RATE_LIMITS, limitPerAddress, limitPerUser, type RateLimits } from './rate-limits';
 import { tasksRouter } from './tasks.routes';
 import { devSignInRouter, type DemoIdentity } from './dev-sign-in.routes';
-import { webRouter, type WebConfig } from './web.routes';
+import { webRouter } from './web.routes';
+import type { WebConfig } from './web-config.schema';
 import type { Principal } from './auth';
 import { DEFAULT_FUTURE_TOLERANCE_MS } from './validate';
 

@@ -1,24 +1,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import express, { Router } from 'express';
-import { z } from 'zod';
-
-/** How the web app signs people in: the embedded default's demo identities, or an OIDC provider. */
-export const WebConfigSchema = z.object({
-  signIn: z.enum(['local', 'oidc']),
-  oidc: z
-    .object({
-      issuer: z.url(),
-      clientId: z.string().min(1),
-      scope: z.string().min(1),
-      /** The API's audience, for providers that issue an access token per resource. */
-      audience: z.string().min(1).optional(),
-    })
-    .optional(),
-  grafanaUrl: z.url().optional(),
-  temporalUiUrl: z.url().optional(),
-});
-export type WebConfig = z.infer<typeof WebConfigSchema>;
+import { WebConfigSchema, type WebConfig } from './web-config.schema';
 
 /** Paths the API itself answers: never the web app's, so an unknown one stays a JSON 404. */
 const API_PATHS = /^\/(v1|openapi\.json|docs|codec|dev|healthz)(\/|$)/;

@@ -1,20 +1,9 @@
 import { z } from 'zod';
 import { PrincipalSchema } from './principal';
+import { WebConfigSchema } from '../../../api/web-config.schema';
 
-/** What the server tells the app before anyone signs in (`GET /config.json`, public). */
-export const AppConfigSchema = z.object({
-  signIn: z.enum(['local', 'oidc']),
-  oidc: z
-    .object({
-      issuer: z.url(),
-      clientId: z.string().min(1),
-      scope: z.string().min(1),
-      audience: z.string().min(1).optional(),
-    })
-    .optional(),
-  grafanaUrl: z.url().optional(),
-  temporalUiUrl: z.url().optional(),
-});
+/** What the server tells the app before anyone signs in: the API's own schema. */
+export const AppConfigSchema = WebConfigSchema;
 export type AppConfig = z.infer<typeof AppConfigSchema>;
 export type OidcConfig = NonNullable<AppConfig['oidc']>;
 
