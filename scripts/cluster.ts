@@ -5,7 +5,8 @@
 //   npm run cluster                      in the foreground, throwaway data; Ctrl-C stops everything
 //   npm run cluster -- --detach          returns once healthy; `npm run cluster -- --stop` stops it
 //   npm run cluster -- --data DIR        keeps the data (databases, keys) in DIR across restarts
-//   options: --port N (the address), --pg-port N, --log-level L, --contacts FILE, --smtp URL
+//   options: --port N (the address), --pg-port N, --log-level L, --contacts FILE, --smtp URL,
+//            --policy FILE (deadlines and retention; config/policy.json unless given)
 //
 // Tests and benchmarks start the same cluster with startCluster() and stop it with its stop().
 import { spawn } from 'node:child_process';
@@ -154,6 +155,7 @@ function supervisorArgs(
   if (options.namespace) args.push('--namespace', options.namespace);
   if (options.contactsFile) args.push('--contacts', options.contactsFile);
   if (options.smtpUrl) args.push('--smtp', options.smtpUrl);
+  if (options.policyFile) args.push('--policy', options.policyFile);
   return args;
 }
 
@@ -174,6 +176,7 @@ function parseCli(argv: string[]) {
       namespace: { type: 'string' },
       contacts: { type: 'string' },
       smtp: { type: 'string' },
+      policy: { type: 'string' },
       detach: { type: 'boolean' },
       stop: { type: 'boolean' },
       // The supervisor that startCluster spawns.
@@ -203,6 +206,7 @@ function parseCli(argv: string[]) {
     ...(values.namespace !== undefined && { namespace: values.namespace }),
     ...(values.contacts !== undefined && { contactsFile: values.contacts }),
     ...(values.smtp !== undefined && { smtpUrl: values.smtp }),
+    ...(values.policy !== undefined && { policyFile: values.policy }),
   };
   return { values, options, owner: int('owner', values.owner) };
 }

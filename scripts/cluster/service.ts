@@ -15,6 +15,9 @@ export type ServiceSpec = {
   stopTimeoutMs: number;
 };
 
+/** How long a process must run before its next crash counts as a first one again (Docker's figure). */
+const STABLE_AFTER_MS = 10_000;
+
 /**
  * One supervised process. It runs in a process group of its own, so a stop reaches everything it started
  * (PostgreSQL's backends, esbuild under tsx) and Ctrl-C in the launcher's terminal does not. Once
@@ -26,6 +29,8 @@ export class Service {
   private stopping = false;
   private restarting = false;
   private restarts = 0;
+  /** When the current process was spawned, to tell a crash loop from a crash after a good run. */
+  private spawnedAt = 0;
 
   constructor(
     readonly spec: ServiceSpec,
@@ -51,6 +56,7 @@ export class Service {
         stdio: ['ignore', fd, fd],
       });
       this.child = child;
+      this.spawnedAt = Date.now();
       this.exited = new Promise((resolve) => child.once('exit', () => resolve()));
       await new Promise<void>((resolve, reject) => {
         child.once('spawn', resolve);
@@ -100,6 +106,9 @@ export class Service {
     if (child.pid) signalGroup(child.pid, 'SIGKILL');
     this.onChange();
     if (this.stopping || !this.restarting) return;
+    // As Docker does for `restart:` policies: the delay doubles per crash, and a process that ran for 10 s
+    // before it exited starts the count again, so a crash after a good run is restarted at once.
+    if (Date.now() - this.spawnedAt >= STABLE_AFTER_MS) this.restarts = 0;
     const delay = Math.min(30_000, 500 * 2 ** Math.min(this.restarts++, 6));
     this.say(`${this.spec.name} exited (${signal ?? `code ${code}`}); restarting in ${delay} ms`);
     setTimeout(() => {

@@ -51,6 +51,8 @@ export type ClusterOptions = {
   /** Party contacts for the workers (VERMIST_CONTACTS_FILE), and the SMTP relay their e-mail needs. */
   contactsFile?: string;
   smtpUrl?: string;
+  /** The policy the workers and APIs run under (VERMIST_POLICY_FILE); the shipped one unless given. */
+  policyFile?: string;
 };
 
 export type RunningCluster = { state: ClusterState; stop(): Promise<void> };
@@ -207,7 +209,8 @@ export async function runCluster(
     const cli = temporalCli(tools.temporalCli, temporalAddress);
     await waitForTemporal(cli, exitedWhileStarting(temporal));
     step(`namespace ${namespace} and its search attributes`);
-    const { retention } = loadPolicy(path.join(root, 'config/policy.json'));
+    const policyFile = path.resolve(root, options.policyFile ?? 'config/policy.json');
+    const { retention } = loadPolicy(policyFile);
     await ensureNamespace(cli, namespace, retention.temporalNamespace);
 
     jwksServer = (await serveJwks(jwks, ports.jwks)).server;
@@ -219,6 +222,7 @@ export async function runCluster(
       VERMIST_PAYLOAD_KEYS: secrets.payloadKeys,
       VERMIST_RECORDS_URL: recordsUrl,
       LOG_LEVEL: logLevel,
+      VERMIST_POLICY_FILE: policyFile,
     };
     step(`${workerCount} workers and ${apiCount} API instances`);
     const vermist = (name: string, entry: string, env: Record<string, string>) =>

@@ -274,7 +274,9 @@ describe('docker-compose.yml (validated by Debian’s docker-compose, no Docker 
     it('has each *_FILE read by the image itself, or by ops/file-env.sh before the image’s command', () => {
       const readsItself: Record<string, (key: string) => boolean> = {
         vermist: (key) =>
-          FILE_SECRETS.some((name) => `${name}_FILE` === key) || key === 'VERMIST_CONTACTS_FILE',
+          FILE_SECRETS.some((name) => `${name}_FILE` === key) ||
+          key === 'VERMIST_CONTACTS_FILE' ||
+          key === 'VERMIST_POLICY_FILE',
         postgres: (key) => key === 'POSTGRES_PASSWORD_FILE',
         'grafana/grafana': (key) => key.endsWith('__FILE'),
       };
