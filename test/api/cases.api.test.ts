@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { generateKeyPair } from 'jose';
 import { ApiHarness, type CallOptions } from '../support/api-harness';
 import { aReportNow } from '../support/fixtures';
@@ -8,14 +7,13 @@ import { principals } from '../support/tokens';
 const TASK_QUEUE = 'cases-api-test';
 const facts = { knownFacts: 'left through the garden at 07:40', source: 'ward nurse' };
 
-describe('cases API over HTTP (dev server)', () => {
+describe('cases API over HTTP', () => {
   const stack = new ApiHarness(TASK_QUEUE);
-  let env: TestWorkflowEnvironment;
   let idp: ApiHarness['idp'];
   let seq = 0;
 
   beforeAll(async () => {
-    ({ env, idp } = await stack.start());
+    ({ idp } = await stack.start());
   });
 
   afterAll(() => stack.stop());
@@ -321,7 +319,7 @@ describe('cases API over HTTP (dev server)', () => {
         body: { outcome: 'found_by_family' },
       });
       expect(res.body).toMatchObject({ status: 'closed', outcome: 'found_by_family' });
-      const result = await env.client.workflow.getHandle(caseId).result();
+      const result = await stack.client.workflow.getHandle(caseId).result();
       expect(result).toEqual({ caseId, status: 'closed', version: expect.any(Number) });
       const retry = await call('POST', `/v1/cases/${caseId}/close`, {
         as: 'police',
@@ -354,7 +352,7 @@ describe('cases API over HTTP (dev server)', () => {
       .poll(
         async () => {
           const ids: string[] = [];
-          for await (const wf of env.client.workflow.list({
+          for await (const wf of stack.client.workflow.list({
             query: `VermistRegion = "visibility-nl" AND VermistState = "reported"`,
           })) {
             ids.push(wf.workflowId);

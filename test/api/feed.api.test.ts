@@ -5,7 +5,7 @@ import { principals } from '../support/tokens';
 
 const TASK_QUEUE = 'feed-api-test';
 
-describe('notification feed API over HTTP (dev server)', () => {
+describe('notification feed API over HTTP', () => {
   const stack = new ApiHarness(TASK_QUEUE);
   const { parties } = stack;
   let seq = 0;

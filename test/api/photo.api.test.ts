@@ -60,11 +60,7 @@ const get = (caseId: string, as: Principal) => request('GET', caseId, { as });
 
 /** The photos the store holds for a case, read straight from its table. */
 const storedPhotos = (caseId: string) =>
-  api.parties.records.database.db
-    .selectFrom('case_photos')
-    .selectAll()
-    .where('case_id', '=', caseId)
-    .execute();
+  api.records.database.db.selectFrom('case_photos').selectAll().where('case_id', '=', caseId).execute();
 
 const step = async (caseId: string, action: string, as: Principal, body: object) => {
   const res = await api.call('POST', `/v1/cases/${caseId}/${action}`, { as, key: api.key(), body });
@@ -319,7 +315,7 @@ describe('what the records store keeps of a photo', () => {
     expect(sealed.includes(jpegParts.dqt)).toBe(false);
     expect(sealed.includes(jpegParts.scan)).toBe(false);
     expect(metadataIn(sealed)).toEqual([]);
-    const opened = await api.parties.records.photos.get(withPhoto, sha256(clean));
+    const opened = await api.records.photos.get(withPhoto, sha256(clean));
     expect(opened?.bytes.equals(clean)).toBe(true);
   });
 });

@@ -53,11 +53,11 @@ beforeAll(async () => {
 afterAll(() => api.stop());
 
 async function deleteWorkflows(caseIds: string[]): Promise<void> {
-  const handles = caseIds.map((id) => api.env.client.workflow.getHandle(id));
+  const handles = caseIds.map((id) => api.client.workflow.getHandle(id));
   await Promise.all(handles.map((h) => h.result()));
   for (const handle of handles) {
-    await api.env.client.workflowService.deleteWorkflowExecution({
-      namespace: api.env.namespace ?? 'default',
+    await api.client.workflowService.deleteWorkflowExecution({
+      namespace: api.namespace,
       workflowExecution: { workflowId: handle.workflowId },
     });
   }

@@ -1,36 +1,76 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Client, Connection } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
+import { inject } from 'vitest';
 import { createApp, type AppDeps } from '../../api/app';
 import type { Principal } from '../../api/auth';
 import { createCaseClient } from '../../api/case-client';
 import { createApiMetrics } from '../../api/metrics';
 import { createLogger } from '../../config/log';
-import { aReportNow, testPolicyDocument } from './fixtures';
+import { openRecordsStore, type RecordsStore } from '../../records/records.store';
+import { startCluster, UPSTREAM_HEADER, type ClusterHandle } from '../../scripts/cluster';
+import { createDataConverter } from '../../temporal/data-converter';
+import { aReportNow, testPolicyDocument, testPolicyFile } from './fixtures';
 import { PartyReceivers } from './party-receivers';
 import { bundleCaseWorkflows, startDevServer, startTestWorker } from './temporal';
 import { testIdentityProvider } from './tokens';
 
-/** An answer as a client reads it: the body is untyped JSON, checked by the test's assertions. */
-export type Answer = { status: number; type: string; body: ReturnType<typeof JSON.parse> };
+/**
+ * An answer as a client reads it: the body is untyped JSON, checked by the test's assertions. On the
+ * cluster, `upstream` names the API instance that gave it.
+ */
+export type Answer = {
+  status: number;
+  type: string;
+  body: ReturnType<typeof JSON.parse>;
+  upstream?: string | null;
+};
 /** One task of an inbox page, as the tests read it. */
 export type Item = { caseId: string; task: string; [field: string]: unknown };
 /** The case ids of an inbox answer. */
 export const caseIdsOf = (answer: Answer): string[] => (answer.body.items as Item[]).map((i) => i.caseId);
 export type CallOptions = { as?: Principal; token?: string; body?: unknown; key?: string };
 
+/** Where a harness runs the system: in this process on a dev server, or as the production shape. */
+export type Target = 'dev' | 'cluster';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    /** The vitest project's target for the HTTP suites (vitest.config.mts); `dev` when unset. */
+    apiTarget: Target;
+  }
+}
+
+type AppOptions = Partial<Pick<AppDeps, 'rateLimits' | 'web' | 'devSignIn'>>;
+
 /**
- * The API over real HTTP on a Temporal CLI dev server with a case worker, a records store (PGlite), real
- * receivers for every party and a throwaway identity provider: what a client integrates with. One per test file: start it in
- * beforeAll, stop it in afterAll.
+ * The API over real HTTP with a case worker, a records store, real receivers for every party (webhook and
+ * SMTP) and an identity provider: what a client integrates with. It runs on one of two targets, chosen by
+ * the vitest project, so the same specs hold for both:
+ * - `dev`: the API in this process on a Temporal CLI dev server, with a worker and a PGlite records store;
+ * - `cluster`: `npm run cluster`'s production shape, throwaway: PostgreSQL, the Temporal server on it, two
+ *   workers and two API instances behind one address, under the test policy, delivering to the receivers.
+ * One per test file: start it in beforeAll, stop it in afterAll.
  */
 export class ApiHarness {
-  env!: TestWorkflowEnvironment;
   base = '';
+  readonly target: Target;
+  /** The Temporal client of the system under test, and its namespace. */
+  client!: Client;
+  namespace = 'default';
+  /** The cluster, when the target is one. */
+  cluster: ClusterHandle | undefined;
+  private devEnv: TestWorkflowEnvironment | undefined;
   private worker!: Worker;
   private running!: Promise<void>;
   private server!: Server;
+  private connection: Connection | undefined;
+  private appDeps: AppDeps | undefined;
   idp!: Awaited<ReturnType<typeof testIdentityProvider>>;
   readonly parties = new PartyReceivers();
   private readonly tokens = new Map<string, string>();
@@ -38,17 +78,36 @@ export class ApiHarness {
 
   constructor(
     private readonly taskQueue: string,
-    private readonly options: Partial<Pick<AppDeps, 'rateLimits' | 'web' | 'devSignIn'>> = {},
-  ) {}
+    private readonly options: AppOptions & { target?: Target } = {},
+  ) {
+    this.target = options.target ?? inject('apiTarget') ?? 'dev';
+  }
+
+  /** The dev server's environment (the dev target only: specs that need it run there alone). */
+  get env(): TestWorkflowEnvironment {
+    if (!this.devEnv) throw new Error(`the ${this.target} target has no dev-server environment`);
+    return this.devEnv;
+  }
+
+  /** The system's records store, as the API and the workers read and write it. */
+  get records(): RecordsStore {
+    return this.parties.records;
+  }
 
   async start(): Promise<this> {
+    return this.target === 'cluster' ? this.startCluster() : this.startDev();
+  }
+
+  private async startDev(): Promise<this> {
     const [env, bundle] = await Promise.all([startDevServer(), bundleCaseWorkflows()]);
-    this.env = env;
+    this.devEnv = env;
+    this.client = env.client;
+    this.namespace = env.namespace ?? 'default';
     await this.parties.start();
     this.worker = await startTestWorker(env, this.taskQueue, bundle, this.parties.activityDeps());
     this.running = this.worker.run();
     this.idp = await testIdentityProvider();
-    const app = createApp({
+    this.appDeps = {
       cases: createCaseClient({
         client: env.client,
         taskQueue: this.taskQueue,
@@ -62,19 +121,88 @@ export class ApiHarness {
       ...(this.options.rateLimits !== undefined && { rateLimits: this.options.rateLimits }),
       ...(this.options.web && { web: this.options.web }),
       ...(this.options.devSignIn && { devSignIn: this.options.devSignIn }),
+    };
+    ({ server: this.server, base: this.base } = await listen(createApp(this.appDeps)));
+    return this;
+  }
+
+  /**
+   * Another API instance of the dev target on the same Temporal client and records store, as a second
+   * replica behind a proxy would be, with `overrides` to its configuration. Close it when done.
+   */
+  async anotherInstance(overrides: Partial<AppDeps> = {}): Promise<{ base: string; close(): void }> {
+    if (!this.appDeps) throw new Error('another instance runs on the dev target, once started');
+    const { server, base } = await listen(createApp({ ...this.appDeps, ...overrides }));
+    return { base, close: () => server.close() };
+  }
+
+  /**
+   * The cluster runs as it ships, so what a spec would set in the app (its own rate limits, the web app)
+   * is refused here: such a spec belongs to the dev target alone.
+   */
+  private async startCluster(): Promise<this> {
+    const own = (['rateLimits', 'web', 'devSignIn'] as const).filter((key) => this.options[key]);
+    if (own.length > 0) throw new Error(`the cluster runs as it ships: no ${own.join(', ')} of a spec's own`);
+    await this.parties.startReceivers();
+    // The worker processes read the policy and contacts as files, as they do in production.
+    const files = mkdtempSync(path.join(tmpdir(), 'vermist-harness-'));
+    try {
+      const policyFile = path.join(files, 'policy.json');
+      const contactsFile = path.join(files, 'contacts.json');
+      writeFileSync(policyFile, JSON.stringify(testPolicyFile));
+      writeFileSync(contactsFile, JSON.stringify(this.parties.contacts));
+      this.cluster = await startCluster({
+        logLevel: 'warn',
+        policyFile,
+        contactsFile,
+        smtpUrl: this.parties.smtpUrl(),
+      });
+    } finally {
+      rmSync(files, { recursive: true, force: true });
+    }
+    const { state } = this.cluster;
+    this.base = state.base;
+    const secret = (name: string) => readFileSync(path.join(state.dataDir, 'secrets', name), 'utf8');
+    const keys = secret('payload-keys')
+      .trim()
+      .split(',')
+      .map((key) => Buffer.from(key, 'base64'));
+    this.parties.records = await openRecordsStore(state.recordsUrl, keys);
+    this.connection = await Connection.connect({ address: state.temporal.address });
+    this.namespace = state.temporal.namespace;
+    this.client = new Client({
+      connection: this.connection,
+      namespace: this.namespace,
+      dataConverter: createDataConverter(keys),
     });
-    this.server = app.listen(0, '127.0.0.1');
-    await new Promise<void>((resolve) => this.server.once('listening', resolve));
-    this.base = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    this.idp = await testIdentityProvider({
+      issuer: state.identity.issuer,
+      audience: state.identity.audience,
+      privateJwk: JSON.parse(readFileSync(state.identity.signingKey, 'utf8')),
+      publicKeys: JSON.parse(secret('jwks.json')),
+    });
     return this;
   }
 
   async stop(): Promise<void> {
+    if (this.target === 'cluster') {
+      await this.connection?.close();
+      await this.cluster?.stop();
+      await this.parties.stop();
+      return;
+    }
     this.server?.close();
     this.worker?.shutdown();
     await this.running;
-    await this.env?.teardown();
+    await this.devEnv?.teardown();
     await this.parties.stop();
+  }
+
+  /** The pid of one of the cluster's processes now (`worker-1`, `api-2`, `temporal`, `postgres`). */
+  pidOf(name: string): number | null {
+    const found = this.cluster?.current().processes.find((p) => p.name === name);
+    if (!found) throw new Error(`the ${this.target} target runs no ${name}`);
+    return found.pid;
   }
 
   async token(principal: Principal): Promise<string> {
@@ -97,7 +225,12 @@ export class ApiHarness {
     });
     const text = await response.text();
     const type = response.headers.get('content-type') ?? '';
-    return { status: response.status, type, body: text && type.includes('json') ? JSON.parse(text) : text };
+    return {
+      status: response.status,
+      type,
+      body: text && type.includes('json') ? JSON.parse(text) : text,
+      upstream: response.headers.get(UPSTREAM_HEADER),
+    };
   }
 
   /** Files a fresh report as `clinic` and returns its case id. */
@@ -115,4 +248,10 @@ export class ApiHarness {
   key(): string {
     return `key-${this.taskQueue}-${++this.seq}`;
   }
+}
+
+async function listen(app: ReturnType<typeof createApp>): Promise<{ server: Server; base: string }> {
+  const server = app.listen(0, '127.0.0.1');
+  await new Promise<void>((resolve) => server.once('listening', resolve));
+  return { server, base: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
 }

@@ -9,12 +9,15 @@ import { CaseReportSchema } from '../../machines/report.schema';
 import { LegalTitleSchema } from '../../machines/legal-title';
 import type { z } from 'zod';
 
-/** The policy the tests run under: the shipped defaults, plus one regional override. */
-export const testPolicyDocument: PolicyDocument = PolicyDocumentSchema.parse({
+/** The policy the tests run under, as its file says it: the shipped defaults, plus one regional override. */
+export const testPolicyFile = {
   version: 'test-1',
   defaults: JSON.parse(readFileSync(path.join(__dirname, '../../config/policy.json'), 'utf8')).defaults,
   regions: { 'oost-nl': { acknowledge: { ordinary: '30m' } } },
-});
+};
+
+/** The policy the tests run under, parsed. */
+export const testPolicyDocument: PolicyDocument = PolicyDocumentSchema.parse(testPolicyFile);
 
 /** A complete, valid report as a clinic would file it. */
 export function aReport(overrides: Partial<CaseReportInput> = {}): CaseReportInput {

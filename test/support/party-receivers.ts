@@ -27,8 +27,18 @@ export class PartyReceivers {
   contacts: Contact[] = [];
   records!: RecordsStore;
 
+  /** Starts the receivers, with a records store of their own (PGlite). */
   async start(): Promise<this> {
+    await this.startReceivers();
     this.records = await openTestRecords();
+    return this;
+  }
+
+  /**
+   * Starts the receivers alone, for a system that opens its own records store once it runs (a cluster
+   * needs the contacts first): set `records` to it before reading feeds.
+   */
+  async startReceivers(): Promise<this> {
     const url = await this.webhook.start();
     const hook = { url, secret: this.webhook.secret };
     await this.smtp.start();
@@ -52,6 +62,12 @@ export class PartyReceivers {
       { id: 'familie', party: 'contact_person', language: 'nl', email: { to: [addresses.contact_person] } },
     ];
     return this;
+  }
+
+  /** The SMTP relay URL a worker process is configured with (VERMIST_SMTP_URL). */
+  smtpUrl(): string {
+    const { host, port } = this.smtp.address();
+    return `smtp://${host}:${port}`;
   }
 
   /** The delivery activities' dependencies, pointed at these receivers. */
