@@ -31,6 +31,8 @@ export type AppDeps = {
   records: RecordsStore;
   /** Requests per minute; `off` only where something else limits (a benchmark of the engine itself). */
   rateLimits?: RateLimits | 'off';
+  /** Express's `trust proxy` (`VERMIST_TRUST_PROXY`): which proxies' X-Forwarded-For to believe. */
+  trustProxy?: boolean | number | string;
   /** How far ahead of our clock a time that already happened may be (the policy's `inputs`). */
   futureToleranceMs?: number;
   /** The largest photo of a person the API takes, in bytes (`VERMIST_PHOTO_MAX_BYTES`; 5 MiB by default). */
@@ -51,6 +53,8 @@ export function createApp(deps: AppDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
+  // Behind a proxy every request comes from the proxy: without this, all clients share one address limit.
+  app.set('trust proxy', deps.trustProxy ?? false);
   const openapi = openApiDocument();
 
   app.use(requestContext(deps));
@@ -68,7 +72,7 @@ export function createApp(deps: AppDeps): express.Express {
     }),
   );
   const limits = deps.rateLimits ?? DEFAULT_RATE_LIMITS;
-  if (limits !== 'off') app.use(limitPerAddress(limits));
+  if (limits !== 'off') app.use(limitPerAddress(limits, deps.records.rateWindows));
 
   app.get('/healthz', (_req, res) => void res.json({ status: 'ok' }));
   app.get('/openapi.json', (_req, res) => void res.json(openapi));
@@ -78,7 +82,7 @@ export function createApp(deps: AppDeps): express.Express {
   // Before the API's body parser: the codec authenticates first, then reads payloads up to its own limit.
   if (deps.codec) app.use('/codec', codecRouter({ ...deps, codec: deps.codec, rateLimits: limits }));
   app.use('/v1', authenticate(deps.auth));
-  if (limits !== 'off') app.use('/v1', limitPerUser(limits));
+  if (limits !== 'off') app.use('/v1', limitPerUser(limits, deps.records.rateWindows));
   // Bodies are read only for a caller we know, and only up to a limit.
   app.use(express.json({ limit: '256kb', type: ['application/json', 'application/*+json'] }));
   const routes = { ...deps, futureToleranceMs: deps.futureToleranceMs ?? DEFAULT_FUTURE_TOLERANCE_MS };

@@ -63,13 +63,13 @@ type JsonPayload = z.infer<typeof JsonPayloadSchema>;
  */
 export function codecRouter(deps: {
   auth: AuthConfig;
-  records: Pick<RecordsStore, 'accessLog' | 'cases'>;
+  records: Pick<RecordsStore, 'accessLog' | 'cases' | 'rateWindows'>;
   codec: CodecEndpointConfig;
   rateLimits: RateLimits | 'off';
 }): Router {
   const { codec, origins, secureCookie } = deps.codec;
   const router = Router();
-  const perUser = deps.rateLimits === 'off' ? [] : [limitPerUser(deps.rateLimits)];
+  const perUser = deps.rateLimits === 'off' ? [] : [limitPerUser(deps.rateLimits, deps.records.rateWindows)];
   // Payloads may be up to Temporal's 2 MB blob limit each, and base64 adds a third.
   const json = express.json({ limit: '4mb', type: 'application/json' });
 

@@ -29,6 +29,7 @@ async function main(): Promise<void> {
     log,
     futureToleranceMs: loadPolicy(env.VERMIST_POLICY_FILE).inputs.futureTolerance,
     photoMaxBytes: env.VERMIST_PHOTO_MAX_BYTES,
+    trustProxy: env.VERMIST_TRUST_PROXY,
     // The Temporal UI decodes payloads here for a supervisor, over https (docs/operations.md).
     codec: {
       codec: new EncryptionCodec(keys),

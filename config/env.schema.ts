@@ -46,6 +46,19 @@ export const EnvSchema = z.object({
     .optional(),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
   /**
+   * Which proxies in front of the API to believe about the client's address (Express's `trust proxy`):
+   * `false` for none (the API faces clients itself), a number of hops (`1` behind one proxy, as compose and
+   * the cluster run it), or comma-separated addresses and subnets (`loopback`, `10.0.0.0/8`). Rate limits
+   * per address count by it; trusting too much lets a client pick its own address.
+   */
+  VERMIST_TRUST_PROXY: z
+    .string()
+    .default('false')
+    .transform((text): boolean | number | string => {
+      if (text === 'false') return false;
+      return /^\d+$/.test(text) ? Number(text) : text;
+    }),
+  /**
    * Where the worker serves its Prometheus metrics (SDK and case metrics), as `host:port`; `off` for none.
    * Loopback by default: in a container, set `0.0.0.0:9464` so Prometheus can reach it.
    */

@@ -156,6 +156,18 @@ const migrations: Record<string, Migration> = {
         )`.execute(db);
     },
   },
+  '0004-rate-windows': {
+    async up(db: Kysely<unknown>) {
+      // Shared by every API instance, so a client's limit holds however many instances serve it.
+      await sql`
+        create table rate_windows (
+          key text primary key,
+          hits integer not null,
+          resets_at timestamptz not null
+        )`.execute(db);
+      await sql`create index rate_windows_resets_at on rate_windows (resets_at)`.execute(db);
+    },
+  },
 };
 
 /** The migrations in code, for Kysely's Migrator: no files to find at run time. */

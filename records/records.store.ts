@@ -3,6 +3,7 @@ import { createCasePhotos } from './case-photos';
 import { createCaseRecords } from './case-records';
 import { createFeedEntries } from './feed-entries';
 import { createIdempotencyKeys } from './idempotency-keys';
+import { createRateWindows } from './rate-windows';
 import { openRecordsDatabase, type RecordsDatabase } from './records.database';
 import { createSealer } from './sealer';
 
@@ -20,6 +21,7 @@ export function createRecordsStore(database: RecordsDatabase, keys: Buffer[]) {
     feed: createFeedEntries({ database, sealer }),
     idempotency: createIdempotencyKeys({ db: database.db, sealer }),
     photos: createCasePhotos({ db: database.db, sealer }),
+    rateWindows: createRateWindows({ db: database.db, keys }),
   };
 }
 

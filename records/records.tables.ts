@@ -122,6 +122,13 @@ export type CasePhotosTable = {
   sealed: Buffer;
 };
 
+/** Request counters the API instances share: a client's pseudonymous key, its hits, its window's end. */
+export type RateWindowsTable = {
+  key: string;
+  hits: number;
+  resets_at: Instant;
+};
+
 /** Every table of the records store, for Kysely. */
 export type RecordsTables = {
   case_records: CaseRecordsTable;
@@ -133,4 +140,5 @@ export type RecordsTables = {
   erasures: ErasuresTable;
   idempotency_keys: IdempotencyKeysTable;
   case_photos: CasePhotosTable;
+  rate_windows: RateWindowsTable;
 };

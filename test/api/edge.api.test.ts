@@ -44,6 +44,38 @@ describe('the HTTP edge', () => {
     }
   });
 
+  describe('with two more instances behind one proxy hop (trust proxy 1)', () => {
+    let instances: Awaited<ReturnType<typeof api.anotherInstance>>[];
+    beforeAll(async () => {
+      instances = [
+        await api.anotherInstance({ trustProxy: 1 }),
+        await api.anotherInstance({ trustProxy: 1 }),
+      ];
+    });
+    afterAll(() => instances.forEach((instance) => instance.close()));
+
+    /** A request as the proxy forwards it: from `client`, to instance `i`. */
+    const via = async (i: number, client: string, path: string, as?: keyof typeof principals) => {
+      const headers: Record<string, string> = { 'x-forwarded-for': client };
+      if (as) headers.authorization = `Bearer ${await api.token(principals[as])}`;
+      return (await fetch(`${instances[i]!.base}${path}`, { headers })).status;
+    };
+
+    it('counts a person’s requests on every instance against one limit', async () => {
+      const statuses = [];
+      for (let i = 0; i < 4; i++) statuses.push(await via(i % 2, '198.51.100.7', '/v1/tasks', 'ambulance'));
+      expect(statuses).toEqual([200, 200, 200, 429]);
+    });
+
+    it('limits each client address the proxy names, not the proxy’s own', async () => {
+      const flood = [];
+      for (let i = 0; i < 13; i++) flood.push(await via(i % 2, '198.51.100.20', '/healthz'));
+      expect(flood.slice(0, 12)).toEqual(Array(12).fill(200));
+      expect(flood[12]).toBe(429);
+      expect(await via(0, '198.51.100.21', '/healthz')).toBe(200);
+    });
+  });
+
   it('answers 429 to an address past its limit, signed in or not', async () => {
     const statuses: number[] = [];
     for (let i = 0; i < 12; i++) statuses.push((await fetch(`${api.base}/healthz`)).status);
