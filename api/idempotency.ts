@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Request, Response } from 'express';
-import type { IdempotencyKeys } from '../records/idempotency-keys';
+import type { IdempotencyKeys, RememberedRequest } from '../records/idempotency-keys';
 import type { Principal } from './auth';
 import { Problem } from './problems';
 
@@ -25,34 +25,34 @@ export async function idempotent(
     .update(JSON.stringify([req.method, `${req.baseUrl}${req.path}`, body]))
     .digest('hex');
   const first = await keys.find(principal.sub, key);
-  if (first) {
-    if (first.requestHash !== requestHash) {
-      throw new Problem(
-        422,
-        'Idempotency key reused',
-        `Idempotency-Key ${key} was used for another request`,
-        {
-          errors: [
-            {
-              path: 'header.idempotency-key',
-              message: 'was already used for a different action or body: send a new key for a new request',
-            },
-          ],
-        },
-      );
-    }
-    if (first.answer.status >= 400) throw Problem.fromJson(first.answer.body);
-    res.status(first.answer.status).json(first.answer.body);
-    return;
-  }
+  if (first) return answerAsKept(first, requestHash, key, res);
+  let kept;
   try {
-    const answer = await run();
-    await keys.remember(principal.sub, key, requestHash, { status: 200, body: answer });
-    res.json(answer);
+    kept = await keys.remember(principal.sub, key, requestHash, { status: 200, body: await run() });
   } catch (error) {
-    if (error instanceof Problem && KEPT(error.status)) {
-      await keys.remember(principal.sub, key, requestHash, { status: error.status, body: error.toJson() });
-    }
-    throw error;
+    if (!(error instanceof Problem && KEPT(error.status))) throw error;
+    kept = await keys.remember(principal.sub, key, requestHash, {
+      status: error.status,
+      body: error.toJson(),
+    });
   }
+  // Two requests with one key at once both ran (the workflow applied the action once); the one whose answer
+  // was kept first decides what both say.
+  answerAsKept(kept, requestHash, key, res);
+}
+
+/** Answers with the kept answer of a key, or 422 when the key was first used for another request. */
+function answerAsKept(kept: RememberedRequest, requestHash: string, key: string, res: Response): void {
+  if (kept.requestHash !== requestHash) {
+    throw new Problem(422, 'Idempotency key reused', `Idempotency-Key ${key} was used for another request`, {
+      errors: [
+        {
+          path: 'header.idempotency-key',
+          message: 'was already used for a different action or body: send a new key for a new request',
+        },
+      ],
+    });
+  }
+  if (kept.answer.status >= 400) throw Problem.fromJson(kept.answer.body);
+  res.status(kept.answer.status).json(kept.answer.body);
 }

@@ -35,9 +35,17 @@ export function createIdempotencyKeys(deps: { db: Kysely<RecordsTables>; sealer:
       };
     },
 
-    /** Keeps the first answer: a concurrent duplicate that finishes second changes nothing. */
-    async remember(owner: string, key: string, requestHash: string, answer: StoredAnswer): Promise<void> {
-      await db
+    /**
+     * Keeps the first answer and returns what is kept: this one, or, when a concurrent request with the same
+     * key finished first, that one's. Every caller of a key then answers alike.
+     */
+    async remember(
+      owner: string,
+      key: string,
+      requestHash: string,
+      answer: StoredAnswer,
+    ): Promise<RememberedRequest> {
+      const inserted = await db
         .insertInto('idempotency_keys')
         .values({
           owner,
@@ -48,7 +56,12 @@ export function createIdempotencyKeys(deps: { db: Kysely<RecordsTables>; sealer:
           created_at: new Date(),
         })
         .onConflict((oc) => oc.columns(['owner', 'key']).doNothing())
-        .execute();
+        .returning('key')
+        .executeTakeFirst();
+      if (inserted) return { requestHash, answer };
+      const kept = await this.find(owner, key);
+      if (!kept) throw new Error(`idempotency key ${key} was neither kept nor found`);
+      return kept;
     },
   };
 }

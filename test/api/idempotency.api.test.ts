@@ -117,4 +117,41 @@ describe('Idempotency-Key', () => {
     );
     expect(byClinic.status).toBe(200);
   });
+
+  it('refuses the second of two different requests sent at once with one key, and applies only one', async () => {
+    const caseId = await api.file(principals.clinic);
+    await post(
+      principals.police,
+      `/v1/cases/${caseId}/acknowledge`,
+      api.key(),
+      exampleBody('police.acknowledge'),
+    );
+    const key = api.key();
+    const path = `/v1/cases/${caseId}/sightings`;
+    const sighting = exampleBody('case.record_sighting');
+    const [one, two] = await Promise.all([
+      post(principals.police, path, key, { ...sighting, place: 'Station Assen' }),
+      post(principals.police, path, key, { ...sighting, place: 'Station Groningen' }),
+    ]);
+    expect([one.status, two.status].sort()).toEqual([200, 422]);
+    const refused = one.status === 422 ? one : two;
+    expect(refused.body.errors).toEqual([expect.objectContaining({ path: 'header.idempotency-key' })]);
+    const timeline = await api.call('GET', `/v1/cases/${caseId}/timeline`, { as: principals.police });
+    expect(
+      (timeline.body.entries as { type: string }[]).filter((e) => e.type === 'case.record_sighting'),
+    ).toHaveLength(1);
+  });
+
+  it('answers two identical requests sent at once with one key alike', async () => {
+    const caseId = await api.file(principals.clinic);
+    const key = api.key();
+    const path = `/v1/cases/${caseId}/acknowledge`;
+    const body = exampleBody('police.acknowledge');
+    const [one, two] = await Promise.all([
+      post(principals.police, path, key, body),
+      post(principals.police, path, key, body),
+    ]);
+    expect([one.status, two.status]).toEqual([200, 200]);
+    expect(two.body).toEqual(one.body);
+  });
 });
