@@ -5,6 +5,10 @@
 //   npm run cluster                      in the foreground, throwaway data; Ctrl-C stops everything
 //   npm run cluster -- --detach          returns once healthy; `npm run cluster -- --stop` stops it
 //   npm run cluster -- --data DIR        keeps the data (databases, keys) in DIR across restarts
+//   npm run cluster -- --backup DIR      dumps the running cluster's three databases into DIR (no keys)
+//   npm run cluster -- --restore DIR --data NEW
+//                                        starts a cluster on NEW with its databases restored from DIR; NEW's
+//                                        secrets/payload-keys must already hold the backup's payload keys
 //   options: --port N (the address), --pg-port N, --log-level L, --contacts FILE, --smtp URL,
 //            --policy FILE (deadlines and retention; config/policy.json unless given)
 //
@@ -23,10 +27,13 @@ import {
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { backupDatabases, type BackupManifest } from './cluster/backup';
 import { alive, sameProcess, signalGroup, tail } from './cluster/service';
 import { readState, stateFile, type ClusterState } from './cluster/state';
 import { REPO_ROOT, runCluster, type ClusterOptions, type LogLevel } from './cluster/supervisor';
+import { clusterTools } from './cluster/tools';
 
+export type { BackupManifest } from './cluster/backup';
 export { clusterTokenSigner } from './cluster/identity';
 export { UPSTREAM_HEADER } from './cluster/proxy';
 export type { ClusterState } from './cluster/state';
@@ -129,6 +136,29 @@ export async function stopCluster(dataDir: string): Promise<void> {
   if (state.throwaway) rmSync(dataDir, { recursive: true, force: true });
 }
 
+/**
+ * Backs up the databases of the cluster running on `dataDir` into `to` (scripts/cluster/backup.ts): the
+ * dumps and a manifest, never the keys.
+ */
+export async function backupCluster(dataDir: string, to: string): Promise<BackupManifest> {
+  const state = previousState(dataDir);
+  if (!state || !sameProcess(state.supervisorPid, state.supervisorStarted)) {
+    throw new Error(`no cluster runs on ${dataDir}: --backup dumps a running one`);
+  }
+  const tools = clusterTools(REPO_ROOT);
+  const secret = (name: string) => readFileSync(path.join(dataDir, 'secrets', name), 'utf8').trim();
+  return backupDatabases(
+    {
+      pgBin: tools.pgBin,
+      port: state.postgres.port,
+      password: secret('db-password'),
+      payloadKeys: secret('payload-keys'),
+      temporalServer: tools.temporalServer,
+    },
+    path.resolve(to),
+  );
+}
+
 /** The state a cluster left in a persistent data dir, if any (a dir from an older version may hold none). */
 function previousState(dataDir: string): ClusterState | undefined {
   try {
@@ -156,6 +186,7 @@ function supervisorArgs(
   if (options.contactsFile) args.push('--contacts', options.contactsFile);
   if (options.smtpUrl) args.push('--smtp', options.smtpUrl);
   if (options.policyFile) args.push('--policy', options.policyFile);
+  if (options.restoreFrom) args.push('--restore', path.resolve(options.restoreFrom));
   return args;
 }
 
@@ -179,6 +210,8 @@ function parseCli(argv: string[]) {
       policy: { type: 'string' },
       detach: { type: 'boolean' },
       stop: { type: 'boolean' },
+      backup: { type: 'string' },
+      restore: { type: 'string' },
       // The supervisor that startCluster spawns.
       supervise: { type: 'boolean' },
       throwaway: { type: 'boolean' },
@@ -207,6 +240,7 @@ function parseCli(argv: string[]) {
     ...(values.contacts !== undefined && { contactsFile: values.contacts }),
     ...(values.smtp !== undefined && { smtpUrl: values.smtp }),
     ...(values.policy !== undefined && { policyFile: values.policy }),
+    ...(values.restore !== undefined && { restoreFrom: values.restore }),
   };
   return { values, options, owner: int('owner', values.owner) };
 }
@@ -258,9 +292,31 @@ async function supervise(options: ClusterOptions, owner: number | undefined): Pr
 
 async function main(argv: string[]): Promise<void> {
   const { values, options, owner } = parseCli(argv);
+  // --stop and --backup act on the cluster --data names, else on the one the CLI started last.
+  const running = () =>
+    options.dataDir ?? (existsSync(CURRENT) ? readFileSync(CURRENT, 'utf8').trim() : undefined);
+  if (values.backup !== undefined) {
+    const dataDir = running();
+    if (!dataDir) throw new Error('no cluster to back up: pass --data DIR');
+    const began = Date.now();
+    const manifest = await backupCluster(dataDir, values.backup);
+    const bytes = manifest.databases.reduce((sum, d) => sum + d.bytes, 0);
+    say(
+      `backed up ${manifest.databases.map((d) => d.name).join(', ')} of ${dataDir} to ${path.resolve(values.backup)} ` +
+        `(${(bytes / 1024).toFixed(0)} KiB, ${((Date.now() - began) / 1000).toFixed(1)} s; writes held ${manifest.cutMs} ms)`,
+    );
+    say(
+      `not in it: the keys. Keep ${path.join(dataDir, 'secrets/payload-keys')} apart; without it the backup is unreadable`,
+    );
+    return;
+  }
+  if (values.restore !== undefined && options.dataDir === undefined) {
+    throw new Error(
+      "--restore needs --data DIR: a new data dir whose secrets/payload-keys holds the backup's keys",
+    );
+  }
   if (values.stop) {
-    const dataDir =
-      options.dataDir ?? (existsSync(CURRENT) ? readFileSync(CURRENT, 'utf8').trim() : undefined);
+    const dataDir = running();
     if (!dataDir || !existsSync(stateFile(dataDir))) {
       say('no cluster to stop (start one with `npm run cluster`, or pass --data DIR)');
       return;

@@ -6,6 +6,7 @@ import { Connection } from '@temporalio/client';
 import { temporal as proto } from '@temporalio/proto';
 import { loadPolicy } from '../../config/files';
 import { CASE_TASK_QUEUE } from '../../temporal/worker';
+import { checkRestore, restoreDatabases } from './backup';
 import { ensureSigningKey, serveJwks } from './identity';
 import { freePorts, portTaken } from './ports';
 import {
@@ -53,6 +54,8 @@ export type ClusterOptions = {
   smtpUrl?: string;
   /** The policy the workers and APIs run under (VERMIST_POLICY_FILE); the shipped one unless given. */
   policyFile?: string;
+  /** A backup (scripts/cluster/backup.ts) to restore the databases from, into a new data dir. */
+  restoreFrom?: string;
 };
 
 export type RunningCluster = { state: ClusterState; stop(): Promise<void> };
@@ -86,6 +89,9 @@ export async function runCluster(
     if (signal?.aborted) throw new Error('stopped while starting');
     say(`${((Date.now() - launched) / 1000).toFixed(1).padStart(5)} s  ${line}`);
   };
+  // Before ensureSecrets, which would make a new payload key that opens nothing in the backup.
+  const restoreFrom = options.restoreFrom && path.resolve(options.restoreFrom);
+  const backup = restoreFrom ? checkRestore(restoreFrom, dataDir) : undefined;
   step('finding the tools (the first run builds the Temporal server, a few minutes)');
   const tools = clusterTools(root);
   const secrets = ensureSecrets(secretsDir);
@@ -192,8 +198,14 @@ export async function runCluster(
     await initPostgres(postgres);
     const pgService = await supervise(postgresService(postgres, baseEnv()));
     await waitForPostgres(postgres, exitedWhileStarting(pgService));
+    if (restoreFrom && backup) {
+      step(`restoring the databases from ${restoreFrom} (taken ${backup.takenAt})`);
+      await restoreDatabases(postgres, restoreFrom, backup);
+    }
     await ensureDatabase(postgres, RECORDS_DB);
 
+    // On restored databases setup-schema finds a newer version and skips; update-schema applies what a
+    // newer server brings.
     step('Temporal schemas (temporal-sql-tool)');
     await setupTemporalSchemas(tools.sqlTool, tools.schemaDir, postgres);
     const temporal = await supervise(
