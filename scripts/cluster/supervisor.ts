@@ -173,7 +173,12 @@ export async function runCluster(
   const stop = () =>
     (stopping ??= (async () => {
       state.status = 'stopping';
-      save();
+      // A data dir deleted under a running cluster must not keep it from stopping.
+      try {
+        save();
+      } catch (error) {
+        say(`could not note the stop in the state file: ${String(error)}`);
+      }
       const closing = proxy && new Promise((resolve) => proxy!.close(resolve));
       proxy?.closeAllConnections();
       await closing;
@@ -261,6 +266,8 @@ export async function runCluster(
       ...apis.map((api, i) =>
         vermist(api.name, 'bin/api.ts', {
           PORT: String(ports.apis[i]!.port),
+          // The proxy in front is the one hop: its X-Forwarded-For names the client.
+          VERMIST_TRUST_PROXY: '1',
           VERMIST_JWKS_URL: state.identity.jwksUrl,
           VERMIST_JWT_ISSUER: issuer,
           VERMIST_JWT_AUDIENCE: AUDIENCE,

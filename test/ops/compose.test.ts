@@ -496,10 +496,15 @@ describe('docker-compose.yml (validated by Debian’s docker-compose, no Docker 
     });
   });
 
-  it('has a Prometheus config promtool accepts, with the job names the dashboards select on', () => {
+  it('has a Prometheus config promtool accepts, alert rules included, with the job names the dashboards select on', () => {
     const config = path.join(ROOT, 'ops/prometheus/prometheus.yml');
     const check = spawnSync(tools.promtool, ['check', 'config', config], { encoding: 'utf8' });
     expect(check.status, check.stderr).toBe(0);
+    expect(check.stdout).toMatch(/SUCCESS: \d+ rules found/);
+    // Mounted beside the config, where its relative rule_files entry points.
+    expect(mountedAt('prometheus', '/etc/prometheus/alerts.yml')).toBe(
+      path.join(ROOT, 'ops/prometheus/alerts.yml'),
+    );
     const jobs = [...readFileSync(config, 'utf8').matchAll(/job_name: (\S+)/g)].map((m) => m[1]);
     expect(jobs).toEqual(['vermist-api', 'vermist-worker', 'temporal']);
     const dashboards = ['supervisor.json', 'operator.json']
