@@ -25,57 +25,9 @@ describe('notification feed API over HTTP', () => {
     return (filed.body as { caseId: string }).caseId;
   }
 
-  /** One Server-Sent Event as a client parses it; `data` is the entry. */
-  type StreamEvent = { id: string; event: string; data: { caseId: string; event: string; seq: string } };
-
-  /** Opens `GET /v1/feed/stream` as `as` and collects its events until closed. */
-  async function openStream(
-    as: keyof typeof principals,
-    from: { lastEventId?: string; after?: string } = {},
-  ) {
-    const aborted = new AbortController();
-    const headers: Record<string, string> = {
-      authorization: `Bearer ${await stack.token(principals[as])}`,
-      accept: 'text/event-stream',
-    };
-    if (from.lastEventId !== undefined) headers['last-event-id'] = from.lastEventId;
-    const query = from.after === undefined ? '' : `?after=${from.after}`;
-    const response = await fetch(`${stack.base}/v1/feed/stream${query}`, { headers, signal: aborted.signal });
-    const events: StreamEvent[] = [];
-    const reading = (async () => {
-      const decoder = new TextDecoder();
-      let buffer = '';
-      try {
-        for await (const chunk of response.body!) {
-          buffer += decoder.decode(chunk, { stream: true });
-          for (let end = buffer.indexOf('\n\n'); end >= 0; end = buffer.indexOf('\n\n')) {
-            const fields = buffer
-              .slice(0, end)
-              .split('\n')
-              .filter((line) => !line.startsWith(':'))
-              .map((line) => [line.slice(0, line.indexOf(':')), line.slice(line.indexOf(':') + 2)]);
-            buffer = buffer.slice(end + 2);
-            const field = Object.fromEntries(fields) as Record<string, string>;
-            if (field.data !== undefined) {
-              events.push({ id: field.id!, event: field.event!, data: JSON.parse(field.data) });
-            }
-          }
-        }
-      } catch (error) {
-        if (!aborted.signal.aborted) throw error;
-      }
-    })();
-    return {
-      status: response.status,
-      type: response.headers.get('content-type') ?? '',
-      events,
-      of: (caseId: string) => events.filter((e) => e.data.caseId === caseId),
-      close: async () => {
-        aborted.abort();
-        await reading;
-      },
-    };
-  }
+  /** Opens the feed's event stream as `as`. */
+  const openStream = (as: keyof typeof principals, from: { lastEventId?: string; after?: string } = {}) =>
+    stack.stream(principals[as], from);
 
   const entriesFor = async (as: keyof typeof principals, caseId: string) =>
     ((await get('/v1/feed', as)).body.entries as { caseId: string; event: string }[]).filter(

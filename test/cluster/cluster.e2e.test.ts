@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exampleBody } from '../support/action-examples';
-import { ClusterHarness } from '../support/cluster-harness';
+import { ApiHarness } from '../support/api-harness';
 import { principals } from '../support/tokens';
 
-const cluster = new ClusterHarness('cluster-e2e');
+// The cluster target whichever project runs this file: it is about the production shape itself.
+const cluster = new ApiHarness('cluster-e2e', { target: 'cluster' });
 const { clinic, police, ambulance, supervisor } = principals;
 
 const act = (

@@ -35,6 +35,8 @@ export type Item = { caseId: string; task: string; [field: string]: unknown };
 /** The case ids of an inbox answer. */
 export const caseIdsOf = (answer: Answer): string[] => (answer.body.items as Item[]).map((i) => i.caseId);
 export type CallOptions = { as?: Principal; token?: string; body?: unknown; key?: string };
+/** One Server-Sent Event as a client parses it; `data` is the feed entry. */
+export type StreamEvent = { id: string; event: string; data: { caseId: string; event: string; seq: string } };
 
 /** Where a harness runs the system: in this process on a dev server, or as the production shape. */
 export type Target = 'dev' | 'cluster';
@@ -230,6 +232,56 @@ export class ApiHarness {
       type,
       body: text && type.includes('json') ? JSON.parse(text) : text,
       upstream: response.headers.get(UPSTREAM_HEADER),
+    };
+  }
+
+  /**
+   * Opens `GET /v1/feed/stream` as `as` (from a Last-Event-ID or an `after` position) and collects its
+   * events until closed, parsing them as a browser's EventSource would.
+   */
+  async stream(as: Principal, from: { lastEventId?: string; after?: string } = {}) {
+    const aborted = new AbortController();
+    const headers: Record<string, string> = {
+      authorization: `Bearer ${await this.token(as)}`,
+      accept: 'text/event-stream',
+    };
+    if (from.lastEventId !== undefined) headers['last-event-id'] = from.lastEventId;
+    const query = from.after === undefined ? '' : `?after=${from.after}`;
+    const response = await fetch(`${this.base}/v1/feed/stream${query}`, { headers, signal: aborted.signal });
+    const events: StreamEvent[] = [];
+    const reading = (async () => {
+      const decoder = new TextDecoder();
+      let buffer = '';
+      try {
+        for await (const chunk of response.body!) {
+          buffer += decoder.decode(chunk, { stream: true });
+          for (let end = buffer.indexOf('\n\n'); end >= 0; end = buffer.indexOf('\n\n')) {
+            const fields = buffer
+              .slice(0, end)
+              .split('\n')
+              .filter((line) => !line.startsWith(':'))
+              .map((line) => [line.slice(0, line.indexOf(':')), line.slice(line.indexOf(':') + 2)]);
+            buffer = buffer.slice(end + 2);
+            const field = Object.fromEntries(fields) as Record<string, string>;
+            if (field.data !== undefined) {
+              events.push({ id: field.id!, event: field.event!, data: JSON.parse(field.data) });
+            }
+          }
+        }
+      } catch (error) {
+        if (!aborted.signal.aborted) throw error;
+      }
+    })();
+    return {
+      status: response.status,
+      type: response.headers.get('content-type') ?? '',
+      upstream: response.headers.get(UPSTREAM_HEADER),
+      events,
+      of: (caseId: string) => events.filter((e) => e.data.caseId === caseId),
+      close: async () => {
+        aborted.abort();
+        await reading;
+      },
     };
   }
 
