@@ -14,6 +14,7 @@ import type { ApiMetrics } from './metrics';
 import { openApiDocument } from './openapi';
 import { Problem } from './problems';
 import { DEFAULT_PHOTO_MAX_BYTES, photoRouter } from './photo.routes';
+import { profilesRouter } from './profiles.routes';
 import { DEFAULT_RATE_LIMITS, limitPerAddress, limitPerUser, type RateLimits } from './rate-limits';
 import { tasksRouter } from './tasks.routes';
 import { devSignInRouter, type DemoIdentity } from './dev-sign-in.routes';
@@ -91,6 +92,7 @@ export function createApp(deps: AppDeps): express.Express {
     '/v1/cases',
     photoRouter({ ...deps, photoMaxBytes: deps.photoMaxBytes ?? DEFAULT_PHOTO_MAX_BYTES }),
   );
+  app.use('/v1/profiles', profilesRouter(routes));
   app.use('/v1', tasksRouter(routes));
   app.use('/v1/access-records', accessRecordsRouter(deps));
   app.use('/v1', feedRouter(deps));

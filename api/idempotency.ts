@@ -8,9 +8,16 @@ import { Problem } from './problems';
 const KEPT = (status: number) => (status >= 200 && status < 300) || status === 409;
 
 /**
+ * How a success is answered: its status (200 unless told), and headers made from its body (a Location, an
+ * ETag), so a retry gets them as the first request did.
+ */
+export type SuccessAnswer = { status?: number; headers?: (body: unknown) => Record<string, string> };
+
+/**
  * Runs a command request once per (caller, Idempotency-Key). A retry of the same request (same method,
  * path and body) gets the first answer, even after the case moved on; the same key on another request is
- * refused with 422, because answering it with the first request's result would be a silent lie.
+ * refused with 422, because answering it with the first request's result would be a silent lie. `body` is
+ * what makes a request the same: pass a precondition header (If-Match) in it too.
  */
 export async function idempotent(
   keys: IdempotencyKeys,
@@ -20,15 +27,19 @@ export async function idempotent(
   body: unknown,
   res: Response,
   run: () => Promise<unknown>,
+  success: SuccessAnswer = {},
 ): Promise<void> {
   const requestHash = createHash('sha256')
     .update(JSON.stringify([req.method, `${req.baseUrl}${req.path}`, body]))
     .digest('hex');
   const first = await keys.find(principal.sub, key);
-  if (first) return answerAsKept(first, requestHash, key, res);
+  if (first) return answerAsKept(first, requestHash, key, res, success);
   let kept;
   try {
-    kept = await keys.remember(principal.sub, key, requestHash, { status: 200, body: await run() });
+    kept = await keys.remember(principal.sub, key, requestHash, {
+      status: success.status ?? 200,
+      body: await run(),
+    });
   } catch (error) {
     if (!(error instanceof Problem && KEPT(error.status))) throw error;
     kept = await keys.remember(principal.sub, key, requestHash, {
@@ -38,11 +49,17 @@ export async function idempotent(
   }
   // Two requests with one key at once both ran (the workflow applied the action once); the one whose answer
   // was kept first decides what both say.
-  answerAsKept(kept, requestHash, key, res);
+  answerAsKept(kept, requestHash, key, res, success);
 }
 
 /** Answers with the kept answer of a key, or 422 when the key was first used for another request. */
-function answerAsKept(kept: RememberedRequest, requestHash: string, key: string, res: Response): void {
+function answerAsKept(
+  kept: RememberedRequest,
+  requestHash: string,
+  key: string,
+  res: Response,
+  success: SuccessAnswer,
+): void {
   if (kept.requestHash !== requestHash) {
     throw new Problem(422, 'Idempotency key reused', `Idempotency-Key ${key} was used for another request`, {
       errors: [
@@ -54,5 +71,8 @@ function answerAsKept(kept: RememberedRequest, requestHash: string, key: string,
     });
   }
   if (kept.answer.status >= 400) throw Problem.fromJson(kept.answer.body);
-  res.status(kept.answer.status).json(kept.answer.body);
+  res
+    .status(kept.answer.status)
+    .set(success.headers?.(kept.answer.body) ?? {})
+    .json(kept.answer.body);
 }

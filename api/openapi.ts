@@ -4,6 +4,7 @@ import { TaskKindSchema } from '../machines/case.events';
 import { AmbulanceViewSchema, PoliceViewSchema } from '../machines/case.projections';
 import { completingCommand } from '../machines/case.tasks';
 import { CaseViewSchema } from '../machines/case.view';
+import { NewProfileSchema, ProfileSchema, ProfileViewSchema } from '../machines/profile.schema';
 import { CaseReportSchema } from '../machines/report.schema';
 import {
   AccessLogCheckSchema,
@@ -13,6 +14,12 @@ import {
 import { actionBodySchema, caseActions } from './case-actions';
 import { CaseListQuerySchema, CaseListSchema, TimelineSchema } from './cases.routes';
 import { DEFAULT_PHOTO_MAX_BYTES } from './photo.routes';
+import {
+  ProfileHistorySchema,
+  ProfileListQuerySchema,
+  ProfileListSchema,
+  ReviewBodySchema,
+} from './profiles.routes';
 import { InboxPageSchema, TaskFilterSchema } from './task-inbox';
 import { completionBodySchema, taskBodySchema, taskVerbs } from './tasks.routes';
 import {
@@ -109,6 +116,119 @@ function queryParameters(object: z.ZodObject) {
 
 const caseView =
   "Answers the case in the caller's own projection: the clinic sees its report whole; police never see the clinical fields; an ambulance crew sees what transport needs.";
+
+const profileIdParam = { name: 'profileId', in: 'path', required: true, schema: { type: 'string' } };
+const profileResponse = (description: string) => ({
+  description,
+  headers: {
+    ETag: {
+      description: 'The version, quoted: send it back as If-Match to change this version.',
+      schema: { type: 'string' },
+    },
+  },
+  ...json({ $ref: '#/components/schemas/Profile' }),
+});
+const noProfile = problem(
+  "No such profile, or not one of your institution's (which is the same to you): a profile is seen by its own clinic only.",
+);
+const ifMatch = (required: boolean) => ({
+  name: 'If-Match',
+  in: 'header',
+  required,
+  description: required
+    ? 'The ETag of the version you changed (`"3"`, or the bare number): the change is refused with 412 when another was made meanwhile, and with 428 without it.'
+    : 'Optionally, the ETag of the version you checked: the review is refused with 412 when another change was made meanwhile.',
+  schema: { type: 'string' },
+});
+const stale = problem(
+  'The profile is no longer at the version If-Match names: the body carries its current `version`. Read it again and make your change to that.',
+);
+const profileKept =
+  'Allowed for a clinic, on its own institution’s profiles only; everyone else gets 404. Each change is a new version, recorded with who made it and when.';
+
+/** Patient profiles: kept by a clinic before anyone goes missing, versioned, seen by that clinic alone. */
+function profilePaths() {
+  return {
+    '/v1/profiles': {
+      post: {
+        summary: 'Keep a profile of a patient at risk of leaving (clinic)',
+        description:
+          "The profile as version 1, for the clinic's own institution (from the token), checked now by you. The patient number is kept only as a pseudonymous key (an HMAC under a secret Vermist holds), so the same patient again is refused with 409 naming the profile they have; no national identifier (BSN) is taken. Any other role gets 403.",
+        parameters: [idempotencyKey],
+        requestBody: { required: true, ...json(schema(NewProfileSchema)) },
+        responses: {
+          '201': profileResponse('The new profile, version 1'),
+          ...errors(400, 401, 403, 422),
+          '409': problem(
+            'This patient already has a profile in your institution: the body names it (`profileId`).',
+          ),
+        },
+      },
+      get: {
+        summary: "Your institution's patient profiles, newest first (clinic)",
+        description:
+          'Summaries from the index alone (no personal data, so listing is not an access record; opening a profile is). Filter by ward, or find one patient by their patient number, which is looked up by its key and never kept. Page with `nextCursor` until it is null. Any other role gets 403.',
+        parameters: queryParameters(ProfileListQuerySchema),
+        responses: {
+          '200': { description: 'One page of profiles', ...json(schema(ProfileListSchema, 'output')) },
+          ...errors(400, 401, 403),
+        },
+      },
+    },
+    '/v1/profiles/{profileId}': {
+      get: {
+        summary: 'Read a profile: its latest version (its own clinic)',
+        description: `${profileKept} Every read is kept as an access record (resource \`profile\`).`,
+        parameters: [profileIdParam],
+        responses: { '200': profileResponse('The profile'), ...errors(400, 401), '404': noProfile },
+      },
+      put: {
+        summary: 'Change a profile: a new version (its own clinic)',
+        description: `The profile whole, as it is to be now. ${profileKept}`,
+        parameters: [profileIdParam, ifMatch(true), idempotencyKey],
+        requestBody: { required: true, ...json(schema(ProfileSchema)) },
+        responses: {
+          '200': profileResponse('The profile, at its new version'),
+          ...errors(400, 401, 422),
+          '404': noProfile,
+          '412': stale,
+          '428': problem('If-Match is missing: send the ETag of the version you changed.'),
+        },
+      },
+    },
+    '/v1/profiles/{profileId}/versions': {
+      get: {
+        summary:
+          "A profile's history: every version, who made it, when, and what it changed (its own clinic)",
+        description: `${profileKept} Every read is kept as an access record (resource \`profile_history\`).`,
+        parameters: [profileIdParam],
+        responses: {
+          '200': {
+            description: 'The versions, oldest first',
+            ...json(schema(ProfileHistorySchema, 'output')),
+          },
+          ...errors(400, 401),
+          '404': noProfile,
+        },
+      },
+    },
+    '/v1/profiles/{profileId}/review': {
+      post: {
+        summary:
+          'Confirm a profile is current: a new version stamped as checked now, by you (its own clinic)',
+        description: `The profile unchanged, with \`reviewedAt\` now and \`reviewedBy\` you: the stamp a review reminder reads. ${profileKept}`,
+        parameters: [profileIdParam, ifMatch(false), idempotencyKey],
+        requestBody: { required: false, ...json(schema(ReviewBodySchema)) },
+        responses: {
+          '200': profileResponse('The profile, at its new version'),
+          ...errors(400, 401, 422),
+          '404': noProfile,
+          '412': stale,
+        },
+      },
+    },
+  };
+}
 
 function actionPaths() {
   return Object.fromEntries(
@@ -246,6 +366,7 @@ export function openApiDocument(): Record<string, unknown> {
         },
       },
       ...taskPaths(),
+      ...profilePaths(),
       '/v1/access-records': {
         get: {
           summary: 'Who read which case of your region, when and in which view (supervisor)',
@@ -340,6 +461,7 @@ export function openApiDocument(): Record<string, unknown> {
         Case: schema(CaseViewSchema, 'output'),
         PoliceView: schema(PoliceViewSchema, 'output'),
         AmbulanceView: schema(AmbulanceViewSchema, 'output'),
+        Profile: schema(ProfileViewSchema, 'output'),
         Problem: {
           type: 'object',
           required: ['type', 'title', 'status', 'requestId'],
@@ -358,6 +480,8 @@ export function openApiDocument(): Record<string, unknown> {
             },
             caseId: { type: 'string', description: 'On 409: the case concerned' },
             caseStatus: { type: 'string', description: "On 409: the case's current status" },
+            profileId: { type: 'string', description: 'On 409 and 412: the profile concerned' },
+            version: { type: 'integer', description: "On 412: the profile's current version" },
           },
         },
       },

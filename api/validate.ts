@@ -10,10 +10,15 @@ export function parseInput<S extends z.ZodType>(
 ): z.infer<S> {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
-  const errors = result.error.issues.map((issue) => ({
-    path: [where, ...issue.path.map(String)].join('.'),
-    message: issue.message,
-  }));
+  const errors = result.error.issues.flatMap((issue) =>
+    // A field the schema does not have (a `bsn`) is named by its own path, one error each.
+    issue.code === 'unrecognized_keys'
+      ? issue.keys.map((key) => ({
+          path: [where, ...issue.path.map(String), key].join('.'),
+          message: 'is not a field of this request',
+        }))
+      : [{ path: [where, ...issue.path.map(String)].join('.'), message: issue.message }],
+  );
   throw badRequest(
     `the request ${where} is not valid: ${errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`,
     errors,

@@ -16,6 +16,11 @@ async function main(): Promise<void> {
   const log = createLogger(env.LOG_LEVEL, { service: 'vermist-api' });
   const keys = payloadKeys(env, undefined);
   const records = await openRecords(env, keys, false);
+  if (!env.VERMIST_PATIENT_KEY_SECRET) {
+    // Profiles still work, keyed under a secret derived from the oldest payload key; setting the secret
+    // later makes the store refuse those profiles' patient numbers rather than key a patient twice.
+    log.warn('VERMIST_PATIENT_KEY_SECRET is unset: set it before the first patient profile is kept');
+  }
   const { connection, cases } = await connectCases(env, env.TEMPORAL_ADDRESS, keys, records);
   const metrics = createApiMetrics();
   registerCaseGauges(metrics.registry, (now, within) => records.cases.openCaseCounts(now, within), {

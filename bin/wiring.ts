@@ -20,22 +20,35 @@ import { activityLogFields, installTemporalRuntime } from '../temporal/runtime';
 import { ensureSearchAttributes } from '../temporal/search-attributes';
 import { CASE_TASK_QUEUE, createCaseWorker } from '../temporal/worker';
 
-/** Secrets the embedded default keeps under its data dir, so cases and tokens survive a restart. */
-type LocalSecrets = { payloadKeys: string[]; jwtPrivateJwk: JWK; jwtPublicJwk: JWK };
+/** Secrets the embedded default keeps under its data dir, so cases, tokens and patient keys survive a restart. */
+type LocalSecrets = {
+  payloadKeys: string[];
+  jwtPrivateJwk: JWK;
+  jwtPublicJwk: JWK;
+  /** Base64, 32 bytes; absent from a data dir made before profiles, and then added. */
+  patientKeySecret?: string;
+};
 
 /** Reads the local secrets file, making it (mode 0600) on first start. */
 export async function localSecrets(dataDir: string): Promise<LocalSecrets> {
   const file = path.join(dataDir, 'secrets.json');
-  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as LocalSecrets;
+  const save = (secrets: LocalSecrets) => {
+    mkdirSync(dataDir, { recursive: true });
+    writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
+    return secrets;
+  };
+  const patientKeySecret = () => randomBytes(32).toString('base64');
+  if (existsSync(file)) {
+    const kept = JSON.parse(readFileSync(file, 'utf8')) as LocalSecrets;
+    return kept.patientKeySecret ? kept : save({ ...kept, patientKeySecret: patientKeySecret() });
+  }
   const { privateKey, publicKey } = await generateKeyPair('ES256', { extractable: true });
-  const secrets: LocalSecrets = {
+  return save({
     payloadKeys: [randomBytes(32).toString('base64')],
     jwtPrivateJwk: { ...(await exportJWK(privateKey)), kid: 'vermist-dev', alg: 'ES256' },
     jwtPublicJwk: { ...(await exportJWK(publicKey)), kid: 'vermist-dev', alg: 'ES256' },
-  };
-  mkdirSync(dataDir, { recursive: true });
-  writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
-  return secrets;
+    patientKeySecret: patientKeySecret(),
+  });
 }
 
 /** Payload keys from the environment, else from the local secrets (embedded default only). */
@@ -43,6 +56,16 @@ export function payloadKeys(env: Env, local: LocalSecrets | undefined): Buffer[]
   const keys = env.VERMIST_PAYLOAD_KEYS ?? local?.payloadKeys;
   if (!keys) throw new Error('set VERMIST_PAYLOAD_KEYS (base64 32-byte AES keys, comma-separated)');
   return keys.map((key) => Buffer.from(key, 'base64'));
+}
+
+/**
+ * The secret patient keys are made under: the environment's, else the local one (embedded default). Unset
+ * otherwise, the records store derives one from the oldest payload key, and notices if profiles it keyed
+ * so are later asked for under a secret set after all (records/profiles.ts).
+ */
+export function patientKeySecret(env: Env, local: LocalSecrets | undefined): Buffer | undefined {
+  const secret = env.VERMIST_PATIENT_KEY_SECRET ?? local?.patientKeySecret;
+  return secret === undefined ? undefined : Buffer.from(secret, 'base64');
 }
 
 /** Token verification: the configured JWKS URL (an OIDC provider), else the local development key. */
@@ -79,7 +102,12 @@ export async function devToken(
  * Opens the records store: the configured PostgreSQL, or in the embedded default a PGlite directory under
  * the data dir. A process that runs only the worker or only the API must share a server with the others.
  */
-export function openRecords(env: Env, keys: Buffer[], embedded: boolean): Promise<RecordsStore> {
+export function openRecords(
+  env: Env,
+  keys: Buffer[],
+  embedded: boolean,
+  local?: LocalSecrets,
+): Promise<RecordsStore> {
   const location =
     env.VERMIST_RECORDS_URL ?? (embedded ? path.join(env.VERMIST_DATA_DIR, 'records') : undefined);
   if (!location) {
@@ -87,7 +115,7 @@ export function openRecords(env: Env, keys: Buffer[], embedded: boolean): Promis
       'set VERMIST_RECORDS_URL to the records database (postgres://…): workers and API share it',
     );
   }
-  return openRecordsStore(location, keys);
+  return openRecordsStore(location, keys, { patientKeySecret: patientKeySecret(env, local) });
 }
 
 /** Connects the client the API uses, and the case client over it. */

@@ -33,6 +33,13 @@ export const EnvSchema = z.object({
     .transform((text) => text.split(',').map((key) => key.trim()))
     .pipe(z.array(base64Key).min(1))
     .optional(),
+  /**
+   * A base64 32-byte secret under which patient numbers become pseudonymous patient keys (an HMAC). Its own,
+   * never a payload key: payload keys rotate, a patient's key must not. Keep it apart from the database and
+   * never change it: profiles keyed under another secret are no longer found by patient number. The dev
+   * launcher makes one under the data dir.
+   */
+  VERMIST_PATIENT_KEY_SECRET: base64Key.optional(),
   VERMIST_POLICY_FILE: z.string().min(1).default('config/policy.json'),
   /** Bearer tokens are verified against this issuer, audience and JWKS (an OIDC provider's jwks_uri). */
   VERMIST_JWT_ISSUER: z.string().min(1).default('vermist-dev'),
@@ -113,7 +120,12 @@ export type Env = z.infer<typeof EnvSchema>;
  * Secrets that may come from a file instead (compose secrets under /run/secrets): `<NAME>_FILE` names a file
  * whose content, less surrounding whitespace, is the value of `<NAME>`.
  */
-export const FILE_SECRETS = ['VERMIST_PAYLOAD_KEYS', 'VERMIST_RECORDS_URL', 'VERMIST_SMTP_URL'] as const;
+export const FILE_SECRETS = [
+  'VERMIST_PAYLOAD_KEYS',
+  'VERMIST_PATIENT_KEY_SECRET',
+  'VERMIST_RECORDS_URL',
+  'VERMIST_SMTP_URL',
+] as const;
 
 /** Parses the environment or stops with one line per wrong variable. */
 export function parseEnv(source: Record<string, string | undefined>): Env {

@@ -126,6 +126,23 @@ export function inTenant(
   return !onlyWithTask.includes(caller.role) || facts.tasks.some((task) => task.role === caller.role);
 }
 
+/**
+ * The institution whose patient profiles a caller keeps and lists: a clinic's own; nobody else keeps any
+ * (403 on keeping or listing). A profile is its clinic's alone until a report discloses parts of it through
+ * each party's projection.
+ */
+export function profileTenant(caller: Tenancy): string | undefined {
+  return caller.role === 'clinic' ? caller.institutionId : undefined;
+}
+
+/**
+ * Whether a caller sees a profile: its own institution's clinic only. To anyone else (another clinic,
+ * police, a crew, the crisis service) it does not exist (404, so ids and patients leak nothing).
+ */
+export function seesProfile(caller: Tenancy, profile: { institutionId: string }): boolean {
+  return profileTenant(caller) === profile.institutionId;
+}
+
 /** An open task as the claim rules see it: who owns it, and whom it went to when its deadline passed. */
 export type TaskHolders = { role: Role; escalatedTo: Role | null };
 

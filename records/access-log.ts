@@ -276,7 +276,7 @@ function toEntry(row: Row): AccessRecordEntry {
     region: row.region,
     by: { id: row.actor_id, role: row.actor_role as AccessRecord['by']['role'] },
     view: row.view as AccessRecord['view'],
-    resource: row.resource as AccessRecord['resource'],
+    resource: row.resource as AccessRecordEntry['resource'],
     requestId: row.request_id,
   };
 }

@@ -168,6 +168,39 @@ const migrations: Record<string, Migration> = {
       await sql`create index rate_windows_resets_at on rate_windows (resets_at)`.execute(db);
     },
   },
+  '0005-profiles': {
+    async up(db: Kysely<unknown>) {
+      // One profile per patient per institution: the unique key refuses a second one, whoever races.
+      await sql`
+        create table profiles (
+          profile_id text primary key,
+          institution_id text not null,
+          patient_key text not null,
+          patient_key_id text not null,
+          version integer not null,
+          created_at timestamptz not null,
+          unique (institution_id, patient_key)
+        )`.execute(db);
+      // A clinic's list pages newest first.
+      await sql`create index profiles_institution on profiles (institution_id, created_at, profile_id)`.execute(
+        db,
+      );
+      // Append-only: a version is written once; erasing a profile erases its versions with it.
+      await sql`
+        create table profile_versions (
+          profile_id text not null references profiles (profile_id) on delete cascade,
+          version integer not null,
+          ward text not null,
+          reviewed_at timestamptz not null,
+          photo_taken_on date,
+          recorded_at timestamptz not null,
+          recorded_by_role text not null,
+          change text not null,
+          sealed bytea not null,
+          primary key (profile_id, version)
+        )`.execute(db);
+    },
+  },
 };
 
 /** The migrations in code, for Kysely's Migrator: no files to find at run time. */

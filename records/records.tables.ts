@@ -129,6 +129,38 @@ export type RateWindowsTable = {
   resets_at: Instant;
 };
 
+/**
+ * One row per patient profile: whose it is, as an institution and a pseudonymous patient key (an HMAC of the
+ * institution's patient number: records/patient-keys.ts), and which version is its latest. One patient has
+ * at most one profile per institution.
+ */
+export type ProfilesTable = {
+  profile_id: string;
+  institution_id: string;
+  patient_key: string;
+  /** Which patient-key secret made `patient_key`: a profile keyed under another cannot be found by number. */
+  patient_key_id: string;
+  version: number;
+  created_at: Instant;
+};
+
+/**
+ * Every version of every profile, appended and never changed: the latest is the profile. Index columns hold
+ * the ward, instants and the recording role; the profile, who recorded it and who reviewed it are `sealed`.
+ */
+export type ProfileVersionsTable = {
+  profile_id: string;
+  version: number;
+  ward: string;
+  reviewed_at: Instant;
+  /** A `date`: read it as `photo_taken_on::text` (YYYY-MM-DD), since a driver would make a local Date of it. */
+  photo_taken_on: ColumnType<string | null, string | null, never>;
+  recorded_at: Instant;
+  recorded_by_role: string;
+  change: string;
+  sealed: Buffer;
+};
+
 /** Every table of the records store, for Kysely. */
 export type RecordsTables = {
   case_records: CaseRecordsTable;
@@ -141,4 +173,6 @@ export type RecordsTables = {
   idempotency_keys: IdempotencyKeysTable;
   case_photos: CasePhotosTable;
   rate_windows: RateWindowsTable;
+  profiles: ProfilesTable;
+  profile_versions: ProfileVersionsTable;
 };

@@ -466,6 +466,38 @@ describe('authorisation: role × endpoint × case state × tenant', () => {
     }
   });
 
+  it("shows a patient profile to its own institution's clinic alone, and lets only clinics keep or list them", async () => {
+    const { person, riskFactors, legalTitle, clinicContact, consents } = (
+      await import('../support/fixtures')
+    ).aReport();
+    const profile = { person, riskFactors, legalTitle, clinicContact, consents };
+    const keep = (as: Principal) =>
+      api.call('POST', '/v1/profiles', {
+        as,
+        key: api.key(),
+        body: { ...profile, patientNumber: `matrix-${api.key()}` },
+      });
+    const created = await keep(own.clinic);
+    expect(created.status).toBe(201);
+    const path = `/v1/profiles/${created.body.profileId}`;
+    const callers = [
+      ...roles.map((role) => [role, own[role]] as const),
+      ...roles.map((role) => [`outside ${role}`, outside[role]] as const),
+    ];
+    const statuses = async (call: (as: Principal) => Promise<Answer>) =>
+      Object.fromEntries(
+        await Promise.all(callers.map(async ([name, as]) => [name, (await call(as)).status] as const)),
+      );
+    const onlyOwnClinic = Object.fromEntries(callers.map(([name]) => [name, name === 'clinic' ? 200 : 404]));
+    const clinicsOnly = (ok: number) =>
+      Object.fromEntries(callers.map(([name, as]) => [name, as.role === 'clinic' ? ok : 403]));
+
+    expect(await statuses((as) => api.call('GET', path, { as }))).toEqual(onlyOwnClinic);
+    expect(await statuses((as) => api.call('GET', `${path}/versions`, { as }))).toEqual(onlyOwnClinic);
+    expect(await statuses((as) => api.call('GET', '/v1/profiles', { as }))).toEqual(clinicsOnly(200));
+    expect(await statuses(keep)).toEqual(clinicsOnly(201));
+  });
+
   it('gives access records to supervisors only, each their own region', async () => {
     const statuses = await Promise.all(
       roles.map(async (role) => (await api.call('GET', '/v1/access-records', { as: own[role] })).status),

@@ -40,7 +40,12 @@ describe('parseEnv with secrets in files (<NAME>_FILE)', () => {
     expect(env.VERMIST_PAYLOAD_KEYS).toEqual([KEY]);
     expect(env.VERMIST_RECORDS_URL).toBe(RECORDS);
     expect(env.VERMIST_SMTP_URL).toBe(SMTP);
-    expect(FILE_SECRETS).toEqual(['VERMIST_PAYLOAD_KEYS', 'VERMIST_RECORDS_URL', 'VERMIST_SMTP_URL']);
+    expect(FILE_SECRETS).toEqual([
+      'VERMIST_PAYLOAD_KEYS',
+      'VERMIST_PATIENT_KEY_SECRET',
+      'VERMIST_RECORDS_URL',
+      'VERMIST_SMTP_URL',
+    ]);
   });
 
   it('parses a file’s content as it parses the variable: several payload keys, the first encrypting', () => {

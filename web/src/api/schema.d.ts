@@ -5110,6 +5110,840 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/profiles': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Your institution's patient profiles, newest first (clinic)
+     * @description Summaries from the index alone (no personal data, so listing is not an access record; opening a profile is). Filter by ward, or find one patient by their patient number, which is looked up by its key and never kept. Page with `nextCursor` until it is null. Any other role gets 403.
+     */
+    get: {
+      parameters: {
+        query?: {
+          /** @description only the profiles of this ward (`clinicContact.ward`) */
+          ward?: string;
+          /** @description only this patient's profile, found by its pseudonymous key: the number is not kept */
+          patientNumber?: string;
+          limit?: number;
+          /** @description nextCursor of the previous page */
+          cursor?: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description One page of profiles */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                profileId: string;
+                version: number;
+                ward: string;
+                /** Format: date-time */
+                createdAt: string;
+                /** Format: date-time */
+                recordedAt: string;
+                /** Format: date-time */
+                reviewedAt: string;
+                photoTakenOn: string | null;
+              }[];
+              nextCursor: string | null;
+            };
+          };
+        };
+        /** @description The input is wrong: every wrong field is named under `errors`, with its path and why (a time that already happened may not lie in the future). */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description No bearer token, or one that fails signature, issuer, audience or expiry. */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Your role may not do this. */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description A bug on our side: logged under the `requestId` the body carries; nothing else is disclosed. */
+        500: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    put?: never;
+    /**
+     * Keep a profile of a patient at risk of leaving (clinic)
+     * @description The profile as version 1, for the clinic's own institution (from the token), checked now by you. The patient number is kept only as a pseudonymous key (an HMAC under a secret Vermist holds), so the same patient again is refused with 409 naming the profile they have; no national identifier (BSN) is taken. Any other role gets 403.
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header: {
+          /** @description Your unique id for this action; retrying the same request with it returns the first answer (even after the case moved on) and applies nothing twice. The same key on another request answers 422. */
+          'Idempotency-Key': string;
+        };
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            person: {
+              name: string;
+              /** Format: date */
+              dateOfBirth: string;
+              description: string;
+              clothing?: string;
+              phone?: string;
+              /** @enum {string} */
+              sex?: 'female' | 'male' | 'other' | 'unknown';
+              heightCm?: number;
+              /** @enum {string} */
+              build?: 'slim' | 'average' | 'heavy' | 'muscular';
+              /** @default [] */
+              distinguishingMarks?: string[];
+              /** @default [] */
+              languages?: string[];
+            };
+            photo?: {
+              /** @description Where the photo is kept; the upload itself comes later. */
+              ref?: string;
+              /**
+               * Format: date
+               * @description The day the photo was taken.
+               */
+              takenOn: string;
+            };
+            /**
+             * @description What the patient does, and when: a walk each morning, a café on Saturdays.
+             * @default []
+             */
+            routines?: string[];
+            /** @default [] */
+            likelyPlaces?: string[];
+            /** @default [] */
+            associates?: string[];
+            riskFactors: {
+              suicideRisk: boolean;
+              dependentOnMedication: boolean;
+              vulnerable: boolean;
+              dangerToOthers: boolean;
+              substanceUse: boolean;
+              notes?: string;
+            };
+            /** @default {} */
+            travel?: {
+              /** @default [] */
+              means?: ('on_foot' | 'bicycle' | 'public_transport' | 'car' | 'taxi' | 'other')[];
+              hasMoney?: boolean;
+              hasBankCards?: boolean;
+              notes?: string;
+            };
+            /** @default [] */
+            timeCriticalNeeds?: {
+              need: string;
+              urgency?: string;
+            }[];
+            /** @default [] */
+            peopleAtRisk?: string[];
+            legalTitle: {
+              /** @enum {string} */
+              kind:
+                | 'crisismaatregel'
+                | 'machtiging_voortzetting_crisismaatregel'
+                | 'zorgmachtiging'
+                | 'wzd_inbewaringstelling'
+                | 'wzd_machtiging_voortzetting_inbewaringstelling'
+                | 'wzd_rechterlijke_machtiging'
+                | 'none';
+              /**
+               * Format: date-time
+               * @description When it took effect: the hour a mayor's measure was imposed, or the start of a decision's date.
+               */
+              startsAt?: string;
+              /**
+               * Format: date
+               * @description Instead of `startsAt`: the date of a court decision.
+               */
+              startsOn?: string;
+              /**
+               * Format: date-time
+               * @description When it ends as decided; without it, when the law ends it. Required where the court sets the term.
+               */
+              endsAt?: string;
+              /**
+               * Format: date
+               * @description Instead of `endsAt`: the last day it runs ("tot en met").
+               */
+              endsOn?: string;
+              /**
+               * Format: date-time
+               * @description When the court received a request that keeps the title in force until it decides (to continue it, or a zorgmachtiging after a continued crisismaatregel).
+               */
+              requestFiledAt?: string;
+            };
+            clinicContact: {
+              ward: string;
+              responsibleClinician: string;
+              phone24x7: string;
+            };
+            consents: {
+              familyContact: {
+                given: boolean;
+                recordedBy: string;
+                /** Format: date-time */
+                expiresAt?: string;
+              };
+              publicAppeal: {
+                given: boolean;
+                recordedBy: string;
+                /** Format: date-time */
+                expiresAt?: string;
+              };
+            };
+            /** @default {} */
+            plans?: {
+              crisiskaart?: {
+                text: string;
+                madeBy: string;
+                /** Format: date */
+                madeOn: string;
+              };
+              signaleringsplan?: {
+                text: string;
+                madeBy: string;
+                /** Format: date */
+                madeOn: string;
+              };
+            };
+            /** @description The institution's own patient number: kept only as a keyed hash, so a second profile for the same patient is refused. */
+            patientNumber: string;
+          };
+        };
+      };
+      responses: {
+        /** @description The new profile, version 1 */
+        201: {
+          headers: {
+            /** @description The version, quoted: send it back as If-Match to change this version. */
+            ETag?: string;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Profile'];
+          };
+        };
+        /** @description The input is wrong: every wrong field is named under `errors`, with its path and why (a time that already happened may not lie in the future). */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description No bearer token, or one that fails signature, issuer, audience or expiry. */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Your role may not do this. */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description This patient already has a profile in your institution: the body names it (`profileId`). */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description This Idempotency-Key was already used by you for a different action or body: send a new key. */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description A bug on our side: logged under the `requestId` the body carries; nothing else is disclosed. */
+        500: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/profiles/{profileId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Read a profile: its latest version (its own clinic)
+     * @description Allowed for a clinic, on its own institution’s profiles only; everyone else gets 404. Each change is a new version, recorded with who made it and when. Every read is kept as an access record (resource `profile`).
+     */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          profileId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description The profile */
+        200: {
+          headers: {
+            /** @description The version, quoted: send it back as If-Match to change this version. */
+            ETag?: string;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Profile'];
+          };
+        };
+        /** @description The input is wrong: every wrong field is named under `errors`, with its path and why (a time that already happened may not lie in the future). */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description No bearer token, or one that fails signature, issuer, audience or expiry. */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description No such profile, or not one of your institution's (which is the same to you): a profile is seen by its own clinic only. */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description A bug on our side: logged under the `requestId` the body carries; nothing else is disclosed. */
+        500: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    /**
+     * Change a profile: a new version (its own clinic)
+     * @description The profile whole, as it is to be now. Allowed for a clinic, on its own institution’s profiles only; everyone else gets 404. Each change is a new version, recorded with who made it and when.
+     */
+    put: {
+      parameters: {
+        query?: never;
+        header: {
+          /** @description The ETag of the version you changed (`"3"`, or the bare number): the change is refused with 412 when another was made meanwhile, and with 428 without it. */
+          'If-Match': string;
+          /** @description Your unique id for this action; retrying the same request with it returns the first answer (even after the case moved on) and applies nothing twice. The same key on another request answers 422. */
+          'Idempotency-Key': string;
+        };
+        path: {
+          profileId: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            person: {
+              name: string;
+              /** Format: date */
+              dateOfBirth: string;
+              description: string;
+              clothing?: string;
+              phone?: string;
+              /** @enum {string} */
+              sex?: 'female' | 'male' | 'other' | 'unknown';
+              heightCm?: number;
+              /** @enum {string} */
+              build?: 'slim' | 'average' | 'heavy' | 'muscular';
+              /** @default [] */
+              distinguishingMarks?: string[];
+              /** @default [] */
+              languages?: string[];
+            };
+            photo?: {
+              /** @description Where the photo is kept; the upload itself comes later. */
+              ref?: string;
+              /**
+               * Format: date
+               * @description The day the photo was taken.
+               */
+              takenOn: string;
+            };
+            /**
+             * @description What the patient does, and when: a walk each morning, a café on Saturdays.
+             * @default []
+             */
+            routines?: string[];
+            /** @default [] */
+            likelyPlaces?: string[];
+            /** @default [] */
+            associates?: string[];
+            riskFactors: {
+              suicideRisk: boolean;
+              dependentOnMedication: boolean;
+              vulnerable: boolean;
+              dangerToOthers: boolean;
+              substanceUse: boolean;
+              notes?: string;
+            };
+            /** @default {} */
+            travel?: {
+              /** @default [] */
+              means?: ('on_foot' | 'bicycle' | 'public_transport' | 'car' | 'taxi' | 'other')[];
+              hasMoney?: boolean;
+              hasBankCards?: boolean;
+              notes?: string;
+            };
+            /** @default [] */
+            timeCriticalNeeds?: {
+              need: string;
+              urgency?: string;
+            }[];
+            /** @default [] */
+            peopleAtRisk?: string[];
+            legalTitle: {
+              /** @enum {string} */
+              kind:
+                | 'crisismaatregel'
+                | 'machtiging_voortzetting_crisismaatregel'
+                | 'zorgmachtiging'
+                | 'wzd_inbewaringstelling'
+                | 'wzd_machtiging_voortzetting_inbewaringstelling'
+                | 'wzd_rechterlijke_machtiging'
+                | 'none';
+              /**
+               * Format: date-time
+               * @description When it took effect: the hour a mayor's measure was imposed, or the start of a decision's date.
+               */
+              startsAt?: string;
+              /**
+               * Format: date
+               * @description Instead of `startsAt`: the date of a court decision.
+               */
+              startsOn?: string;
+              /**
+               * Format: date-time
+               * @description When it ends as decided; without it, when the law ends it. Required where the court sets the term.
+               */
+              endsAt?: string;
+              /**
+               * Format: date
+               * @description Instead of `endsAt`: the last day it runs ("tot en met").
+               */
+              endsOn?: string;
+              /**
+               * Format: date-time
+               * @description When the court received a request that keeps the title in force until it decides (to continue it, or a zorgmachtiging after a continued crisismaatregel).
+               */
+              requestFiledAt?: string;
+            };
+            clinicContact: {
+              ward: string;
+              responsibleClinician: string;
+              phone24x7: string;
+            };
+            consents: {
+              familyContact: {
+                given: boolean;
+                recordedBy: string;
+                /** Format: date-time */
+                expiresAt?: string;
+              };
+              publicAppeal: {
+                given: boolean;
+                recordedBy: string;
+                /** Format: date-time */
+                expiresAt?: string;
+              };
+            };
+            /** @default {} */
+            plans?: {
+              crisiskaart?: {
+                text: string;
+                madeBy: string;
+                /** Format: date */
+                madeOn: string;
+              };
+              signaleringsplan?: {
+                text: string;
+                madeBy: string;
+                /** Format: date */
+                madeOn: string;
+              };
+            };
+          };
+        };
+      };
+      responses: {
+        /** @description The profile, at its new version */
+        200: {
+          headers: {
+            /** @description The version, quoted: send it back as If-Match to change this version. */
+            ETag?: string;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Profile'];
+          };
+        };
+        /** @description The input is wrong: every wrong field is named under `errors`, with its path and why (a time that already happened may not lie in the future). */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description No bearer token, or one that fails signature, issuer, audience or expiry. */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description No such profile, or not one of your institution's (which is the same to you): a profile is seen by its own clinic only. */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description The profile is no longer at the version If-Match names: the body carries its current `version`. Read it again and make your change to that. */
+        412: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description This Idempotency-Key was already used by you for a different action or body: send a new key. */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description If-Match is missing: send the ETag of the version you changed. */
+        428: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description A bug on our side: logged under the `requestId` the body carries; nothing else is disclosed. */
+        500: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/profiles/{profileId}/versions': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * A profile's history: every version, who made it, when, and what it changed (its own clinic)
+     * @description Allowed for a clinic, on its own institution’s profiles only; everyone else gets 404. Each change is a new version, recorded with who made it and when. Every read is kept as an access record (resource `profile_history`).
+     */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          profileId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description The versions, oldest first */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              profileId: string;
+              versions: {
+                version: number;
+                /** Format: date-time */
+                recordedAt: string;
+                recordedBy: {
+                  id: string;
+                  /** @enum {string} */
+                  role: 'clinic' | 'police_desk' | 'police_supervisor' | 'ambulance' | 'crisis_service';
+                };
+                /** @enum {string} */
+                change: 'created' | 'updated' | 'reviewed';
+                /** @description The top-level fields that differ from the version before; every field given, for the first. */
+                changed: (
+                  | 'person'
+                  | 'photo'
+                  | 'routines'
+                  | 'likelyPlaces'
+                  | 'associates'
+                  | 'riskFactors'
+                  | 'travel'
+                  | 'timeCriticalNeeds'
+                  | 'peopleAtRisk'
+                  | 'legalTitle'
+                  | 'clinicContact'
+                  | 'consents'
+                  | 'plans'
+                )[];
+              }[];
+            };
+          };
+        };
+        /** @description The input is wrong: every wrong field is named under `errors`, with its path and why (a time that already happened may not lie in the future). */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description No bearer token, or one that fails signature, issuer, audience or expiry. */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description No such profile, or not one of your institution's (which is the same to you): a profile is seen by its own clinic only. */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description A bug on our side: logged under the `requestId` the body carries; nothing else is disclosed. */
+        500: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/profiles/{profileId}/review': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Confirm a profile is current: a new version stamped as checked now, by you (its own clinic)
+     * @description The profile unchanged, with `reviewedAt` now and `reviewedBy` you: the stamp a review reminder reads. Allowed for a clinic, on its own institution’s profiles only; everyone else gets 404. Each change is a new version, recorded with who made it and when.
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header: {
+          /** @description Optionally, the ETag of the version you checked: the review is refused with 412 when another change was made meanwhile. */
+          'If-Match'?: string;
+          /** @description Your unique id for this action; retrying the same request with it returns the first answer (even after the case moved on) and applies nothing twice. The same key on another request answers 422. */
+          'Idempotency-Key': string;
+        };
+        path: {
+          profileId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: {
+        content: {
+          'application/json': Record<string, never>;
+        };
+      };
+      responses: {
+        /** @description The profile, at its new version */
+        200: {
+          headers: {
+            /** @description The version, quoted: send it back as If-Match to change this version. */
+            ETag?: string;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Profile'];
+          };
+        };
+        /** @description The input is wrong: every wrong field is named under `errors`, with its path and why (a time that already happened may not lie in the future). */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description No bearer token, or one that fails signature, issuer, audience or expiry. */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description No such profile, or not one of your institution's (which is the same to you): a profile is seen by its own clinic only. */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description The profile is no longer at the version If-Match names: the body carries its current `version`. Read it again and make your change to that. */
+        412: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description This Idempotency-Key was already used by you for a different action or body: send a new key. */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description A bug on our side: logged under the `requestId` the body carries; nothing else is disclosed. */
+        500: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/access-records': {
     parameters: {
       query?: never;
@@ -7551,6 +8385,118 @@ export interface components {
         phone24x7: string;
       };
     };
+    Profile: {
+      profileId: string;
+      version: number;
+      institutionId: string;
+      /** Format: date-time */
+      recordedAt: string;
+      recordedBy: {
+        id: string;
+        /** @enum {string} */
+        role: 'clinic' | 'police_desk' | 'police_supervisor' | 'ambulance' | 'crisis_service';
+      };
+      /** Format: date-time */
+      reviewedAt: string;
+      reviewedBy: {
+        id: string;
+        /** @enum {string} */
+        role: 'clinic' | 'police_desk' | 'police_supervisor' | 'ambulance' | 'crisis_service';
+      };
+      profile: {
+        person: {
+          name: string;
+          /** Format: date */
+          dateOfBirth: string;
+          description: string;
+          clothing?: string;
+          phone?: string;
+          /** @enum {string} */
+          sex?: 'female' | 'male' | 'other' | 'unknown';
+          heightCm?: number;
+          /** @enum {string} */
+          build?: 'slim' | 'average' | 'heavy' | 'muscular';
+          /** @default [] */
+          distinguishingMarks: string[];
+          /** @default [] */
+          languages: string[];
+        };
+        photo?: {
+          /** @description Where the photo is kept; the upload itself comes later. */
+          ref?: string;
+          /**
+           * Format: date
+           * @description The day the photo was taken.
+           */
+          takenOn: string;
+        };
+        /**
+         * @description What the patient does, and when: a walk each morning, a café on Saturdays.
+         * @default []
+         */
+        routines: string[];
+        /** @default [] */
+        likelyPlaces: string[];
+        /** @default [] */
+        associates: string[];
+        riskFactors: {
+          suicideRisk: boolean;
+          dependentOnMedication: boolean;
+          vulnerable: boolean;
+          dangerToOthers: boolean;
+          substanceUse: boolean;
+          notes?: string;
+        };
+        travel: {
+          /** @default [] */
+          means: ('on_foot' | 'bicycle' | 'public_transport' | 'car' | 'taxi' | 'other')[];
+          hasMoney?: boolean;
+          hasBankCards?: boolean;
+          notes?: string;
+        };
+        /** @default [] */
+        timeCriticalNeeds: {
+          need: string;
+          urgency?: string;
+        }[];
+        /** @default [] */
+        peopleAtRisk: string[];
+        legalTitle: unknown;
+        clinicContact: {
+          ward: string;
+          responsibleClinician: string;
+          phone24x7: string;
+        };
+        consents: {
+          familyContact: {
+            given: boolean;
+            recordedBy: string;
+            /** Format: date-time */
+            expiresAt?: string;
+          };
+          publicAppeal: {
+            given: boolean;
+            recordedBy: string;
+            /** Format: date-time */
+            expiresAt?: string;
+          };
+        };
+        plans: {
+          crisiskaart?: {
+            text: string;
+            madeBy: string;
+            /** Format: date */
+            madeOn: string;
+          };
+          signaleringsplan?: {
+            text: string;
+            madeBy: string;
+            /** Format: date */
+            madeOn: string;
+          };
+        };
+      };
+    };
     Problem: {
       type: string;
       title: string;
@@ -7566,6 +8512,10 @@ export interface components {
       caseId?: string;
       /** @description On 409: the case's current status */
       caseStatus?: string;
+      /** @description On 409 and 412: the profile concerned */
+      profileId?: string;
+      /** @description On 412: the profile's current version */
+      version?: number;
     };
   };
   responses: never;
