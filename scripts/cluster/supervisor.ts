@@ -237,6 +237,7 @@ export async function runCluster(
       TEMPORAL_ADDRESS: temporalAddress,
       TEMPORAL_NAMESPACE: namespace,
       VERMIST_PAYLOAD_KEYS: secrets.payloadKeys,
+      VERMIST_PATIENT_KEY_SECRET: secrets.patientKeySecret,
       VERMIST_RECORDS_URL: recordsUrl,
       LOG_LEVEL: logLevel,
       VERMIST_POLICY_FILE: policyFile,
@@ -319,7 +320,7 @@ function baseEnv(): Record<string, string> {
 }
 
 /** The database password and the payload key, made on first start and kept with the data (mode 0600). */
-function ensureSecrets(dir: string): { dbPassword: string; payloadKeys: string } {
+function ensureSecrets(dir: string): { dbPassword: string; payloadKeys: string; patientKeySecret: string } {
   const kept = (name: string, make: () => string) => {
     const file = path.join(dir, name);
     if (!existsSync(file)) writeFileSync(file, make(), { mode: 0o600 });
@@ -329,6 +330,8 @@ function ensureSecrets(dir: string): { dbPassword: string; payloadKeys: string }
     dbPassword: kept('db-password', () => randomBytes(24).toString('base64url')),
     // VERMIST_PAYLOAD_KEYS: comma-separated; add a new key in front to rotate.
     payloadKeys: kept('payload-keys', () => randomBytes(32).toString('base64')),
+    // VERMIST_PATIENT_KEY_SECRET: the patient keys' HMAC secret; kept with the payload keys in a backup.
+    patientKeySecret: kept('patient-key-secret', () => randomBytes(32).toString('base64')),
   };
 }
 
