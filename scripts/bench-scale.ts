@@ -59,7 +59,7 @@ function options(argv: string[]) {
       'intake-slack': { type: 'string', default: '1.25' },
       'min-window': { type: 'string', default: '180' },
       'history-sample': { type: 'string', default: '200' },
-      'intake-minutes': { type: 'string', default: '75' },
+      'intake-minutes': { type: 'string', default: '120' },
       workers: { type: 'string', default: '2' },
       apis: { type: 'string', default: '2' },
       'log-level': { type: 'string', default: 'info' },
@@ -168,6 +168,14 @@ async function main(): Promise<void> {
     say(`cluster healthy in ${startupSeconds} s at ${state.base} (data ${state.dataDir})`);
     const handle = cluster;
     const sampler = startProcessSampler(() => handle.current());
+    const filed: FiledCase[] = [];
+    // A signal ends the run: the log says so and how far it got, and the cluster stops on the way out.
+    for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+      process.once(signal, () => {
+        say(`interrupted by ${signal} after ${filed.length} cases filed; stopping the cluster`);
+        void handle.stop().finally(() => process.exit(1));
+      });
+    }
     const call = httpClient(state.base, await clusterTokenSigner(state.identity));
     const targets: ScrapeTarget[] = [
       ...state.apis.map((a) => ({ name: a.name, kind: 'api' as const, address: a.metrics })),
@@ -178,7 +186,6 @@ async function main(): Promise<void> {
 
     // Intake: the first half tells how fast cases go in, and so when the first title end can fall due.
     sampler.phase('intake');
-    const filed: FiledCase[] = [];
     const workersRss = () =>
       state.workers.map((w) => `${w.name} ${sampler.latestRssMiB(w.name)} MiB`).join(', ');
     const progress = (line: string) => say(`${line}; ${workersRss()}`);
