@@ -164,6 +164,7 @@ export async function sendCommand(
     ...body,
     by: { id: principal.sub, role: principal.role },
     commandId: commandIdFor(principal, key),
+    sentAt: new Date().toISOString(),
     ...(forTask !== undefined && { forTask }),
   });
   return projectFor(principal, view);

@@ -183,6 +183,7 @@ export async function startWorker(
     connection,
     namespace: env.TEMPORAL_NAMESPACE,
     dataConverter: createDataConverter(keys),
+    maxCachedWorkflows: env.VERMIST_WORKER_MAX_CACHED_WORKFLOWS,
     activities: createActivities({
       contacts,
       mailer: {

@@ -23,6 +23,7 @@ import { parseArgs } from 'node:util';
 import v8 from 'node:v8';
 import { Client, Connection } from '@temporalio/client';
 import pg from 'pg';
+import { EnvSchema } from '../config/env.schema';
 import { machineFacts, ROOT, writeResults } from './bench-system';
 import { clusterTokenSigner, startCluster, type ClusterHandle } from './cluster';
 import { historySizes, readHistory, timerLateness, type HistoryFacts } from './bench-scale/histories';
@@ -434,8 +435,8 @@ async function main(): Promise<void> {
             mibPerCachedWorkflow: round(growth / cached, 2),
           };
         }),
-        // The SDK sizes the cache from V8's heap limit when maxCachedWorkflows is unset, as
-        // temporal/worker.ts leaves it: the workers run this Node on this machine, so theirs is this.
+        // The cluster's workers run with the setting's default; what the SDK would pick unset is beside it.
+        maxCachedWorkflows: EnvSchema.shape.VERMIST_WORKER_MAX_CACHED_WORKFLOWS.parse(undefined),
         sdkDefaultMaxCachedWorkflows: sdkDefaultCache(),
         rssMiBEvery10s: rssSeries,
       },

@@ -5,9 +5,14 @@ import type { CaseStatus } from '../machines/case.status';
 
 /**
  * A command as an Update carries it: the command, and when it completes a task, which one. The machine
- * then takes it only while that task is open.
+ * then takes it only while that task is open. `sentAt` is when the API took the request: the event's
+ * instant, fixed before any workflow task runs, so a task that is lost and run again (a worker killed
+ * mid-task) gives the event the same instant, and its deliveries the same ids.
  */
-export type CommandRequest<T extends CommandType = CommandType> = Command<T> & { forTask?: TaskKind };
+export type CommandRequest<T extends CommandType = CommandType> = Command<T> & {
+  forTask?: TaskKind;
+  sentAt?: string;
+};
 
 /**
  * What an Update answers: that the command is applied, where the case stands, and the record version that

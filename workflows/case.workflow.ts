@@ -53,6 +53,8 @@ export type CaseResume = {
   pending: Announcement[];
   /** The record version the previous run wrote last. */
   version: number;
+  /** The instant of the previous run's last event. */
+  lastAt?: string;
 };
 
 /** The workflow's argument: the full report (encrypted by the payload codec) and the policy it runs under. */
@@ -113,6 +115,10 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseWorkfl
   const unsavedCommands: string[] = [];
   let published: string | undefined;
   let finished = false;
+  // The latest event's instant: the report's, or the previous run's last (a continued run starts after it).
+  let lastAt = input.resume
+    ? (input.resume.lastAt ?? workflowInfo().runStartTime.toISOString())
+    : workflowInfo().startTime.toISOString();
 
   let snapshot: CaseSnapshot;
   if (input.resume) {
@@ -147,6 +153,17 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseWorkfl
     return entries;
   }
 
+  /**
+   * An event's instant: the one it brings (when the API took a command, when a deadline fell due), else
+   * the workflow's clock, and never before the case's last event, so the timeline reads in order. Workflow
+   * time differs between attempts of one workflow task; a brought instant does not, so a task run again
+   * after a crash announces with the same instants, and so with the same delivery ids.
+   */
+  function instantOf(brought?: string): string {
+    const at = brought ?? new Date().toISOString();
+    return Date.parse(at) > Date.parse(lastAt) ? at : lastAt;
+  }
+
   /** Feeds one event to the machine. A transition that changes nothing (a holder claiming again) leaves no trace. */
   function apply(event: CaseEvent, commandId?: string): void {
     const [next, actions] = transition(caseMachine, snapshot, event);
@@ -156,6 +173,7 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseWorkfl
     const recorded = collect(actions);
     metrics.record(snapshot, next, recorded);
     snapshot = next;
+    if (Date.parse(event.at) > Date.parse(lastAt)) lastAt = event.at;
     added.timeline.push({
       type: event.type,
       at: event.at,
@@ -210,7 +228,8 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseWorkfl
           () => {
             if (timers.get(key)?.scope !== scope) return;
             timers.delete(key);
-            apply({ type: 'deadline.passed', at: new Date().toISOString(), deadline: key });
+            // It passed when it fell due, however late the timer fired after an outage.
+            apply({ type: 'deadline.passed', at: instantOf(dueAt), deadline: key });
           },
           (error: unknown) => {
             if (!isCancellation(error)) throw error;
@@ -247,9 +266,9 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseWorkfl
   }
 
   function eventOf(type: CommandType, command: CommandRequest): CommandEvent {
-    const { commandId: _id, forTask: _task, ...payload } = command;
+    const { commandId: _id, forTask: _task, sentAt, ...payload } = command;
     // The Update's name fixes the event type; the API validated the payload against that event's schema.
-    return { ...payload, type, at: new Date().toISOString() } as CommandEvent;
+    return { ...payload, type, at: instantOf(sentAt) } as CommandEvent;
   }
 
   for (const type of Object.keys(commandUpdates) as CommandType[]) {
@@ -328,6 +347,7 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseWorkfl
             applied: [...applied].slice(-APPLIED_KEPT),
             pending,
             version,
+            lastAt,
           },
         });
       }

@@ -134,7 +134,14 @@ describe('a long case (continue-as-new)', () => {
       0,
       next!.input?.payloads,
     );
-    expect(Object.keys(input.resume!).sort()).toEqual(['applied', 'context', 'pending', 'value', 'version']);
+    expect(Object.keys(input.resume!).sort()).toEqual([
+      'applied',
+      'context',
+      'lastAt',
+      'pending',
+      'value',
+      'version',
+    ]);
     // The machine's context holds no list that only grows: assessments, escalations, timeline and
     // deliveries are in the records store, which has every one of them.
     CaseContextSchema.strict().parse(input.resume!.context);
