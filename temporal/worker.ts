@@ -20,6 +20,12 @@ export type CaseWorkerDeps = {
   /** Workflows kept in memory. 0 turns sticky execution off: every workflow task replays the case's history
    * (tests prove replay safety with it) and another worker can take over at once. */
   maxCachedWorkflows?: number;
+  /**
+   * How long a workflow task waits for the worker that has the workflow cached before any worker may take
+   * it. The SDK's 10 s is how late a timer fires when that worker was killed; a shorter wait costs only a
+   * replay when the worker is merely busy.
+   */
+  stickyQueueScheduleToStartTimeout?: string;
 };
 
 /** A worker that runs case workflows and their activities. */
@@ -31,6 +37,9 @@ export function createCaseWorker(deps: CaseWorkerDeps): Promise<Worker> {
     activities: deps.activities,
     dataConverter: deps.dataConverter,
     ...(deps.maxCachedWorkflows !== undefined && { maxCachedWorkflows: deps.maxCachedWorkflows }),
+    ...(deps.stickyQueueScheduleToStartTimeout !== undefined && {
+      stickyQueueScheduleToStartTimeout: deps.stickyQueueScheduleToStartTimeout,
+    }),
     ...(deps.workflowBundle ? { workflowBundle: deps.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
   });
 }
