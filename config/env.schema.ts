@@ -72,12 +72,11 @@ export const EnvSchema = z.object({
   VERMIST_WORKER_METRICS_ADDRESS: MetricsAddressSchema.default('127.0.0.1:9464'),
   /**
    * Case workflows a worker keeps in memory between their workflow tasks (Temporal's sticky cache). Unset,
-   * the SDK sizes the cache from V8's heap limit: 2,310 workflows on a 24 GB machine, at about 2 MB each,
-   * and a worker reached 4.7 GB with 10,000 open cases. A workflow that falls out of the cache is replayed
-   * from its history at its next task (milliseconds for a case), so a small cache costs a little CPU, not
-   * correctness. 300 keeps a worker under 1 GiB; `0` turns sticky execution off.
+   * the SDK sizes it from the V8 heap limit (`--max-old-space-size`, which compose and the cluster set), at
+   * about 1.7 MB a case: set the limit, not this, unless you measured otherwise. A case that falls out of the
+   * cache is replayed from its history at its next task. `0` turns sticky execution off.
    */
-  VERMIST_WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).max(100_000).default(300),
+  VERMIST_WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).max(100_000).optional(),
   /** Where the API serves its metrics (HTTP, open-case gauges), never on its public port; `off` for none. */
   VERMIST_API_METRICS_ADDRESS: MetricsAddressSchema.default('127.0.0.1:9465'),
   /** JSON list of party contacts: webhook URL and secret, e-mail addresses (activities/contacts.schema.ts). */

@@ -20,12 +20,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
-import v8 from 'node:v8';
 import { Client, Connection } from '@temporalio/client';
 import pg from 'pg';
-import { EnvSchema } from '../config/env.schema';
 import { machineFacts, ROOT, writeResults } from './bench-system';
-import { clusterTokenSigner, startCluster, type ClusterHandle } from './cluster';
+import { clusterTokenSigner, startCluster, WORKER_HEAP_MIB, type ClusterHandle } from './cluster';
 import { historySizes, readHistory, timerLateness, type HistoryFacts } from './bench-scale/histories';
 import { httpClient } from './bench-scale/http';
 import { fileCases, type FiledCase, type IntakeRun } from './bench-scale/intake';
@@ -435,9 +433,8 @@ async function main(): Promise<void> {
             mibPerCachedWorkflow: round(growth / cached, 2),
           };
         }),
-        // The cluster's workers run with the setting's default; what the SDK would pick unset is beside it.
-        maxCachedWorkflows: EnvSchema.shape.VERMIST_WORKER_MAX_CACHED_WORKFLOWS.parse(undefined),
-        sdkDefaultMaxCachedWorkflows: sdkDefaultCache(),
+        // The SDK sizes the cache from the workers' heap limit (the cluster's WORKER_HEAP_MIB).
+        maxCachedWorkflows: sdkCache(WORKER_HEAP_MIB),
         rssMiBEvery10s: rssSeries,
       },
       timers: {
@@ -499,8 +496,7 @@ function goal(name: keyof typeof GOALS, description: string, value: number): Goa
 }
 
 /** @temporalio/worker's default maxCachedWorkflows with reuseV8Context (lib/worker-options.js). */
-function sdkDefaultCache() {
-  const heapLimitMiB = v8.getHeapStatistics().heap_size_limit / MiB;
+function sdkCache(heapLimitMiB: number) {
   return {
     heapLimitMiB: round(heapLimitMiB, 0),
     maxCachedWorkflows: Math.max(Math.floor((Math.max(heapLimitMiB - 200, 0) * 600) / 1024), 10),

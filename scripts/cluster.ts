@@ -36,6 +36,7 @@ import { clusterTools } from './cluster/tools';
 export type { BackupManifest } from './cluster/backup';
 export { clusterTokenSigner } from './cluster/identity';
 export { UPSTREAM_HEADER } from './cluster/proxy';
+export { WORKER_HEAP_MIB } from './cluster/supervisor';
 export type { ClusterState } from './cluster/state';
 
 /** What startCluster takes: the cluster's options, with a throwaway data dir unless one is given. */
@@ -181,6 +182,7 @@ function supervisorArgs(
   if (options.postgresPort !== undefined) args.push('--pg-port', String(options.postgresPort));
   if (options.workers !== undefined) args.push('--workers', String(options.workers));
   if (options.apis !== undefined) args.push('--apis', String(options.apis));
+  if (options.workerHeapMiB !== undefined) args.push('--worker-heap', String(options.workerHeapMiB));
   if (options.logLevel) args.push('--log-level', options.logLevel);
   if (options.namespace) args.push('--namespace', options.namespace);
   if (options.contactsFile) args.push('--contacts', options.contactsFile);
@@ -203,6 +205,7 @@ function parseCli(argv: string[]) {
       'pg-port': { type: 'string' },
       workers: { type: 'string' },
       apis: { type: 'string' },
+      'worker-heap': { type: 'string' },
       'log-level': { type: 'string' },
       namespace: { type: 'string' },
       contacts: { type: 'string' },
@@ -235,6 +238,7 @@ function parseCli(argv: string[]) {
     ...(values['pg-port'] !== undefined && { postgresPort: int('pg-port', values['pg-port'])! }),
     ...(values.workers !== undefined && { workers: int('workers', values.workers)! }),
     ...(values.apis !== undefined && { apis: int('apis', values.apis)! }),
+    ...(values['worker-heap'] !== undefined && { workerHeapMiB: int('worker-heap', values['worker-heap'])! }),
     ...(level !== undefined && { logLevel: level as LogLevel }),
     ...(values.namespace !== undefined && { namespace: values.namespace }),
     ...(values.contacts !== undefined && { contactsFile: values.contacts }),

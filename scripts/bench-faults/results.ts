@@ -23,6 +23,7 @@ export type Measured = {
     rate: number;
     windowS: number;
     workerKills: number;
+    workerHeapMiB: number;
     deadlineMin: number;
   };
   argv: string[];
@@ -97,6 +98,7 @@ export function resultsOf(m: Measured) {
       },
       faultsWindowS: options.windowS,
       workerKills: options.workerKills,
+      workerHeapMiB: options.workerHeapMiB,
       loadAverage: { before: m.loadBefore, after: m.loadAfter },
     },
     deadline: {

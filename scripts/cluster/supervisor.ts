@@ -33,6 +33,13 @@ import { clusterTools } from './tools';
 
 export const REPO_ROOT = path.join(__dirname, '../..');
 
+/**
+ * A worker's V8 heap limit in MiB, as compose sets it too (NODE_OPTIONS). Unset, V8 takes a quarter of the
+ * machine's memory and collects lazily: a worker grew past 2 GB. The SDK sizes its workflow cache from the
+ * limit, (768 - 200) × 600 / 1024 = 332 cases, and holds a worker near 1 GiB (docs/operations.md).
+ */
+export const WORKER_HEAP_MIB = 768;
+
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
 /** How to run the cluster. Everything but the data dir has a default. */
@@ -46,6 +53,11 @@ export type ClusterOptions = {
   postgresPort?: number;
   workers?: number;
   apis?: number;
+  /**
+   * Each worker's V8 heap limit in MiB (`--max-old-space-size`); the SDK sizes the workflow cache from it.
+   * WORKER_HEAP_MIB unless given: raise it for more cases in flight at once than the cache holds.
+   */
+  workerHeapMiB?: number;
   /** LOG_LEVEL of the Vermist processes and the Temporal server. */
   logLevel?: LogLevel;
   namespace?: string;
@@ -258,6 +270,7 @@ export async function runCluster(
     const started = await Promise.all([
       ...workers.map((worker) =>
         vermist(worker.name, 'bin/worker.ts', {
+          NODE_OPTIONS: `--max-old-space-size=${options.workerHeapMiB ?? WORKER_HEAP_MIB}`,
           VERMIST_WORKER_METRICS_ADDRESS: worker.metrics,
           VERMIST_PUBLIC_URL: base,
           ...(options.contactsFile && { VERMIST_CONTACTS_FILE: path.resolve(options.contactsFile) }),

@@ -16,6 +16,7 @@ import { ContactsSchema } from '../../activities/contacts.schema';
 import { FILE_SECRETS, parseEnv } from '../../config/env.schema';
 import { loadPolicy } from '../../config/files';
 import { readRoles } from '../../machines/case.access';
+import { WORKER_HEAP_MIB } from '../../scripts/cluster/supervisor';
 import { DB_USER, postgresService, RECORDS_DB } from '../../scripts/cluster/postgres';
 import {
   ensureNamespace,
@@ -382,6 +383,8 @@ describe('docker-compose.yml (validated by Debian’s docker-compose, no Docker 
         expect(ours.TEMPORAL_ADDRESS).toBe(`temporal:${templateDefault('FRONTEND_GRPC_PORT')}`);
         expect(service(name).stop_grace_period ?? '10s').toBe(`${cluster!.stopTimeoutMs / 1000}s`);
       }
+      // The worker's heap limit is set in code on the cluster (an option may raise it): its default is compose's.
+      expect(env('worker').NODE_OPTIONS).toBe(`--max-old-space-size=${WORKER_HEAP_MIB}`);
     });
 
     it('runs the Temporal server with the cluster’s command, configuration files and environment', () => {
