@@ -21,6 +21,12 @@ export type Announcement = {
   at: string;
   reason?: string | undefined;
   escalateTo?: Role | undefined;
+  /**
+   * What made it, as the workflow names it: a command's id, a deadline and when it fell due, a failed
+   * delivery. The same on every attempt of a workflow task and every retry of a command, so its deliveries
+   * keep their ids when a task is run again (the machine leaves it unset; the workflow adds it).
+   */
+  cause?: string | undefined;
 };
 
 /** The effects a transition returns, by kind: what to announce, and what to add to the case's record. */

@@ -49,6 +49,9 @@ export function planDeliveries(
 /**
  * A delivery's id: stable for the case, the announcement, the party and the channel. It is the Standard
  * Webhooks `webhook-id`, the e-mail's Message-ID and the feed entry's key, so receivers de-duplicate on it.
+ * An announcement is named by its cause when it has one, never by its instant: a workflow task lost after
+ * its feed entries were written, and run again, must name them alike. (Announcements recorded before causes
+ * were, in histories still replayed and in runs carried over, keep the instant-named ids they went out with.)
  */
 export function deliveryId(
   caseId: string,
@@ -56,8 +59,11 @@ export function deliveryId(
   party: Party,
   channel: Channel,
 ): string {
-  const key = [announcement.event, announcement.at, announcement.reason ?? '', announcement.escalateTo ?? ''];
-  return `ntf.${caseId}.${announcement.event}.${Date.parse(announcement.at)}.${digest(key.join('\n'))}.${party}.${channel}`;
+  const { event, at, reason, escalateTo, cause } = announcement;
+  if (cause !== undefined)
+    return `ntf.${caseId}.${event}.${digest([event, cause, reason ?? '', escalateTo ?? ''].join('\n'))}.${party}.${channel}`;
+  const key = [event, at, reason ?? '', escalateTo ?? ''];
+  return `ntf.${caseId}.${event}.${Date.parse(at)}.${digest(key.join('\n'))}.${party}.${channel}`;
 }
 
 /** Two FNV-1a passes (64 bits): enough to tell a case's announcements at one instant apart, and pure. */

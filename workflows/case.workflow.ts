@@ -137,7 +137,7 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseWorkfl
     });
     snapshot = initial;
     added.timeline.push({ type: 'case.reported', at: reportedAt, by: null });
-    metrics.record(null, snapshot, collect(actions));
+    metrics.record(null, snapshot, collect(actions, 'report'));
   }
   afterChange();
 
@@ -145,10 +145,13 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseWorkfl
     return caseStatus(snapshot);
   }
 
-  /** Performs the machine's effects: announcements go out, record entries go with the next version. */
-  function collect(actions: { type: string; params?: unknown }[]): RecordEntry[] {
+  /**
+   * Performs the machine's effects: announcements go out, named by their cause, and record entries go with
+   * the next version.
+   */
+  function collect(actions: { type: string; params?: unknown }[], cause: string): RecordEntry[] {
     const { announcements, entries } = effectsOf(actions);
-    pending.push(...announcements);
+    pending.push(...announcements.map((announcement) => ({ ...announcement, cause })));
     added.entries.push(...entries);
     return entries;
   }
@@ -170,7 +173,7 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseWorkfl
     const unchanged =
       next.context === snapshot.context && JSON.stringify(next.value) === JSON.stringify(snapshot.value);
     if (actions.length === 0 && unchanged) return;
-    const recorded = collect(actions);
+    const recorded = collect(actions, commandId ?? causeOf(event));
     metrics.record(snapshot, next, recorded);
     snapshot = next;
     if (Date.parse(event.at) > Date.parse(lastAt)) lastAt = event.at;
@@ -182,6 +185,13 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseWorkfl
     });
     if (commandId !== undefined) unsavedCommands.push(commandId);
     afterChange();
+  }
+
+  /** What caused an event the engine made itself: the deadline and when it fell due, or the failed delivery. */
+  function causeOf(event: CaseEvent): string {
+    if (event.type === 'deadline.passed') return `deadline:${event.deadline}:${event.at}`;
+    if (event.type === 'delivery.failed') return `delivery:${event.deliveryId}`;
+    return `event:${event.type}:${event.at}`;
   }
 
   /** Marks the view changed: the persist loop writes the next version. */
@@ -381,7 +391,7 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseWorkfl
         else {
           // The case has ended and takes no events; the supervisor must still hear of it.
           const escalateTo = snapshot.context.policy.notifications.escalateFailuresTo;
-          pending.push({ event: 'delivery.failed', at, reason, escalateTo });
+          pending.push({ event: 'delivery.failed', at, reason, escalateTo, cause: `delivery:${deliveryId}` });
         }
       },
     });

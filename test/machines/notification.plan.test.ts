@@ -85,6 +85,15 @@ describe('planDeliveries', () => {
     expect(new Set(a.map((p) => p.id)).size).toBe(a.length);
   });
 
+  it('names an announcement by its cause, not its instant, so a workflow task run again names it alike', () => {
+    const ids = (at: string, cause: string) =>
+      planDeliveries(policy, caseId, announce('case.acknowledged', { at, cause })).map((p) => p.id);
+    const first = ids('2026-11-24T09:00:00.000Z', 'command-1');
+    expect(first.length).toBeGreaterThan(0);
+    expect(ids('2026-11-24T09:00:07.000Z', 'command-1')).toEqual(first);
+    expect(ids('2026-11-24T09:00:00.000Z', 'command-2')).not.toEqual(first);
+  });
+
   it('tells two escalations at the same instant apart by their reason', () => {
     const at = '2026-11-24T10:00:00.000Z';
     const one = deliveryId(
