@@ -183,9 +183,7 @@ export async function startWorker(
     connection,
     namespace: env.TEMPORAL_NAMESPACE,
     dataConverter: createDataConverter(keys),
-    ...(env.VERMIST_WORKER_MAX_CACHED_WORKFLOWS !== undefined && {
-      maxCachedWorkflows: env.VERMIST_WORKER_MAX_CACHED_WORKFLOWS,
-    }),
+    maxCachedWorkflows: env.VERMIST_WORKER_MAX_CACHED_WORKFLOWS,
     // A worker killed outright (OOM, SIGKILL) holds its cached cases' next tasks this long; then the others
     // take them. With the SDK's 10 s, a timer that fell due meanwhile fired up to 10 s late.
     stickyQueueScheduleToStartTimeout: '1 second',

@@ -22,6 +22,7 @@ import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { Client, Connection } from '@temporalio/client';
 import pg from 'pg';
+import { EnvSchema } from '../config/env.schema';
 import { machineFacts, ROOT, writeResults } from './bench-system';
 import { clusterTokenSigner, startCluster, WORKER_HEAP_MIB, type ClusterHandle } from './cluster';
 import { historySizes, readHistory, timerLateness, type HistoryFacts } from './bench-scale/histories';
@@ -433,8 +434,9 @@ async function main(): Promise<void> {
             mibPerCachedWorkflow: round(growth / cached, 2),
           };
         }),
-        // The SDK sizes the cache from the workers' heap limit (the cluster's WORKER_HEAP_MIB).
-        maxCachedWorkflows: sdkCache(WORKER_HEAP_MIB),
+        // The workers run as shipped: WORKER_HEAP_MIB of heap and the cache setting's default.
+        heapLimitMiB: WORKER_HEAP_MIB,
+        maxCachedWorkflows: EnvSchema.shape.VERMIST_WORKER_MAX_CACHED_WORKFLOWS.parse(undefined),
         rssMiBEvery10s: rssSeries,
       },
       timers: {
@@ -492,14 +494,6 @@ function goal(name: keyof typeof GOALS, description: string, value: number): Goa
     goal: max,
     met: Number.isFinite(value) && value <= max,
     source,
-  };
-}
-
-/** @temporalio/worker's default maxCachedWorkflows with reuseV8Context (lib/worker-options.js). */
-function sdkCache(heapLimitMiB: number) {
-  return {
-    heapLimitMiB: round(heapLimitMiB, 0),
-    maxCachedWorkflows: Math.max(Math.floor((Math.max(heapLimitMiB - 200, 0) * 600) / 1024), 10),
   };
 }
 

@@ -183,6 +183,7 @@ function supervisorArgs(
   if (options.workers !== undefined) args.push('--workers', String(options.workers));
   if (options.apis !== undefined) args.push('--apis', String(options.apis));
   if (options.workerHeapMiB !== undefined) args.push('--worker-heap', String(options.workerHeapMiB));
+  if (options.workerCache !== undefined) args.push('--worker-cache', String(options.workerCache));
   if (options.logLevel) args.push('--log-level', options.logLevel);
   if (options.namespace) args.push('--namespace', options.namespace);
   if (options.contactsFile) args.push('--contacts', options.contactsFile);
@@ -206,6 +207,7 @@ function parseCli(argv: string[]) {
       workers: { type: 'string' },
       apis: { type: 'string' },
       'worker-heap': { type: 'string' },
+      'worker-cache': { type: 'string' },
       'log-level': { type: 'string' },
       namespace: { type: 'string' },
       contacts: { type: 'string' },
@@ -239,6 +241,9 @@ function parseCli(argv: string[]) {
     ...(values.workers !== undefined && { workers: int('workers', values.workers)! }),
     ...(values.apis !== undefined && { apis: int('apis', values.apis)! }),
     ...(values['worker-heap'] !== undefined && { workerHeapMiB: int('worker-heap', values['worker-heap'])! }),
+    ...(values['worker-cache'] !== undefined && {
+      workerCache: int('worker-cache', values['worker-cache'])!,
+    }),
     ...(level !== undefined && { logLevel: level as LogLevel }),
     ...(values.namespace !== undefined && { namespace: values.namespace }),
     ...(values.contacts !== undefined && { contactsFile: values.contacts }),

@@ -35,8 +35,8 @@ export const REPO_ROOT = path.join(__dirname, '../..');
 
 /**
  * A worker's V8 heap limit in MiB, as compose sets it too (NODE_OPTIONS). Unset, V8 takes a quarter of the
- * machine's memory and collects lazily: a worker grew past 2 GB. The SDK sizes its workflow cache from the
- * limit, (768 - 200) × 600 / 1024 = 332 cases, and holds a worker near 1 GiB (docs/operations.md).
+ * machine's memory and collects lazily: a worker grew past 2 GB. The workflow cache's default (150 cases,
+ * VERMIST_WORKER_MAX_CACHED_WORKFLOWS) fits in it (docs/operations.md, "Worker memory").
  */
 export const WORKER_HEAP_MIB = 768;
 
@@ -54,10 +54,12 @@ export type ClusterOptions = {
   workers?: number;
   apis?: number;
   /**
-   * Each worker's V8 heap limit in MiB (`--max-old-space-size`); the SDK sizes the workflow cache from it.
-   * WORKER_HEAP_MIB unless given: raise it for more cases in flight at once than the cache holds.
+   * Each worker's V8 heap limit in MiB (`--max-old-space-size`), WORKER_HEAP_MIB unless given; with it, the
+   * workflow cache (VERMIST_WORKER_MAX_CACHED_WORKFLOWS), about 2.6 MB a case, so both grow together.
    */
   workerHeapMiB?: number;
+  /** Each worker's workflow cache, VERMIST_WORKER_MAX_CACHED_WORKFLOWS; its default unless given. */
+  workerCache?: number;
   /** LOG_LEVEL of the Vermist processes and the Temporal server. */
   logLevel?: LogLevel;
   namespace?: string;
@@ -271,6 +273,9 @@ export async function runCluster(
       ...workers.map((worker) =>
         vermist(worker.name, 'bin/worker.ts', {
           NODE_OPTIONS: `--max-old-space-size=${options.workerHeapMiB ?? WORKER_HEAP_MIB}`,
+          ...(options.workerCache !== undefined && {
+            VERMIST_WORKER_MAX_CACHED_WORKFLOWS: String(options.workerCache),
+          }),
           VERMIST_WORKER_METRICS_ADDRESS: worker.metrics,
           VERMIST_PUBLIC_URL: base,
           ...(options.contactsFile && { VERMIST_CONTACTS_FILE: path.resolve(options.contactsFile) }),
