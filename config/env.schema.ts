@@ -73,12 +73,12 @@ export const EnvSchema = z.object({
   /**
    * Case workflows a worker keeps in memory between their workflow tasks (Temporal's sticky cache). A cached
    * case holds about 2.6 MB of the workflow thread's heap, more than the 1.7 MB the SDK assumes when it sizes
-   * the cache from the heap limit: at 768 MiB it chose 332, and the thread ran out of memory at 10,000 cases.
-   * 150 fits the 768 MiB that compose and the cluster give a worker (docs/operations.md, "Worker memory"). A
-   * case that falls out of the cache is replayed from its history at its next task. `0` turns sticky
-   * execution off.
+   * the cache from the heap limit (at 768 MiB it chose 332, and the thread ran out of memory at 10,000
+   * cases), and V8 keeps about twice what is live: 150 cases held a worker at 1.1 GB. 100 fits the 512 MiB
+   * that compose and the cluster give a worker (docs/operations.md, "Worker memory"). A case that falls out
+   * of the cache is replayed from its history at its next task. `0` turns sticky execution off.
    */
-  VERMIST_WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).max(100_000).default(150),
+  VERMIST_WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).max(100_000).default(100),
   /** Where the API serves its metrics (HTTP, open-case gauges), never on its public port; `off` for none. */
   VERMIST_API_METRICS_ADDRESS: MetricsAddressSchema.default('127.0.0.1:9465'),
   /** JSON list of party contacts: webhook URL and secret, e-mail addresses (activities/contacts.schema.ts). */

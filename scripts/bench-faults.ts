@@ -64,8 +64,8 @@ function parseOptions(argv: string[]): Options {
       deadline: { type: 'string', default: '45' },
       // All 1,000 cases are in flight at once, so the workers' caches must hold them all: with less, the
       // workers replayed cases over and over until workflow tasks passed their 10 s timeout and the drive
-      // to the end stalled. 3,072 MiB of heap holds a cache of 1,000 (about 2.6 MB each). The shipped 768
-      // MiB and 150 cases are what bench:scale measures.
+      // to the end stalled. 3,072 MiB of heap holds a cache of 1,000 (about 2.6 MB each). The shipped 512
+      // MiB and 100 cases are what bench:scale measures.
       'worker-heap': { type: 'string', default: '3072' },
     },
   });

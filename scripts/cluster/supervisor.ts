@@ -35,10 +35,10 @@ export const REPO_ROOT = path.join(__dirname, '../..');
 
 /**
  * A worker's V8 heap limit in MiB, as compose sets it too (NODE_OPTIONS). Unset, V8 takes a quarter of the
- * machine's memory and collects lazily: a worker grew past 2 GB. The workflow cache's default (150 cases,
+ * machine's memory and collects lazily: a worker grew past 2 GB. The workflow cache's default (100 cases,
  * VERMIST_WORKER_MAX_CACHED_WORKFLOWS) fits in it (docs/operations.md, "Worker memory").
  */
-export const WORKER_HEAP_MIB = 768;
+export const WORKER_HEAP_MIB = 512;
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
