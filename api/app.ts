@@ -14,6 +14,8 @@ import type { ApiMetrics } from './metrics';
 import { openApiDocument } from './openapi';
 import { Problem } from './problems';
 import { DEFAULT_PHOTO_MAX_BYTES, photoRouter } from './photo.routes';
+import { profilePhotoRouter } from './profile-photo.routes';
+import { profileReportsRouter } from './profile-reports.routes';
 import { profilesRouter } from './profiles.routes';
 import { DEFAULT_RATE_LIMITS, limitPerAddress, limitPerUser, type RateLimits } from './rate-limits';
 import { tasksRouter } from './tasks.routes';
@@ -87,12 +89,12 @@ export function createApp(deps: AppDeps): express.Express {
   // Bodies are read only for a caller we know, and only up to a limit.
   app.use(express.json({ limit: '256kb', type: ['application/json', 'application/*+json'] }));
   const routes = { ...deps, futureToleranceMs: deps.futureToleranceMs ?? DEFAULT_FUTURE_TOLERANCE_MS };
+  const photoMaxBytes = deps.photoMaxBytes ?? DEFAULT_PHOTO_MAX_BYTES;
   app.use('/v1/cases', casesRouter(routes));
-  app.use(
-    '/v1/cases',
-    photoRouter({ ...deps, photoMaxBytes: deps.photoMaxBytes ?? DEFAULT_PHOTO_MAX_BYTES }),
-  );
+  app.use('/v1/cases', photoRouter({ ...deps, photoMaxBytes }));
   app.use('/v1/profiles', profilesRouter(routes));
+  app.use('/v1/profiles', profilePhotoRouter({ ...deps, photoMaxBytes }));
+  app.use('/v1/profiles', profileReportsRouter(routes));
   app.use('/v1', tasksRouter(routes));
   app.use('/v1/access-records', accessRecordsRouter(deps));
   app.use('/v1', feedRouter(deps));

@@ -6,7 +6,7 @@ import { inTenant, readRoles, tasksBoundTo, tenantOf } from '../machines/case.ac
 import type { CommandType, TaskKind } from '../machines/case.events';
 import { CaseStatusSchema } from '../machines/case.status';
 import { CaseSummarySchema, TimelineEntrySchema, type CaseView } from '../machines/case.view';
-import { CaseReportSchema, RiskGradeSchema } from '../machines/report.schema';
+import { CaseReportSchema, RiskGradeSchema, type CaseReport } from '../machines/report.schema';
 import { absenceWithoutTitle } from '../machines/legal-title';
 import { principalOf, requireRole, type Principal } from './auth';
 import { actionBodySchema, caseActions } from './case-actions';
@@ -23,6 +23,19 @@ export const IdempotencyKeySchema = z
   .string({ error: 'send an Idempotency-Key header so a retried action is applied once' })
   .min(8, 'must be at least 8 characters')
   .max(128, 'must be at most 128 characters');
+
+/**
+ * A report as `POST /v1/cases` takes it: the report, but never `fromProfile`, which says the report was
+ * made from a patient profile and is set by `POST /v1/profiles/{profileId}/reports` alone.
+ */
+export const NewCaseBodySchema = CaseReportSchema.extend({
+  fromProfile: z
+    .never({
+      error:
+        'is set only when a report is filed from a profile (POST /v1/profiles/{profileId}/reports): leave it out',
+    })
+    .optional(),
+});
 
 export const CaseIdParamSchema = z.object({ caseId: z.string().min(1).max(200) });
 
@@ -70,7 +83,7 @@ export function casesRouter(deps: {
   router.post('/', async (req, res) => {
     const principal = principalOf(res);
     requireRole(principal, readRoles.file, 'file a report');
-    const report = parseBody(CaseReportSchema, req.body, deps.futureToleranceMs);
+    const report = parseBody(NewCaseBodySchema, req.body, deps.futureToleranceMs);
     if (principal.role === 'clinic' && report.institutionId !== principal.institutionId) {
       throw new Problem(
         403,
@@ -78,16 +91,8 @@ export function casesRouter(deps: {
         `you may only file reports for institution ${principal.institutionId}`,
       );
     }
-    // Judged at first filing only: a retry of a report already filed answers as the first did.
-    const withoutTitle = absenceWithoutTitle(report, new Date().toISOString());
-    if (withoutTitle && !(await deps.records.cases.get(caseIdFor(report)))) {
-      throw badRequest(`the report cannot be an unauthorised absence: ${withoutTitle}`, [
-        { path: 'body.legalTitle', message: withoutTitle },
-      ]);
-    }
-    const { created, view } = await deps.cases.file(report);
+    const { created, view } = await fileCase(deps, report, { path: 'body.legalTitle' });
     res.locals.caseId = view.caseId;
-    if (created) deps.metrics.casesFiled.inc({ region: report.region });
     res
       .status(created ? 201 : 200)
       .location(`/v1/cases/${view.caseId}`)
@@ -148,6 +153,29 @@ export function casesRouter(deps: {
   }
 
   return router;
+}
+
+/**
+ * Files a report, for every route that files one: an unauthorised absence needs a title in force, judged
+ * at first filing only (a retry of a report already filed answers as the first did), refused with 400 at
+ * `title.path`, the field the title came from (and its `note`, where that field is not the request's own);
+ * the case's workflow decides the rest; a new case counts in its region's metric.
+ */
+export async function fileCase(
+  deps: { cases: CaseClient; metrics: ApiMetrics; records: Pick<RecordsStore, 'cases'> },
+  report: CaseReport,
+  title: { path: string; note?: string },
+): Promise<{ created: boolean; view: CaseView }> {
+  const withoutTitle = absenceWithoutTitle(report, new Date().toISOString());
+  if (withoutTitle && !(await deps.records.cases.get(caseIdFor(report)))) {
+    const message = title.note === undefined ? withoutTitle : `${withoutTitle}. ${title.note}`;
+    throw badRequest(`the report cannot be an unauthorised absence: ${message}`, [
+      { path: title.path, message },
+    ]);
+  }
+  const filed = await deps.cases.file(report);
+  if (filed.created) deps.metrics.casesFiled.inc({ region: report.region });
+  return filed;
 }
 
 /** Sends a command as the caller, once per Idempotency-Key, and answers the case in the caller's view. */

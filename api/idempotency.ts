@@ -14,6 +14,17 @@ const KEPT = (status: number) => (status >= 200 && status < 300) || status === 4
 export type SuccessAnswer = { status?: number; headers?: (body: unknown) => Record<string, string> };
 
 /**
+ * A success whose status only its run knows: a report filed anew (201) or found already filed (200). A run
+ * answers it instead of a bare body; the status is kept with the body, so a retry gets both.
+ */
+export class Answered {
+  constructor(
+    readonly status: number,
+    readonly body: unknown,
+  ) {}
+}
+
+/**
  * Runs a command request once per (caller, Idempotency-Key). A retry of the same request (same method,
  * path and body) gets the first answer, even after the case moved on; the same key on another request is
  * refused with 422, because answering it with the first request's result would be a silent lie. `body` is
@@ -36,10 +47,15 @@ export async function idempotent(
   if (first) return answerAsKept(first, requestHash, key, res, success);
   let kept;
   try {
-    kept = await keys.remember(principal.sub, key, requestHash, {
-      status: success.status ?? 200,
-      body: await run(),
-    });
+    const result = await run();
+    kept = await keys.remember(
+      principal.sub,
+      key,
+      requestHash,
+      result instanceof Answered
+        ? { status: result.status, body: result.body }
+        : { status: success.status ?? 200, body: result },
+    );
   } catch (error) {
     if (!(error instanceof Problem && KEPT(error.status))) throw error;
     kept = await keys.remember(principal.sub, key, requestHash, {

@@ -5,15 +5,16 @@ import { AmbulanceViewSchema, PoliceViewSchema } from '../machines/case.projecti
 import { completingCommand } from '../machines/case.tasks';
 import { CaseViewSchema } from '../machines/case.view';
 import { NewProfileSchema, ProfileSchema, ProfileViewSchema } from '../machines/profile.schema';
-import { CaseReportSchema } from '../machines/report.schema';
+import { ProfileReportSchema } from '../machines/profile-report.schema';
 import {
   AccessLogCheckSchema,
   AccessRecordFilterSchema,
   AccessRecordPageSchema,
 } from './access-records.routes';
 import { actionBodySchema, caseActions } from './case-actions';
-import { CaseListQuerySchema, CaseListSchema, TimelineSchema } from './cases.routes';
+import { CaseListQuerySchema, CaseListSchema, NewCaseBodySchema, TimelineSchema } from './cases.routes';
 import { DEFAULT_PHOTO_MAX_BYTES } from './photo.routes';
+import { ProfilePhotoQuerySchema } from './profile-photo.routes';
 import {
   ProfileHistorySchema,
   ProfileListQuerySchema,
@@ -137,7 +138,7 @@ const ifMatch = (required: boolean) => ({
   required,
   description: required
     ? 'The ETag of the version you changed (`"3"`, or the bare number): the change is refused with 412 when another was made meanwhile, and with 428 without it.'
-    : 'Optionally, the ETag of the version you checked: the review is refused with 412 when another change was made meanwhile.',
+    : 'Optionally, the ETag of the version you read: the request is refused with 412 when another change was made meanwhile.',
   schema: { type: 'string' },
 });
 const stale = problem(
@@ -222,6 +223,72 @@ function profilePaths() {
         responses: {
           '200': profileResponse('The profile, at its new version'),
           ...errors(400, 401, 422),
+          '404': noProfile,
+          '412': stale,
+        },
+      },
+    },
+    '/v1/profiles/{profileId}/photo': {
+      put: {
+        summary: 'Put the photo of a profile: a new version (its own clinic)',
+        description: `The raw image as the body, JPEG or PNG, at most the configured size (${DEFAULT_PHOTO_MAX_BYTES} bytes unless \`VERMIST_PHOTO_MAX_BYTES\` says otherwise), stripped of its metadata and stored sealed, as a case's photo is. The profile's \`photo\` then names it (\`photo:sha256:<hex>\` of the stored bytes) and the day it was taken, in a new version (change \`updated\`, changed \`photo\`); the photos it no longer shows are erased. ${profileKept}`,
+        parameters: [
+          profileIdParam,
+          ...queryParameters(ProfilePhotoQuerySchema),
+          ifMatch(false),
+          idempotencyKey,
+        ],
+        requestBody: { required: true, content: image },
+        responses: {
+          '200': profileResponse('The profile, at its new version, naming its photo'),
+          ...errors(400, 401),
+          '404': noProfile,
+          '412': stale,
+          '413': problem('The photo is over the size limit, which the body states (`limitBytes`).'),
+          '415': problem('The body is not sent as image/jpeg or image/png; the body names the type sent.'),
+          '422': problem(
+            'The photo is not a well-formed image of its declared type (named under `errors` as `photo`, with why), or this Idempotency-Key was already used for a different request.',
+          ),
+        },
+      },
+      get: {
+        summary: 'The photo of a profile (its own clinic)',
+        description: `The image without its metadata, never to be cached (\`Cache-Control: no-store\`). 404 when the profile has no photo stored here. ${profileKept} Every read is kept as an access record (resource \`profile_photo\`).`,
+        parameters: [profileIdParam],
+        responses: {
+          '200': {
+            description: 'The image, as its content type says',
+            headers: { 'Cache-Control': { schema: { type: 'string', const: 'no-store' } } },
+            content: image,
+          },
+          ...errors(400, 401),
+          '404': noProfile,
+        },
+      },
+    },
+    '/v1/profiles/{profileId}/reports': {
+      post: {
+        summary: 'Report the patient missing from their profile, in one step (its own clinic)',
+        description: [
+          "Files a report made of the profile's latest version and the facts of this absence, through the same path as `POST /v1/cases`: the case's workflow decides, and the answer is the clinic's view of the new case. The report is complete at once: the person (with the profile's photo, which becomes the case's photo, and the clothing given here), the likely places followed by the routines, associates, functional risks, travel, time-critical needs, people at risk, the legal title, the 24/7 contact and the consents.",
+          "It records where it came from in `report.fromProfile` (the profile, the version, and which consents had expired): a consent whose `expiresAt` has passed is filed as not given, so it lets nobody contact the family or appeal to the public. An unauthorised absence needs the profile's title in force now: otherwise 400 naming `profile.legalTitle`, the profile's field to correct, and nothing is filed.",
+          "Without `reportId`, the report's id is made from the profile, you and the Idempotency-Key, so a retry finds the same case; a retry with the same key answers the first answer, even after the profile changed. Only the profile's own clinic may; everyone else gets 404. Reading the profile and its photo are access records (resources `profile` and `profile_photo`).",
+        ].join(' '),
+        parameters: [profileIdParam, ifMatch(false), idempotencyKey],
+        requestBody: { required: true, ...json(schema(ProfileReportSchema)) },
+        responses: {
+          '201': {
+            description: 'The new case, in the clinic’s view',
+            headers: {
+              Location: { description: 'The new case: `/v1/cases/{caseId}`', schema: { type: 'string' } },
+            },
+            ...json({ $ref: '#/components/schemas/Case' }),
+          },
+          '200': {
+            description: 'The case this report (its `reportId`) already opened, in the clinic’s view',
+            ...json({ $ref: '#/components/schemas/Case' }),
+          },
+          ...errors(400, 401, 409, 422),
           '404': noProfile,
           '412': stale,
         },
@@ -313,8 +380,8 @@ export function openApiDocument(): Record<string, unknown> {
         post: {
           summary: 'File an absence report (clinic)',
           description:
-            'Idempotent on (institutionId, reportId): filing the same report again returns the same case with 200.',
-          requestBody: { required: true, ...json(schema(CaseReportSchema)) },
+            'Idempotent on (institutionId, reportId): filing the same report again returns the same case with 200. An unauthorised absence needs a compulsory title in force (400 naming `body.legalTitle` otherwise). `fromProfile` is refused (400 naming `body.fromProfile`): only a report filed from a profile (`POST /v1/profiles/{profileId}/reports`) says it came from one.',
+          requestBody: { required: true, ...json(schema(NewCaseBodySchema)) },
           responses: {
             '201': { description: 'A new case', ...caseResponse },
             '200': { description: 'The case this report already opened', ...caseResponse },

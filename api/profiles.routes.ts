@@ -10,7 +10,7 @@ import {
   ProfileVersionSchema,
   type ProfileView,
 } from '../machines/profile.schema';
-import type { ProfileWrite } from '../records/profiles';
+import type { Profiles, ProfileWrite } from '../records/profiles';
 import type { RecordsStore } from '../records/records.store';
 import { principalOf, type Principal } from './auth';
 import { IdempotencyKeySchema } from './cases.routes';
@@ -130,16 +130,16 @@ export function profilesRouter(deps: {
   router.get('/:profileId', async (req, res) => {
     const principal = principalOf(res);
     const { profileId } = parseInput(ProfileIdParamSchema, req.params, 'path');
-    const view = visible(principal, profileId, await profiles.get(profileId));
-    await recordRead(deps.records.accessLog, res, principal, view, 'profile');
+    const view = visibleProfile(principal, profileId, await profiles.get(profileId));
+    await recordProfileRead(deps.records.accessLog, res, principal, view, 'profile');
     res.set({ 'Cache-Control': 'no-store', ETag: etagOf(view.version) }).json(view);
   });
 
   router.get('/:profileId/versions', async (req, res) => {
     const principal = principalOf(res);
     const { profileId } = parseInput(ProfileIdParamSchema, req.params, 'path');
-    const view = visible(principal, profileId, await profiles.get(profileId));
-    await recordRead(deps.records.accessLog, res, principal, view, 'profile_history');
+    const view = visibleProfile(principal, profileId, await profiles.get(profileId));
+    await recordProfileRead(deps.records.accessLog, res, principal, view, 'profile_history');
     const versions = await profiles.versions(profileId);
     res
       .set('Cache-Control', 'no-store')
@@ -160,7 +160,7 @@ export function profilesRouter(deps: {
       { version, profile },
       res,
       async () => {
-        await own(principal, profileId);
+        await ownProfile(profiles, principal, profileId);
         return written(profileId, await profiles.update(profileId, version, profile, actorOf(principal)));
       },
       { headers: profileHeaders(false) },
@@ -181,21 +181,25 @@ export function profilesRouter(deps: {
       { version: version ?? null },
       res,
       async () => {
-        await own(principal, profileId);
+        await ownProfile(profiles, principal, profileId);
         return written(profileId, await profiles.review(profileId, actorOf(principal), new Date(), version));
       },
       { headers: profileHeaders(false) },
     );
   });
 
-  /** A profile the caller may not see does not exist for them: 404, as for an id nobody has. */
-  async function own(principal: Principal, profileId: string): Promise<void> {
-    const institutionId = await profiles.institutionOf(profileId);
-    if (institutionId === undefined || !seesProfile(principal, { institutionId }))
-      throw notFound(`no profile ${profileId}`);
-  }
-
   return router;
+}
+
+/** A profile the caller may not see does not exist for them: 404, as for an id nobody has. */
+export async function ownProfile(
+  profiles: Pick<Profiles, 'institutionOf'>,
+  principal: Principal,
+  profileId: string,
+): Promise<void> {
+  const institutionId = await profiles.institutionOf(profileId);
+  if (institutionId === undefined || !seesProfile(principal, { institutionId }))
+    throw notFound(`no profile ${profileId}`);
 }
 
 /** The institution whose profiles the caller keeps; 403 for a role that keeps none. */
@@ -206,25 +210,35 @@ function keeper(principal: Principal, action: string): string {
   return institutionId;
 }
 
-function visible(principal: Principal, profileId: string, view: ProfileView | undefined): ProfileView {
+/** The profile, when the caller may see it; 404 as for an id nobody has otherwise. */
+export function visibleProfile(
+  principal: Principal,
+  profileId: string,
+  view: ProfileView | undefined,
+): ProfileView {
   if (!view || !seesProfile(principal, view)) throw notFound(`no profile ${profileId}`);
   return view;
 }
 
 /** The new version a write made, or the problem that says why it made none. */
-function written(profileId: string, write: ProfileWrite): ProfileView {
+export function written(profileId: string, write: ProfileWrite): ProfileView {
   if (write.outcome === 'written') return write.view;
   if (write.outcome === 'missing') throw notFound(`no profile ${profileId}`);
-  throw new Problem(
+  throw staleVersion(profileId, write.version);
+}
+
+/** 412: the profile is at `version` now, not at the one the request's If-Match names. */
+export function staleVersion(profileId: string, version: number): Problem {
+  return new Problem(
     412,
     'Precondition failed',
-    `profile ${profileId} is at version ${write.version} now: read it again and make your change to that`,
-    { profileId, version: write.version },
+    `profile ${profileId} is at version ${version} now: read it again and make your change to that`,
+    { profileId, version },
   );
 }
 
 /** A profile's answer names its version as an ETag, and a new profile's place. */
-function profileHeaders(created: boolean): NonNullable<SuccessAnswer['headers']> {
+export function profileHeaders(created: boolean): NonNullable<SuccessAnswer['headers']> {
   return (body) => {
     const view = body as ProfileView;
     return {
@@ -239,7 +253,7 @@ function profileHeaders(created: boolean): NonNullable<SuccessAnswer['headers']>
  * The version the request's If-Match names. A change must name the version it was made to (428 without),
  * so that it never silently overwrites a change made meanwhile.
  */
-function ifMatch(req: Request, required: boolean): number | undefined {
+export function ifMatch(req: Request, required: boolean): number | undefined {
   const header = req.get('if-match');
   if (header === undefined) {
     if (!required) return undefined;
@@ -257,10 +271,11 @@ function ifMatch(req: Request, required: boolean): number | undefined {
   return parseInput(IfMatchSchema, { 'if-match': header }, 'header')['if-match'];
 }
 
-const actorOf = (principal: Principal) => ({ id: principal.sub, role: principal.role });
+/** The caller as a version or a record names who did it. */
+export const actorOf = (principal: Principal) => ({ id: principal.sub, role: principal.role });
 
 /** Every read of a profile is on record before its data leaves, in its institution's partition of the log. */
-function recordRead(
+export function recordProfileRead(
   accessLog: RecordsStore['accessLog'],
   res: Response,
   principal: Principal,

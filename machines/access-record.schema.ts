@@ -10,8 +10,8 @@ import { IdSchema } from './report.schema';
  */
 export const CaseResourceSchema = z.enum(['case', 'timeline', 'photo', 'payload']);
 
-/** What a read of a patient profile disclosed: the profile, or its history of versions. */
-export const ProfileResourceSchema = z.enum(['profile', 'profile_history']);
+/** What a read of a patient profile disclosed: the profile, its history of versions, or its photo. */
+export const ProfileResourceSchema = z.enum(['profile', 'profile_history', 'profile_photo']);
 
 /**
  * Where the reads of an institution's profiles are kept: a partition of its own, whose name (with a colon,

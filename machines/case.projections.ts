@@ -4,7 +4,7 @@ import type { CaseView } from './case.view';
 import type { Party } from './party.schema';
 import { CrisisAssessmentSchema, FindSchema, TransportSchema } from './case.entries';
 import type { RecordEntry } from './case.entries';
-import { CaseReportSchema, PersonSchema, RiskFactorsSchema } from './report.schema';
+import { CaseReportSchema, consentInForce, PersonSchema, RiskFactorsSchema } from './report.schema';
 
 export { PartySchema, type Party } from './party.schema';
 
@@ -109,8 +109,7 @@ export type PartyView = {
 
 /** Whether the clinic recorded consent for contact with the family/contact person, and it has not expired. */
 export function familyContactAllowed(view: CaseView, at: string): boolean {
-  const consent = view.report.consents.familyContact;
-  return consent.given && (consent.expiresAt === undefined || Date.parse(consent.expiresAt) > Date.parse(at));
+  return consentInForce(view.report.consents.familyContact, at);
 }
 
 function policeView(view: CaseView): PoliceView {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ActorSchema } from './case.events';
-import { CaseReportSchema, IdSchema, PersonSchema } from './report.schema';
+import { CaseReportSchema, IdSchema, PersonSchema, PlaceSchema } from './report.schema';
 
 /**
  * A patient profile (issue 15; the Philomena and Herbert protocols): what a clinic fills in at admission for a
@@ -11,10 +11,13 @@ import { CaseReportSchema, IdSchema, PersonSchema } from './report.schema';
 /** The photo a profile shows, and the day it was taken: a photo past the policy's age asks for a new one. */
 export const ProfilePhotoSchema = z
   .object({
-    ref: PersonSchema.shape.photoRef.describe('Where the photo is kept; the upload itself comes later.'),
+    ref: PersonSchema.shape.photoRef.describe(
+      'Where the photo is kept: `photo:sha256:<hex>` for one put with PUT /v1/profiles/{profileId}/photo.',
+    ),
     takenOn: z.iso.date().describe('The day the photo was taken.'),
   })
   .strict();
+export type ProfilePhoto = z.infer<typeof ProfilePhotoSchema>;
 
 /** A plan the patient made with their care team: its text, who made it with them, and when. */
 export const CarePlanSchema = z
@@ -30,6 +33,9 @@ export const CarePlansSchema = z
   .object({ crisiskaart: CarePlanSchema.optional(), signaleringsplan: CarePlanSchema.optional() })
   .strict();
 
+/** A profile's list of places: half what a report holds, since a report from the profile carries two. */
+const ProfilePlacesSchema = z.array(PlaceSchema).max(50).default([]);
+
 /**
  * The profile as the clinic keeps it: every version holds it whole. Strict, like each object of its own: a
  * field the profile does not have (a `bsn`, which Vermist never stores) is refused, not dropped.
@@ -38,11 +44,11 @@ export const ProfileSchema = z
   .object({
     person: PersonSchema.omit({ photoRef: true }).strict(),
     photo: ProfilePhotoSchema.optional(),
-    routines: CaseReportSchema.shape.likelyPlaces.describe(
+    routines: ProfilePlacesSchema.describe(
       'What the patient does, and when: a walk each morning, a café on Saturdays.',
     ),
+    likelyPlaces: ProfilePlacesSchema,
     ...CaseReportSchema.pick({
-      likelyPlaces: true,
       associates: true,
       riskFactors: true,
       travel: true,

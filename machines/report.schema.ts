@@ -36,6 +36,14 @@ export const ConsentSchema = z.object({
   expiresAt: z.iso.datetime({ offset: true }).optional(),
 });
 
+/** Whether a consent was given and has not expired at an instant: an expired one allows nothing. */
+export function consentInForce(consent: z.infer<typeof ConsentSchema>, at: string): boolean {
+  return consent.given && (consent.expiresAt === undefined || Date.parse(consent.expiresAt) > Date.parse(at));
+}
+
+/** The consents a report records: to contact the family, and to appeal to the public. */
+export const ConsentsSchema = z.object({ familyContact: ConsentSchema, publicAppeal: ConsentSchema });
+
 const Short = z.string().min(1).max(200);
 
 /** The signalement police search with (seed 000): what the clinic may complete or correct after filing. */
@@ -113,6 +121,26 @@ export const CaseKindSchema = z
     message: 'a case is an unauthorised absence, a missing person, or both',
   });
 
+/**
+ * Where a report filed from a patient profile came from: the profile and the version it was made of, and
+ * which of the profile's consents had expired by then (filed as not given). Ids and numbers only, so every
+ * party that sees the report may see it.
+ */
+export const FromProfileSchema = z.object({
+  profileId: IdSchema,
+  version: z.number().int().min(1),
+  expiredConsents: z
+    .array(ConsentsSchema.keyof())
+    .max(2)
+    .default([])
+    .describe(
+      'Consents the profile gave whose expiry had passed when the report was filed: filed as not given.',
+    ),
+});
+
+/** A place a report names: where the person may go, or a routine that takes them there. */
+export const PlaceSchema = z.string().min(1).max(500);
+
 /** An absence report as a clinic files it. The single source of truth for the report's shape. */
 export const CaseReportSchema = z.object({
   reportId: IdSchema.describe(
@@ -143,7 +171,8 @@ export const CaseReportSchema = z.object({
     place: z.string().min(1).max(500),
   }),
   person: PersonSchema,
-  likelyPlaces: z.array(z.string().min(1).max(500)).max(50).default([]),
+  // Room for a profile's likely places and its routines, 50 each (machines/profile.schema.ts).
+  likelyPlaces: z.array(PlaceSchema).max(100).default([]),
   associates: z.array(z.string().min(1).max(500)).max(50).default([]),
   riskFactors: RiskFactorsSchema,
   travel: TravelSchema.prefault({}),
@@ -153,8 +182,11 @@ export const CaseReportSchema = z.object({
   peopleAtRisk: z.array(Short).max(20).default([]),
   legalTitle: LegalTitleSchema,
   clinicContact: ClinicContactSchema,
-  consents: z.object({ familyContact: ConsentSchema, publicAppeal: ConsentSchema }),
+  consents: ConsentsSchema,
   clinical: ClinicalSchema.default({}),
+  fromProfile: FromProfileSchema.optional().describe(
+    'Set only when the report was filed from a patient profile (POST /v1/profiles/{profileId}/reports).',
+  ),
 });
 export type CaseReport = z.infer<typeof CaseReportSchema>;
 /** What a client sends: defaults not yet applied. */

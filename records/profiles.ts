@@ -5,6 +5,7 @@ import {
   changedFields,
   type Profile,
   type ProfileField,
+  type ProfilePhoto,
   type ProfileSummary,
   type ProfileVersion,
   type ProfileView,
@@ -239,6 +240,20 @@ export function createProfiles(deps: {
         recordedAt: at.toISOString(),
         recordedBy: by,
         profile,
+      }));
+    },
+
+    /**
+     * Appends the profile with a new photo as the next version, a change like any other (`photo` changed).
+     * With `ifVersion`, only while that is still the latest; without, over whatever the latest is, since
+     * the photo is the only field it changes.
+     */
+    setPhoto(profileId: string, photo: ProfilePhoto, by: Actor, at = new Date(), ifVersion?: number) {
+      return write(profileId, ifVersion, 'updated', (current) => ({
+        ...current,
+        recordedAt: at.toISOString(),
+        recordedBy: by,
+        profile: { ...current.profile, photo },
       }));
     },
 

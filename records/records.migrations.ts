@@ -201,6 +201,22 @@ const migrations: Record<string, Migration> = {
         )`.execute(db);
     },
   },
+  '0006-profile-photos': {
+    async up(db: Kysely<unknown>) {
+      // A photo lives as long as its profile: erasing the profile erases its photos with it.
+      await sql`
+        create table profile_photos (
+          profile_id text not null references profiles (profile_id) on delete cascade,
+          sha256 text not null,
+          content_type text not null,
+          byte_size integer not null,
+          uploaded_at timestamptz not null,
+          uploaded_by_role text not null,
+          sealed bytea not null,
+          primary key (profile_id, sha256)
+        )`.execute(db);
+    },
+  },
 };
 
 /** The migrations in code, for Kysely's Migrator: no files to find at run time. */

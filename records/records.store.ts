@@ -1,5 +1,5 @@
 import { createAccessLog } from './access-log';
-import { createCasePhotos } from './case-photos';
+import { createCasePhotos, createProfilePhotos } from './sealed-photos';
 import { createCaseRecords } from './case-records';
 import { createFeedEntries } from './feed-entries';
 import { createIdempotencyKeys } from './idempotency-keys';
@@ -20,7 +20,7 @@ export type RecordsOptions = {
 
 /**
  * The records store: what must outlast Temporal's retention. The workflow writes each case version, the
- * delivery activity writes feed entries, the API keeps case photos and patient profiles, serves every read
+ * delivery activity writes feed entries, the API keeps case photos and patient profiles with theirs, serves every read
  * from here and logs every disclosure here, and nothing here ever decides a transition.
  */
 export function createRecordsStore(database: RecordsDatabase, keys: Buffer[], options: RecordsOptions = {}) {
@@ -33,6 +33,7 @@ export function createRecordsStore(database: RecordsDatabase, keys: Buffer[], op
     feed: createFeedEntries({ database, sealer }),
     idempotency: createIdempotencyKeys({ db: database.db, sealer }),
     photos: createCasePhotos({ db: database.db, sealer }),
+    profilePhotos: createProfilePhotos({ db: database.db, sealer }),
     rateWindows: createRateWindows({ db: database.db, keys }),
     profiles: createProfiles({ db: database.db, sealer, patientKeys }),
   };

@@ -161,6 +161,12 @@ export type ProfileVersionsTable = {
   sealed: Buffer;
 };
 
+/**
+ * The photos put on each profile, by the sha256 of their stripped bytes, as `case_photos` keeps a case's:
+ * the profile's latest version names the one it shows (`photo.ref`).
+ */
+export type ProfilePhotosTable = Omit<CasePhotosTable, 'case_id'> & { profile_id: string };
+
 /** Every table of the records store, for Kysely. */
 export type RecordsTables = {
   case_records: CaseRecordsTable;
@@ -175,4 +181,5 @@ export type RecordsTables = {
   rate_windows: RateWindowsTable;
   profiles: ProfilesTable;
   profile_versions: ProfileVersionsTable;
+  profile_photos: ProfilePhotosTable;
 };

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { RetentionPolicySchema } from '../../machines/retention.schema';
 import { openRecordsDatabase, type RecordsDatabase } from '../../records/records.database';
 import type { RecordsTables } from '../../records/records.tables';
-import { createCasePhotos } from '../../records/case-photos';
+import { createCasePhotos } from '../../records/sealed-photos';
 import { eraseExpired, type Eraser } from '../../records/retention';
 import { createSealer } from '../../records/sealer';
 import { startPostgres, type PostgresServer } from '../support/postgres';

@@ -34,7 +34,14 @@ export type Answer = {
 export type Item = { caseId: string; task: string; [field: string]: unknown };
 /** The case ids of an inbox answer. */
 export const caseIdsOf = (answer: Answer): string[] => (answer.body.items as Item[]).map((i) => i.caseId);
-export type CallOptions = { as?: Principal; token?: string; body?: unknown; key?: string };
+export type CallOptions = {
+  as?: Principal;
+  token?: string;
+  body?: unknown;
+  key?: string;
+  /** Headers beside the ones these options make (If-Match, say). */
+  headers?: Record<string, string>;
+};
 /** One Server-Sent Event as a client parses it; `data` is the feed entry. */
 export type StreamEvent = { id: string; event: string; data: { caseId: string; event: string; seq: string } };
 
@@ -218,6 +225,7 @@ export class ApiHarness {
     const token = opts.token ?? (opts.as ? await this.token(opts.as) : undefined);
     if (token) headers.authorization = `Bearer ${token}`;
     if (opts.key) headers['idempotency-key'] = opts.key;
+    Object.assign(headers, opts.headers);
     const response = await fetch(`${this.base}${path}`, {
       method,
       headers,

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Actor, Role } from '../../machines/case.events';
 import type { CaseInput } from '../../machines/case.machine';
+import type { ProfileInput } from '../../machines/profile.schema';
 import type { CaseReportInput } from '../../machines/report.schema';
 import type { PolicyDocument } from '../../machines/policy.schema';
 import { PolicyDocumentSchema, resolvePolicy } from '../../machines/policy.schema';
@@ -63,6 +64,34 @@ export function aReport(overrides: Partial<CaseReportInput> = {}): CaseReportInp
  */
 export function aReportNow(overrides: Partial<CaseReportInput> = {}): CaseReportInput {
   return aReport({ legalTitle: aTitleInForce(), ...overrides });
+}
+
+/**
+ * A patient profile as a clinic sends it, made of the fixture report's own parts with a fuller signalement,
+ * under a title in force whatever day the suite runs.
+ */
+export function aProfileInput(overrides: Partial<ProfileInput> = {}): ProfileInput {
+  const report = aReport();
+  return {
+    person: {
+      ...report.person,
+      name: 'Pieter Profiel',
+      sex: 'male',
+      heightCm: 185,
+      distinguishingMarks: ['litteken boven linkerwenkbrauw'],
+      languages: ['nl', 'en'],
+    },
+    routines: ['loopt elke ochtend naar de bakker'],
+    likelyPlaces: ['Station Assen'],
+    associates: ['broer, woont in Groningen'],
+    riskFactors: report.riskFactors,
+    timeCriticalNeeds: [{ need: 'insuline', urgency: 'binnen 12 uur' }],
+    peopleAtRisk: ['ex-partner'],
+    legalTitle: aTitleInForce(),
+    clinicContact: report.clinicContact,
+    consents: report.consents,
+    ...overrides,
+  };
 }
 
 /** The machine's input for a report filed at `reportedAt` (08:10 on 24 November 2026 unless told). */

@@ -133,7 +133,7 @@ export interface paths {
     put?: never;
     /**
      * File an absence report (clinic)
-     * @description Idempotent on (institutionId, reportId): filing the same report again returns the same case with 200.
+     * @description Idempotent on (institutionId, reportId): filing the same report again returns the same case with 200. An unauthorised absence needs a compulsory title in force (400 naming `body.legalTitle` otherwise). `fromProfile` is refused (400 naming `body.fromProfile`): only a report filed from a profile (`POST /v1/profiles/{profileId}/reports`) says it came from one.
      */
     post: {
       parameters: {
@@ -283,6 +283,7 @@ export interface paths {
               diagnosis?: string;
               treatmentNotes?: string;
             };
+            fromProfile?: unknown;
           };
         };
       };
@@ -5235,7 +5236,7 @@ export interface paths {
               languages?: string[];
             };
             photo?: {
-              /** @description Where the photo is kept; the upload itself comes later. */
+              /** @description Where the photo is kept: `photo:sha256:<hex>` for one put with PUT /v1/profiles/{profileId}/photo. */
               ref?: string;
               /**
                * Format: date
@@ -5534,7 +5535,7 @@ export interface paths {
               languages?: string[];
             };
             photo?: {
-              /** @description Where the photo is kept; the upload itself comes later. */
+              /** @description Where the photo is kept: `photo:sha256:<hex>` for one put with PUT /v1/profiles/{profileId}/photo. */
               ref?: string;
               /**
                * Format: date
@@ -5855,7 +5856,7 @@ export interface paths {
       parameters: {
         query?: never;
         header: {
-          /** @description Optionally, the ETag of the version you checked: the review is refused with 412 when another change was made meanwhile. */
+          /** @description Optionally, the ETag of the version you read: the request is refused with 412 when another change was made meanwhile. */
           'If-Match'?: string;
           /** @description Your unique id for this action; retrying the same request with it returns the first answer (even after the case moved on) and applies nothing twice. The same key on another request answers 422. */
           'Idempotency-Key': string;
@@ -5902,6 +5903,355 @@ export interface paths {
         };
         /** @description No such profile, or not one of your institution's (which is the same to you): a profile is seen by its own clinic only. */
         404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description The profile is no longer at the version If-Match names: the body carries its current `version`. Read it again and make your change to that. */
+        412: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description This Idempotency-Key was already used by you for a different action or body: send a new key. */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description A bug on our side: logged under the `requestId` the body carries; nothing else is disclosed. */
+        500: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/profiles/{profileId}/photo': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The photo of a profile (its own clinic)
+     * @description The image without its metadata, never to be cached (`Cache-Control: no-store`). 404 when the profile has no photo stored here. Allowed for a clinic, on its own institution’s profiles only; everyone else gets 404. Each change is a new version, recorded with who made it and when. Every read is kept as an access record (resource `profile_photo`).
+     */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          profileId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description The image, as its content type says */
+        200: {
+          headers: {
+            'Cache-Control'?: 'no-store';
+            [name: string]: unknown;
+          };
+          content: {
+            'image/jpeg': string;
+            'image/png': string;
+          };
+        };
+        /** @description The input is wrong: every wrong field is named under `errors`, with its path and why (a time that already happened may not lie in the future). */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description No bearer token, or one that fails signature, issuer, audience or expiry. */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description No such profile, or not one of your institution's (which is the same to you): a profile is seen by its own clinic only. */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description A bug on our side: logged under the `requestId` the body carries; nothing else is disclosed. */
+        500: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    /**
+     * Put the photo of a profile: a new version (its own clinic)
+     * @description The raw image as the body, JPEG or PNG, at most the configured size (5242880 bytes unless `VERMIST_PHOTO_MAX_BYTES` says otherwise), stripped of its metadata and stored sealed, as a case's photo is. The profile's `photo` then names it (`photo:sha256:<hex>` of the stored bytes) and the day it was taken, in a new version (change `updated`, changed `photo`); the photos it no longer shows are erased. Allowed for a clinic, on its own institution’s profiles only; everyone else gets 404. Each change is a new version, recorded with who made it and when.
+     */
+    put: {
+      parameters: {
+        query?: {
+          /** @description The day the photo was taken (YYYY-MM-DD); today, in Amsterdam, without it. */
+          takenOn?: string;
+        };
+        header: {
+          /** @description Optionally, the ETag of the version you read: the request is refused with 412 when another change was made meanwhile. */
+          'If-Match'?: string;
+          /** @description Your unique id for this action; retrying the same request with it returns the first answer (even after the case moved on) and applies nothing twice. The same key on another request answers 422. */
+          'Idempotency-Key': string;
+        };
+        path: {
+          profileId: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'image/jpeg': string;
+          'image/png': string;
+        };
+      };
+      responses: {
+        /** @description The profile, at its new version, naming its photo */
+        200: {
+          headers: {
+            /** @description The version, quoted: send it back as If-Match to change this version. */
+            ETag?: string;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Profile'];
+          };
+        };
+        /** @description The input is wrong: every wrong field is named under `errors`, with its path and why (a time that already happened may not lie in the future). */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description No bearer token, or one that fails signature, issuer, audience or expiry. */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description No such profile, or not one of your institution's (which is the same to you): a profile is seen by its own clinic only. */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description The profile is no longer at the version If-Match names: the body carries its current `version`. Read it again and make your change to that. */
+        412: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description The photo is over the size limit, which the body states (`limitBytes`). */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description The body is not sent as image/jpeg or image/png; the body names the type sent. */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description The photo is not a well-formed image of its declared type (named under `errors` as `photo`, with why), or this Idempotency-Key was already used for a different request. */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description A bug on our side: logged under the `requestId` the body carries; nothing else is disclosed. */
+        500: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/profiles/{profileId}/reports': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Report the patient missing from their profile, in one step (its own clinic)
+     * @description Files a report made of the profile's latest version and the facts of this absence, through the same path as `POST /v1/cases`: the case's workflow decides, and the answer is the clinic's view of the new case. The report is complete at once: the person (with the profile's photo, which becomes the case's photo, and the clothing given here), the likely places followed by the routines, associates, functional risks, travel, time-critical needs, people at risk, the legal title, the 24/7 contact and the consents. It records where it came from in `report.fromProfile` (the profile, the version, and which consents had expired): a consent whose `expiresAt` has passed is filed as not given, so it lets nobody contact the family or appeal to the public. An unauthorised absence needs the profile's title in force now: otherwise 400 naming `profile.legalTitle`, the profile's field to correct, and nothing is filed. Without `reportId`, the report's id is made from the profile, you and the Idempotency-Key, so a retry finds the same case; a retry with the same key answers the first answer, even after the profile changed. Only the profile's own clinic may; everyone else gets 404. Reading the profile and its photo are access records (resources `profile` and `profile_photo`).
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header: {
+          /** @description Optionally, the ETag of the version you read: the request is refused with 412 when another change was made meanwhile. */
+          'If-Match'?: string;
+          /** @description Your unique id for this action; retrying the same request with it returns the first answer (even after the case moved on) and applies nothing twice. The same key on another request answers 422. */
+          'Idempotency-Key': string;
+        };
+        path: {
+          profileId: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @description The police region the report goes to. */
+            region: string;
+            kind: {
+              unauthorisedAbsence: boolean;
+              missing: boolean;
+            };
+            urgent: boolean;
+            /** @enum {string} */
+            proposedRisk: 'low' | 'medium' | 'high';
+            /**
+             * Format: date-time
+             * @description When it happened: refused if later than now plus the clock tolerance (5 minutes by default).
+             */
+            absenceNoticedAt: string;
+            internalSearchDone: boolean;
+            lastSeen: {
+              /**
+               * Format: date-time
+               * @description When it happened: refused if later than now plus the clock tolerance (5 minutes by default).
+               */
+              at: string;
+              place: string;
+            };
+            /** @description What they wore when last seen; without it, the clothing the profile describes. */
+            clothing?: string;
+            medicationOnHand?: string;
+            /** @description The clinic's own id for this report; without it, one made from the profile, you and the Idempotency-Key, so a retry finds the same case. */
+            reportId?: string;
+            /** @description The clinic's clinical notes on this absence: for the clinic's view only. */
+            clinical?: {
+              diagnosis?: string;
+              treatmentNotes?: string;
+            };
+          };
+        };
+      };
+      responses: {
+        /** @description The case this report (its `reportId`) already opened, in the clinic’s view */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Case'];
+          };
+        };
+        /** @description The new case, in the clinic’s view */
+        201: {
+          headers: {
+            /** @description The new case: `/v1/cases/{caseId}` */
+            Location?: string;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Case'];
+          };
+        };
+        /** @description The input is wrong: every wrong field is named under `errors`, with its path and why (a time that already happened may not lie in the future). */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description No bearer token, or one that fails signature, issuer, audience or expiry. */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description No such profile, or not one of your institution's (which is the same to you): a profile is seen by its own clinic only. */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description The case's state does not allow this now: the body carries the case's current `caseStatus`. */
+        409: {
           headers: {
             [name: string]: unknown;
           };
@@ -6791,6 +7141,16 @@ export interface components {
           diagnosis?: string;
           treatmentNotes?: string;
         };
+        /** @description Set only when the report was filed from a patient profile (POST /v1/profiles/{profileId}/reports). */
+        fromProfile?: {
+          profileId: string;
+          version: number;
+          /**
+           * @description Consents the profile gave whose expiry had passed when the report was filed: filed as not given.
+           * @default []
+           */
+          expiredConsents: ('familyContact' | 'publicAppeal')[];
+        };
       };
       assessments: {
         /** @enum {string} */
@@ -7632,6 +7992,16 @@ export interface components {
             expiresAt?: string;
           };
         };
+        /** @description Set only when the report was filed from a patient profile (POST /v1/profiles/{profileId}/reports). */
+        fromProfile?: {
+          profileId: string;
+          version: number;
+          /**
+           * @description Consents the profile gave whose expiry had passed when the report was filed: filed as not given.
+           * @default []
+           */
+          expiredConsents: ('familyContact' | 'publicAppeal')[];
+        };
       };
       assessments: {
         /** @enum {string} */
@@ -8422,7 +8792,7 @@ export interface components {
           languages: string[];
         };
         photo?: {
-          /** @description Where the photo is kept; the upload itself comes later. */
+          /** @description Where the photo is kept: `photo:sha256:<hex>` for one put with PUT /v1/profiles/{profileId}/photo. */
           ref?: string;
           /**
            * Format: date

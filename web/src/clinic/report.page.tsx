@@ -82,10 +82,11 @@ export function ReportPage() {
   const idPrefix = useId();
   const institutionId = principal.role === 'clinic' ? principal.institutionId : '';
   const draft = useReportDraft(principal.sub);
-  // The institution is the signed-in clinic's; the photo is put after filing, on the case.
+  // The institution is the signed-in clinic's; the photo is put after filing, on the case; only a report
+  // filed from a profile says it came from one.
   const fields = useMemo(
     () =>
-      without(fieldsOf(CaseReportSchema), ['person.photoRef']).map((field): FieldSpec =>
+      without(fieldsOf(CaseReportSchema), ['person.photoRef', 'fromProfile']).map((field): FieldSpec =>
         field.key === 'institutionId' ? { kind: 'constant', key: field.key, value: institutionId } : field,
       ),
     [institutionId],

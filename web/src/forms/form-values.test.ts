@@ -6,7 +6,8 @@ import { allPaths, fieldsOf, without } from './schema-fields';
 import { placeServerErrors } from './server-errors';
 import { dependentFields } from './visibility';
 
-const report = fieldsOf(CaseReportSchema);
+// As the clinic's form asks it: a report it files is never one from a profile.
+const report = without(fieldsOf(CaseReportSchema), ['fromProfile']);
 
 function filledReport(): FormValues {
   const values = emptyValues(report) as Record<string, Record<string, unknown>>;

@@ -1,9 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { photoDigest } from '../../records/case-photos';
+import { ProfileSchema } from '../../machines/profile.schema';
+import { photoDigest } from '../../records/sealed-photos';
 import type { RecordsStore } from '../../records/records.store';
 import { createSealer } from '../../records/sealer';
 import { aCaseView } from '../support/case-views';
+import { aProfileInput, clinician } from '../support/fixtures';
 import { startPostgres, type PostgresServer } from '../support/postgres';
 import { openTestRecords } from '../support/records';
 
@@ -122,6 +124,62 @@ describe.each(engines)('case photos on %s', (_engine, start) => {
     await records.database.db.deleteFrom('case_records').where('case_id', '=', caseId).execute();
 
     expect(await shas(caseId)).toEqual([]);
+  });
+});
+
+describe.each(engines)('profile photos on %s', (_engine, start) => {
+  let records: RecordsStore;
+  let stop: () => Promise<void>;
+  let patients = 0;
+
+  /** A profile in the store, which a photo needs: it lives only as long as its profile. */
+  const aProfileId = async () => {
+    const result = await records.profiles.create({
+      institutionId: 'ggz-noord',
+      patientNumber: `PN-${++patients}`,
+      profile: ProfileSchema.parse(aProfileInput()),
+      by: clinician,
+    });
+    if (!result.created) throw new Error('the patient already had a profile');
+    return result.view.profileId;
+  };
+  const profilePhoto = (profileId: string, text: string, minute: number) => {
+    const { caseId: _caseId, ...rest } = photo('', text, minute);
+    return { profileId, ...rest };
+  };
+
+  beforeAll(async () => {
+    const engine = await start();
+    stop = engine.stop;
+    records = await openTestRecords(engine.location);
+  });
+
+  afterAll(async () => {
+    await records?.database.close();
+    await stop?.();
+  });
+
+  it("keeps a profile's photo apart from the cases': the same id and bytes name no case photo", async () => {
+    const profileId = await aProfileId();
+
+    const sha256 = await records.profilePhotos.store(profilePhoto(profileId, 'a face', 1));
+
+    expect(await records.profilePhotos.get(profileId, sha256)).toEqual({
+      ...profilePhoto(profileId, 'a face', 1),
+      sha256,
+    });
+    expect(await records.photos.get(profileId, sha256)).toBeUndefined();
+  });
+
+  it('prunes what the profile does not show up to a time, and goes with its profile', async () => {
+    const profileId = await aProfileId();
+    await records.profilePhotos.store(profilePhoto(profileId, 'old', 1));
+    const shown = await records.profilePhotos.store(profilePhoto(profileId, 'shown', 2));
+
+    expect(await records.profilePhotos.prune(profileId, shown, at(2))).toBe(1);
+    await records.database.db.deleteFrom('profiles').where('profile_id', '=', profileId).execute();
+
+    expect(await records.profilePhotos.get(profileId, shown)).toBeUndefined();
   });
 });
 
