@@ -138,6 +138,11 @@ export const CaseReportSchema = z.object({
     .max(1_000)
     .optional()
     .describe('How often this patient was absent before in the last 12 months, per the clinic record.'),
+  fromProfile: z
+    .object({ profileId: IdSchema, version: z.number().int().min(1) })
+    .strict()
+    .optional()
+    .describe('The patient profile, and the version of it, this report was filed from.'),
   lastSeen: z.object({
     at: HappenedAtSchema,
     place: z.string().min(1).max(500),
