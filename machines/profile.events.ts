@@ -92,6 +92,14 @@ export const ProfileTaskSchema = z.object({
 });
 export type ProfileTask = z.infer<typeof ProfileTaskSchema>;
 
+/** One open profile task in its clinic's inbox: whose profile, which ward. No personal data. */
+export const ProfileInboxItemSchema = ProfileTaskSchema.extend({
+  profileId: IdSchema,
+  institutionId: IdSchema,
+  ward: z.string(),
+});
+export type ProfileInboxItem = z.infer<typeof ProfileInboxItemSchema>;
+
 /**
  * The workflow that runs a profile's machine is named after the profile. Here, beside the events, because
  * every sender needs it: the API, the case's activity (which imports only machines/) and the tests.
