@@ -1,6 +1,8 @@
 import type { RecordsStore } from '../records/records.store';
 import type { RetentionPolicy } from '../machines/retention.schema';
 import { createNotificationActivities, type NotificationDeps } from './notification.activities';
+import { createProfileActivities } from './profile.activities';
+import type { ProfilePolicy } from '../machines/profile.policy';
 import { createRecordActivities } from './record.activities';
 import { createRetentionActivities } from './retention.activities';
 
@@ -8,6 +10,8 @@ export type ActivityDeps = NotificationDeps & {
   /** The records store the workflows write case versions to and retention erases from. */
   records: RecordsStore;
   retention: RetentionPolicy;
+  /** The policy's `profiles` section, for a profile's workflow a case starts. */
+  profilePolicy: ProfilePolicy;
 };
 
 /** Builds the activities the worker's workflows use, from injected dependencies. */
@@ -16,6 +20,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createNotificationActivities(deps),
     ...createRecordActivities(deps),
     ...createRetentionActivities(deps),
+    ...createProfileActivities(deps),
   };
 }
 

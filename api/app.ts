@@ -16,6 +16,7 @@ import { Problem } from './problems';
 import { DEFAULT_PHOTO_MAX_BYTES, photoRouter } from './photo.routes';
 import { profilePhotoRouter } from './profile-photo.routes';
 import { profileReportsRouter } from './profile-reports.routes';
+import type { ProfileWorkflows } from './profile-workflow';
 import { profilesRouter } from './profiles.routes';
 import { DEFAULT_RATE_LIMITS, limitPerAddress, limitPerUser, type RateLimits } from './rate-limits';
 import { tasksRouter } from './tasks.routes';
@@ -32,6 +33,8 @@ export type AppDeps = {
   log: Logger;
   /** Where every read is served from, and every disclosure logged. */
   records: RecordsStore;
+  /** Profiles' workflows, told of every profile write; without them no reminder or repeat review runs. */
+  profileWorkflows?: ProfileWorkflows;
   /** Requests per minute; `off` only where something else limits (a benchmark of the engine itself). */
   rateLimits?: RateLimits | 'off';
   /** Express's `trust proxy` (`VERMIST_TRUST_PROXY`): which proxies' X-Forwarded-For to believe. */

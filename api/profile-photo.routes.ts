@@ -8,6 +8,7 @@ import { IdempotencyKeySchema } from './cases.routes';
 import { idempotent } from './idempotency';
 import { photoNamedBy, photoRefFor } from './photo.routes';
 import { photoReader } from './photo.upload';
+import { tellingWorkflow, type ProfileWorkflows } from './profile-workflow';
 import { notFound } from './problems';
 import {
   actorOf,
@@ -39,9 +40,12 @@ export const ProfilePhotoQuerySchema = z
 export function profilePhotoRouter(deps: {
   records: Pick<RecordsStore, 'accessLog' | 'idempotency' | 'profiles' | 'profilePhotos'>;
   photoMaxBytes: number;
+  profileWorkflows?: ProfileWorkflows;
 }): Router {
   const router = Router();
   const { profiles, profilePhotos } = deps.records;
+  // A new photo closes a reminder for an old one: the profile's workflow hears of every version.
+  const told = tellingWorkflow(deps.profileWorkflows);
   const readPhoto = photoReader(deps.photoMaxBytes);
 
   router.put('/:profileId/photo', async (req, res) => {
@@ -79,9 +83,11 @@ export function profilePhotoRouter(deps: {
         });
         try {
           const photo = { ref: photoRefFor(sha256), takenOn };
-          return written(
-            profileId,
-            await profiles.setPhoto(profileId, photo, actorOf(principal), uploadedAt, version),
+          return told(
+            written(
+              profileId,
+              await profiles.setPhoto(profileId, photo, actorOf(principal), uploadedAt, version),
+            ),
           );
         } finally {
           // Written or refused, the latest version says which photo the profile shows: the others go.

@@ -13,6 +13,7 @@ import {
 import type { Profiles, ProfileWrite } from '../records/profiles';
 import type { RecordsStore } from '../records/records.store';
 import { principalOf, type Principal } from './auth';
+import { tellingWorkflow, type ProfileWorkflows } from './profile-workflow';
 import { IdempotencyKeySchema } from './cases.routes';
 import { decodeCursor, encodeCursor } from './cursor';
 import { idempotent, type SuccessAnswer } from './idempotency';
@@ -73,10 +74,12 @@ export const etagOf = (version: number): string => `"${version}"`;
  */
 export function profilesRouter(deps: {
   records: Pick<RecordsStore, 'accessLog' | 'idempotency' | 'profiles'>;
+  profileWorkflows?: ProfileWorkflows | undefined;
   futureToleranceMs: number;
 }): Router {
   const router = Router();
   const { profiles } = deps.records;
+  const told = tellingWorkflow(deps.profileWorkflows);
 
   router.post('/', async (req, res) => {
     const principal = principalOf(res);
@@ -104,7 +107,7 @@ export function profilesRouter(deps: {
             profileId: result.profileId,
           });
         }
-        return result.view;
+        return told(result.view);
       },
       { status: 201, headers: profileHeaders(true) },
     );
@@ -161,7 +164,9 @@ export function profilesRouter(deps: {
       res,
       async () => {
         await ownProfile(profiles, principal, profileId);
-        return written(profileId, await profiles.update(profileId, version, profile, actorOf(principal)));
+        return told(
+          written(profileId, await profiles.update(profileId, version, profile, actorOf(principal))),
+        );
       },
       { headers: profileHeaders(false) },
     );
@@ -182,7 +187,9 @@ export function profilesRouter(deps: {
       res,
       async () => {
         await ownProfile(profiles, principal, profileId);
-        return written(profileId, await profiles.review(profileId, actorOf(principal), new Date(), version));
+        return told(
+          written(profileId, await profiles.review(profileId, actorOf(principal), new Date(), version)),
+        );
       },
       { headers: profileHeaders(false) },
     );

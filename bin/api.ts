@@ -21,13 +21,19 @@ async function main(): Promise<void> {
     // later makes the store refuse those profiles' patient numbers rather than key a patient twice.
     log.warn('VERMIST_PATIENT_KEY_SECRET is unset: set it before the first patient profile is kept');
   }
-  const { connection, cases } = await connectCases(env, env.TEMPORAL_ADDRESS, keys, records);
+  const { connection, cases, profileWorkflows } = await connectCases(
+    env,
+    env.TEMPORAL_ADDRESS,
+    keys,
+    records,
+  );
   const metrics = createApiMetrics();
   registerCaseGauges(metrics.registry, (now, within) => records.cases.openCaseCounts(now, within), {
     onError: (e) => log.warn('case gauges', { error: String(e) }),
   });
   const app = createApp({
     cases,
+    profileWorkflows,
     records,
     auth: authConfig(env, undefined),
     metrics,

@@ -47,7 +47,7 @@ async function main(): Promise<void> {
   const keys = payloadKeys(env, local);
   // One process embeds the store: the worker writes it and the API reads it through the same PGlite.
   const records = await openRecords(env, keys, true, local);
-  const { connection, cases } = await connectCases(env, address, keys, records);
+  const { connection, cases, profileWorkflows } = await connectCases(env, address, keys, records);
   const { worker, connection: workerConnection } = await startWorker(env, address, keys, log, records);
   await applyRetention(env, address);
   const running = worker.run();
@@ -57,6 +57,7 @@ async function main(): Promise<void> {
   });
   const app = createApp({
     cases,
+    profileWorkflows,
     records,
     auth: authConfig(env, local),
     metrics,

@@ -10,6 +10,7 @@ import { createLocalJWKSet, createRemoteJWKSet, exportJWK, generateKeyPair, Sign
 import { createActivities } from '../activities/case.activities';
 import type { AuthConfig, Principal } from '../api/auth';
 import { createCaseClient } from '../api/case-client';
+import { createProfileWorkflows } from '../api/profile-workflow';
 import type { Env } from '../config/env.schema';
 import { loadContacts, loadPolicy } from '../config/files';
 import { openRecordsStore, type RecordsStore } from '../records/records.store';
@@ -127,13 +128,15 @@ export async function connectCases(env: Env, address: string, keys: Buffer[], re
     namespace: env.TEMPORAL_NAMESPACE,
     dataConverter: createDataConverter(keys),
   });
-  const cases = createCaseClient({
+  const policy = loadPolicy(env.VERMIST_POLICY_FILE);
+  const cases = createCaseClient({ client, taskQueue: CASE_TASK_QUEUE, policy, records });
+  // Profiles' workflows run on the cases' task queue, under the policy's `profiles` section.
+  const profileWorkflows = createProfileWorkflows({
     client,
     taskQueue: CASE_TASK_QUEUE,
-    policy: loadPolicy(env.VERMIST_POLICY_FILE),
-    records,
+    policy: policy.profiles,
   });
-  return { connection, client, cases };
+  return { connection, client, cases, profileWorkflows };
 }
 
 /** Serves the API's metrics on their own address (`host:port`), or nowhere when it is `off`. */
@@ -179,6 +182,7 @@ export async function startWorker(
   if (!env.VERMIST_SMTP_URL && contacts.some((c) => c.email)) {
     throw new Error('set VERMIST_SMTP_URL: VERMIST_CONTACTS_FILE names e-mail addresses');
   }
+  const policy = loadPolicy(env.VERMIST_POLICY_FILE);
   const worker = await createCaseWorker({
     connection,
     namespace: env.TEMPORAL_NAMESPACE,
@@ -198,7 +202,8 @@ export async function startWorker(
       },
       feed: records.feed,
       records,
-      retention: loadPolicy(env.VERMIST_POLICY_FILE).retention,
+      retention: policy.retention,
+      profilePolicy: policy.profiles,
       publicBaseUrl: env.VERMIST_PUBLIC_URL,
       now: () => new Date(),
       webhookTimeoutMs: 10_000,

@@ -8,6 +8,7 @@ import {
 } from './notification.schema';
 import { IdSchema } from './report.schema';
 import { CompulsoryTitleKindSchema } from './legal-title';
+import { DEFAULT_PROFILE_POLICY, ProfilePolicySchema } from './profile.policy';
 import { DEFAULT_RETENTION, RetentionPolicySchema } from './retention.schema';
 
 /**
@@ -82,6 +83,8 @@ export const PolicyDocumentSchema = z
     regions: z.record(IdSchema, OverrideSchema).default({}),
     institutions: z.record(IdSchema, InstitutionOverrideSchema).default({}),
     retention: RetentionPolicySchema.prefault(DEFAULT_RETENTION),
+    /** Review reminders and the repeat-absence trigger for patient profiles: one for every institution. */
+    profiles: ProfilePolicySchema.prefault(DEFAULT_PROFILE_POLICY),
     /** How far ahead of our clock a time that already happened may be, for clients whose clocks run fast. */
     inputs: z.object({ futureTolerance: DurationSchema }).strict().prefault({ futureTolerance: '5m' }),
   })

@@ -217,6 +217,30 @@ const migrations: Record<string, Migration> = {
         )`.execute(db);
     },
   },
+  '0007-profile-tasks': {
+    async up(db: Kysely<unknown>) {
+      // The tasks each profile's workflow opened and closed: handling facts only, nothing about the patient,
+      // so nothing is sealed. Erasing a profile erases its tasks with it.
+      await sql`
+        create table profile_tasks (
+          profile_id text not null references profiles (profile_id) on delete cascade,
+          kind text not null,
+          opened_at timestamptz not null,
+          institution_id text not null,
+          ward text not null,
+          due_at timestamptz,
+          reasons text not null,
+          done_at timestamptz,
+          done_by_id text,
+          done_by_role text,
+          primary key (profile_id, kind, opened_at)
+        )`.execute(db);
+      // A clinic's inbox lists its institution's open tasks, soonest due first.
+      await sql`create index profile_tasks_open on profile_tasks (institution_id, due_at, opened_at) where done_at is null`.execute(
+        db,
+      );
+    },
+  },
 };
 
 /** The migrations in code, for Kysely's Migrator: no files to find at run time. */

@@ -4,6 +4,7 @@ import { createCaseRecords } from './case-records';
 import { createFeedEntries } from './feed-entries';
 import { createIdempotencyKeys } from './idempotency-keys';
 import { createPatientKeys, derivedPatientKeySecret } from './patient-keys';
+import { createProfileTasks } from './profile-tasks';
 import { createProfiles } from './profiles';
 import { createRateWindows } from './rate-windows';
 import { openRecordsDatabase, type RecordsDatabase } from './records.database';
@@ -36,6 +37,7 @@ export function createRecordsStore(database: RecordsDatabase, keys: Buffer[], op
     profilePhotos: createProfilePhotos({ db: database.db, sealer }),
     rateWindows: createRateWindows({ db: database.db, keys }),
     profiles: createProfiles({ db: database.db, sealer, patientKeys }),
+    profileTasks: createProfileTasks({ db: database.db }),
   };
 }
 

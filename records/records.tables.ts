@@ -167,6 +167,24 @@ export type ProfileVersionsTable = {
  */
 export type ProfilePhotosTable = Omit<CasePhotosTable, 'case_id'> & { profile_id: string };
 
+/**
+ * The tasks each profile's workflow opened, and who closed them and when (records/profile-tasks.ts). Ids,
+ * the ward, enums and instants: nothing about the patient, so nothing sealed.
+ */
+export type ProfileTasksTable = {
+  profile_id: string;
+  kind: string;
+  opened_at: Instant;
+  institution_id: string;
+  ward: string;
+  due_at: NullableInstant;
+  /** Why a review is asked for, comma-separated (`review_due,photo_old`); empty for a repeat review. */
+  reasons: string;
+  done_at: NullableInstant;
+  done_by_id: string | null;
+  done_by_role: string | null;
+};
+
 /** Every table of the records store, for Kysely. */
 export type RecordsTables = {
   case_records: CaseRecordsTable;
@@ -182,4 +200,5 @@ export type RecordsTables = {
   profiles: ProfilesTable;
   profile_versions: ProfileVersionsTable;
   profile_photos: ProfilePhotosTable;
+  profile_tasks: ProfileTasksTable;
 };

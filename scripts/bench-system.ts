@@ -74,6 +74,7 @@ export async function startBenchSystem(
       feed: records.feed,
       records,
       retention: policy.retention,
+      profilePolicy: policy.profiles,
       publicBaseUrl: 'http://localhost:3000',
       now: () => new Date(),
       webhookTimeoutMs: 1_000,

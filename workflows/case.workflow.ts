@@ -5,12 +5,14 @@ import {
   condition,
   continueAsNew,
   isCancellation,
+  proxyActivities,
   proxyLocalActivities,
   setHandler,
   sleep,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
+import type { ProfileActivities, ProfileNotice } from '../activities/profile.activities';
 import type { RecordActivities } from '../activities/record.activities';
 import { initialTransition, transition, type SnapshotFrom } from 'xstate';
 import { refusalOf } from '../machines/case.access';
@@ -96,6 +98,12 @@ const { saveCaseRecord } = proxyLocalActivities<RecordActivities>({
   retry: { initialInterval: '200 milliseconds', backoffCoefficient: 2, maximumInterval: '10 seconds' },
 });
 
+/** A profile hears of a case's absence; a failure is retried until it does, however long that takes. */
+const { tellProfile } = proxyActivities<ProfileActivities>({
+  startToCloseTimeout: '10 seconds',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
+});
+
 /**
  * One case, end to end. The XState machine decides every transition; this workflow only feeds it events
  * (commands from Updates, deadlines from durable timers) and performs the effects it returns.
@@ -120,6 +128,25 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseWorkfl
     ? (input.resume.lastAt ?? workflowInfo().runStartTime.toISOString())
     : workflowInfo().startTime.toISOString();
 
+  // Only a report filed from a profile tells it anything: a case without one runs, and replays, as before.
+  const fromProfile = input.report.fromProfile;
+  let tellingProfile = 0;
+  const tell = async (event: ProfileNotice['event']): Promise<void> => {
+    if (!fromProfile) return;
+    tellingProfile += 1;
+    try {
+      await tellProfile({
+        profileId: fromProfile.profileId,
+        institutionId: input.report.institutionId,
+        ward: input.report.clinicContact.ward,
+        event,
+      });
+    } finally {
+      tellingProfile -= 1;
+    }
+  };
+  let told: Promise<void> = Promise.resolve();
+
   let snapshot: CaseSnapshot;
   if (input.resume) {
     snapshot = caseMachine.resolveState({
@@ -138,6 +165,8 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseWorkfl
     snapshot = initial;
     added.timeline.push({ type: 'case.reported', at: reportedAt, by: null });
     metrics.record(null, snapshot, collect(actions, 'report'));
+    // The profile learns of the absence beside the case's first steps, never holding them up.
+    told = tell({ type: 'absence.reported', at: reportedAt, caseId: input.caseId });
   }
   afterChange();
 
@@ -343,7 +372,7 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseWorkfl
       // Long cases stay bounded: carry the snapshot (deadlines included) and any announcements not yet
       // made into a fresh run; everything else is in the records store. Timers are re-armed there from the deadlines, so one
       // armed here fires there at the same instant.
-      await condition(() => allHandlersFinished() && stored() && inFlight.size === 0);
+      await condition(() => allHandlersFinished() && stored() && inFlight.size === 0 && tellingProfile === 0);
       if (!closed()) {
         const persisted = caseMachine.getPersistedSnapshot(snapshot) as unknown as {
           value: unknown;
@@ -369,6 +398,15 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseWorkfl
     } else if (snapshot.status === 'done' && inFlight.size === 0) {
       break;
     }
+  }
+  await told;
+  if (snapshot.context.outcome !== null) {
+    await tell({
+      type: 'absence.ended',
+      at: snapshot.context.closedAt ?? lastAt,
+      caseId: input.caseId,
+      outcome: snapshot.context.outcome,
+    });
   }
   await condition(allHandlersFinished);
   finished = true;

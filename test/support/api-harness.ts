@@ -10,6 +10,7 @@ import { inject } from 'vitest';
 import { createApp, type AppDeps } from '../../api/app';
 import type { Principal } from '../../api/auth';
 import { createCaseClient } from '../../api/case-client';
+import { createProfileWorkflows } from '../../api/profile-workflow';
 import { createApiMetrics } from '../../api/metrics';
 import { createLogger } from '../../config/log';
 import { openRecordsStore, type RecordsStore } from '../../records/records.store';
@@ -122,6 +123,11 @@ export class ApiHarness {
         taskQueue: this.taskQueue,
         policy: testPolicyDocument,
         records: this.parties.records,
+      }),
+      profileWorkflows: createProfileWorkflows({
+        client: env.client,
+        taskQueue: this.taskQueue,
+        policy: testPolicyDocument.profiles,
       }),
       records: this.parties.records,
       auth: this.idp.auth,

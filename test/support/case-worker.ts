@@ -36,6 +36,7 @@ export function testCaseWorker(options: {
       feed: options.records.feed,
       records: options.records,
       retention: testPolicyDocument.retention,
+      profilePolicy: testPolicyDocument.profiles,
       publicBaseUrl: 'https://vermist.test',
       now: () => new Date(),
       webhookTimeoutMs: 2_000,

@@ -11,10 +11,12 @@ import { LegalTitleSchema } from '../../machines/legal-title';
 import type { z } from 'zod';
 
 /** The policy the tests run under, as its file says it: the shipped defaults, plus one regional override. */
+const shippedPolicy = JSON.parse(readFileSync(path.join(__dirname, '../../config/policy.json'), 'utf8'));
 export const testPolicyFile = {
   version: 'test-1',
-  defaults: JSON.parse(readFileSync(path.join(__dirname, '../../config/policy.json'), 'utf8')).defaults,
+  defaults: shippedPolicy.defaults,
   regions: { 'oost-nl': { acknowledge: { ordinary: '30m' } } },
+  profiles: shippedPolicy.profiles,
 };
 
 /** The policy the tests run under, parsed. */

@@ -82,6 +82,7 @@ export class PartyReceivers {
       feed: this.records.feed,
       records: this.records,
       retention: testPolicyDocument.retention,
+      profilePolicy: testPolicyDocument.profiles,
       publicBaseUrl: 'https://vermist.test',
       now: () => new Date(),
       webhookTimeoutMs: 2_000,

@@ -1,0 +1,184 @@
+import {
+  ApplicationFailure,
+  CancellationScope,
+  allHandlersFinished,
+  condition,
+  continueAsNew,
+  isCancellation,
+  proxyActivities,
+  setHandler,
+  sleep,
+  workflowInfo,
+} from '@temporalio/workflow';
+import { initialTransition, transition, type SnapshotFrom } from 'xstate';
+import type { ProfileActivities } from '../activities/profile.activities';
+import type { ProfileDeadline, ProfileEvent, ProfileMessage, ProfileTask } from '../machines/profile.events';
+import { openProfileTasks, profileMachine, type ProfileContext } from '../machines/profile.machine';
+import type { ProfilePolicy } from '../machines/profile.policy';
+import {
+  absenceEndedSignal,
+  absenceReportedSignal,
+  completeRepeatReviewUpdate,
+  openProfileTasksQuery,
+  profileAbsencesQuery,
+  PROFILE_TRANSITION_REFUSED,
+  profileReviewedSignal,
+} from './profile.messages';
+import { createProfileMetricsRecorder } from './profile.metrics';
+
+/** The workflow's argument: whose profile, and the policy it runs under (kept, so it never shifts under it). */
+export type ProfileWorkflowInput = {
+  profileId: string;
+  institutionId: string;
+  ward: string;
+  policy: ProfilePolicy;
+  /** Where the previous run stood when it continued as new. Plain JSON. */
+  resume?: { value: unknown; context: ProfileContext };
+  /** Continue as new past this many history events (Temporal also suggests it on its own). */
+  historyLimit?: number;
+};
+
+type ProfileSnapshot = SnapshotFrom<typeof profileMachine>;
+
+/** A profile lives for years, hearing a few events a month: a fresh run every few thousand keeps replay quick. */
+const DEFAULT_HISTORY_LIMIT = 2_000;
+
+/** The store is written until it takes the write: a profile's tasks wait rather than go missing. */
+const { saveProfileTasks } = proxyActivities<ProfileActivities>({
+  startToCloseTimeout: '10 seconds',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
+});
+
+/**
+ * One patient profile, for as long as it is kept. The profile machine decides; this workflow feeds it the
+ * messages it gets and the deadlines its durable timers reach, and writes the tasks it opens and closes to
+ * the records store. It never ends on its own: it continues as new when its history grows long.
+ */
+export async function profileWorkflow(input: ProfileWorkflowInput): Promise<void> {
+  const timers = new Map<ProfileDeadline, { dueAt: string; scope: CancellationScope }>();
+  const metrics = createProfileMetricsRecorder();
+  let snapshot: ProfileSnapshot = input.resume
+    ? profileMachine.resolveState({ value: input.resume.value as never, context: input.resume.context })
+    : initialTransition(profileMachine, {
+        profileId: input.profileId,
+        institutionId: input.institutionId,
+        ward: input.ward,
+        policy: input.policy,
+        startedAt: workflowInfo().startTime.toISOString(),
+      })[0];
+  // The tasks the store was last given, and whether it has them: each change is written once, in order.
+  let written = '[]';
+  let version = 0;
+  let saved = 0;
+  afterChange();
+
+  /** Feeds one event to the machine; one it does not take leaves no trace. */
+  function apply(event: ProfileEvent): void {
+    if (!snapshot.can(event)) return;
+    const [next] = transition(profileMachine, snapshot, event);
+    metrics.record(snapshot, next);
+    snapshot = next;
+    afterChange();
+  }
+
+  /** The tasks the store should hold: those open, and those closed lately, with who closed them. */
+  function tasksNow(): ProfileTask[] {
+    return [...openProfileTasks(snapshot), ...snapshot.context.closedTasks];
+  }
+
+  /** Keeps one durable timer per deadline in the machine's context, and marks changed tasks for the store. */
+  function afterChange(): void {
+    const deadlines = snapshot.context.deadlines;
+    for (const [key, timer] of timers) {
+      if (deadlines[key] !== timer.dueAt) {
+        timer.scope.cancel();
+        timers.delete(key);
+      }
+    }
+    for (const [key, dueAt] of Object.entries(deadlines) as [ProfileDeadline, string][]) {
+      if (timers.has(key)) continue;
+      const scope = new CancellationScope();
+      timers.set(key, { dueAt, scope });
+      scope
+        .run(() => sleep(Math.max(0, Date.parse(dueAt) - Date.now())))
+        .then(
+          () => {
+            if (timers.get(key)?.scope !== scope) return;
+            timers.delete(key);
+            // It passed when it fell due, however late the timer fired.
+            apply({ type: 'deadline.passed', at: dueAt, deadline: key });
+          },
+          (error: unknown) => {
+            if (!isCancellation(error)) throw error;
+          },
+        );
+    }
+    const tasks = JSON.stringify(tasksNow());
+    if (tasks !== written) {
+      written = tasks;
+      version += 1;
+    }
+  }
+
+  setHandler(profileReviewedSignal, (message) => apply({ type: 'profile.reviewed', ...message }));
+  setHandler(absenceReportedSignal, (message) => apply({ type: 'absence.reported', ...message }));
+  setHandler(absenceEndedSignal, (message) => apply({ type: 'absence.ended', ...message }));
+  setHandler(openProfileTasksQuery, () => openProfileTasks(snapshot));
+  setHandler(profileAbsencesQuery, () => snapshot.context.absences);
+  setHandler(
+    completeRepeatReviewUpdate,
+    async (message) => {
+      apply({ type: 'repeat_review.complete', ...message });
+      const task = snapshot.context.closedTasks.at(-1)!;
+      // Answer once the store holds the closed task: the inbox reads from there.
+      const target = version;
+      await condition(() => saved >= target);
+      return { profileId: input.profileId, task };
+    },
+    {
+      // A refused completion leaves no trace in the history: the validator runs before the update is accepted.
+      validator: (message: ProfileMessage<'repeat_review.complete'>) => {
+        if (!snapshot.can({ type: 'repeat_review.complete', ...message })) {
+          throw ApplicationFailure.create({
+            type: PROFILE_TRANSITION_REFUSED,
+            message: 'no repeat review is open for this profile, or only its clinic may complete it',
+            nonRetryable: true,
+          });
+        }
+      },
+    },
+  );
+
+  const historyLimit = input.historyLimit ?? DEFAULT_HISTORY_LIMIT;
+  const historyFull = () =>
+    workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > historyLimit;
+
+  for (;;) {
+    await condition(() => saved < version || historyFull());
+    if (saved < version) {
+      const target = version;
+      await saveProfileTasks({
+        profileId: input.profileId,
+        institutionId: snapshot.context.institutionId,
+        ward: snapshot.context.ward,
+        tasks: tasksNow(),
+      });
+      saved = target;
+      continue;
+    }
+    // An update still waits for its write: write first, then look again.
+    if (!allHandlersFinished()) {
+      await condition(() => allHandlersFinished() || saved < version);
+      continue;
+    }
+    // Carry the machine (deadlines included) into a fresh run, which re-arms its timers at the same instants.
+    const persisted = profileMachine.getPersistedSnapshot(snapshot) as unknown as {
+      value: unknown;
+      context: ProfileContext;
+    };
+    await continueAsNew<typeof profileWorkflow>({
+      ...input,
+      resume: { value: persisted.value, context: persisted.context },
+    });
+  }
+}
