@@ -48,15 +48,16 @@ export function useProfiles() {
 }
 
 /**
- * One profile's latest version. Read once and kept as read: every read is an access record, and a change is
- * made to the version on screen, so that a change someone else made meanwhile is refused (412), never
- * silently swapped in under the user's eyes.
+ * One profile's latest version, read when its page opens and then kept as read: every read is an access
+ * record, and a change is made to the version on screen, so that a change someone else made meanwhile is
+ * refused (412) rather than silently swapped in under the user's eyes.
  */
 export function useProfile(profileId: string) {
   const api = useApi();
   return useQuery({
     queryKey: profileKeys.profile(profileId),
     staleTime: Infinity,
+    refetchOnMount: 'always',
     refetchOnWindowFocus: false,
     queryFn: async ({ signal }) =>
       unwrap(await api.GET('/v1/profiles/{profileId}', { params: { path: { profileId } }, signal })),
