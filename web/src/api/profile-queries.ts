@@ -29,11 +29,15 @@ export const profileKeys = {
 /** The ETag of a version, as If-Match sends it back. */
 export const ifMatch = (version: number) => `"${version}"`;
 
-/** The clinic's profiles, newest first, page by page: summaries without personal data. */
+/**
+ * The clinic's profiles, newest first, page by page: summaries without personal data. No feed says when a
+ * colleague adds one, so the list is read again each time it is shown.
+ */
 export function useProfiles() {
   const api = useApi();
   return useInfiniteQuery({
     queryKey: profileKeys.list(),
+    refetchOnMount: 'always',
     initialPageParam: undefined as string | undefined,
     queryFn: async ({ pageParam, signal }) =>
       unwrap(
