@@ -42,6 +42,10 @@ function ProfileTable() {
   const items = profiles.data?.pages.flatMap((page) => page.items) ?? [];
   return (
     <>
+      {/* No feed tells of a profile a colleague adds: the list is read on arrival, and here on request. */}
+      <BusyButton onClick={() => void profiles.refetch()} busy={profiles.isFetching}>
+        {t('profiles:list.refresh')}
+      </BusyButton>
       <div className="table-wrap">
         <table>
           <caption>
