@@ -41,10 +41,12 @@ export async function signIn(
   identityId: string,
   /** Called on the sign-in page and on the first screen after it: the walk's axe check. */
   check?: (page: Page, where: string) => Promise<void>,
+  /** The address opened first, as a shared link would be: signed in, the app goes on to it. */
+  at = '/',
 ): Promise<void> {
   const identity = (await demoIdentities(stack)).find((i) => i.id === identityId);
   if (!identity) throw new Error(`no demo identity ${identityId}`);
-  await page.goto(`${stack.url}/`);
+  await page.goto(`${stack.url}${at}`);
   await chooseLanguage(page, t, lang);
   await page.getByRole('heading', { level: 1, name: t('auth:title'), exact: true }).waitFor();
   await check?.(page, 'the sign-in page');

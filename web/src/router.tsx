@@ -5,6 +5,7 @@ import { caseRoutes } from './cases/cases.routes';
 import { clinicRoutes } from './clinic/clinic.routes';
 import { crisisRoutes } from './crisis/crisis.routes';
 import { deskRoutes } from './desk/desk.routes';
+import { profileRoutes } from './profiles/profiles.routes';
 import { authedRoute, homeRoute } from './shell/authed.route';
 import { rootRoute, type RouterContext } from './shell/root.route';
 import { supervisorRoutes } from './supervisor/supervisor.routes';
@@ -21,6 +22,7 @@ const routeTree = rootRoute.addChildren([
     ...deskRoutes,
     ...caseRoutes,
     ...clinicRoutes,
+    ...profileRoutes,
     ...ambulanceRoutes,
     ...supervisorRoutes,
     ...crisisRoutes,

@@ -5,9 +5,10 @@ import {
   useQuery,
   useQueryClient,
 } from '@tanstack/react-query';
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useState } from 'react';
 import type { TaskKind } from '../../../machines/case.events';
 import { useApi } from './api-context';
+import { useIdempotencyKey } from './idempotency-key';
 import { ApiError, unwrap, type CaseListFilter, type CaseResponse, type TaskFilter } from './client';
 import { segmentOf, type ActionCommand, type ActionPath, type TaskPath, type TaskVerb } from './commands';
 
@@ -113,26 +114,6 @@ export function usePhotoUrl(caseId: string, photoRef: string | undefined) {
 /** What a command goes to: a lifecycle action of the case, or a verb on one of its tasks. */
 export type CommandTarget =
   { kind: 'action'; type: ActionCommand } | { kind: 'task'; task: TaskKind; verb: TaskVerb };
-
-/**
- * The Idempotency-Key of one user action: a new one for each new submit, the same one when the same submit
- * is retried after it got no definite answer (network, 5xx, 429), so the API applies it once.
- */
-function useIdempotencyKey() {
-  const current = useRef<{ key: string; fingerprint: string } | null>(null);
-  return {
-    keyFor(fingerprint: string): string {
-      if (current.current?.fingerprint !== fingerprint)
-        current.current = { key: crypto.randomUUID(), fingerprint };
-      return current.current.key;
-    },
-    settle(error: unknown) {
-      const definite =
-        error === null || (error instanceof ApiError && error.status < 500 && error.status !== 429);
-      if (definite) current.current = null;
-    },
-  };
-}
 
 /** After a command: the answer is the case as it now stands; lists and the timeline follow. */
 function useAfterCommand() {

@@ -8,6 +8,7 @@ import { CaseReportSchema, type CaseReport } from '../../../machines/report.sche
 import { usePrincipal } from '../auth/auth-context';
 import { ApiError } from '../api/client';
 import { useCases, useFileReport } from '../api/queries';
+import type { AsJson } from '../api/as-json';
 import type { paths } from '../api/schema';
 import { placeServerErrors } from '../forms/server-errors';
 import { SchemaFields, type FieldContext } from '../forms/fields';
@@ -22,53 +23,13 @@ import { useAnnounce } from '../ui/announcer';
 import { ErrorNotice } from '../ui/notices';
 import { Page, Section } from '../ui/page';
 import { useReportDraft } from './report-draft';
+import { reportSections, sectionsOf } from './report-sections';
 import { BusyButton } from '../ui/busy-button';
 
 type ReportBody = paths['/v1/cases']['post']['requestBody']['content']['application/json'];
-/** A type as JSON carries it: zod types optional members as `| undefined`, JSON simply leaves them out. */
-type AsJson<T> = T extends readonly (infer U)[]
-  ? AsJson<U>[]
-  : T extends object
-    ? { [K in keyof T]: AsJson<Exclude<T[K], undefined>> }
-    : T;
 // The report as the model parses it is a report the API's document accepts: a change to either that
 // breaks this stops the build.
 const asBody = (report: CaseReport): ReportBody => report as AsJson<CaseReport>;
-
-/** The report's parts, in the order a ward nurse gives them; a field the model adds lands in "other". */
-const sections = [
-  [
-    'report',
-    [
-      'reportId',
-      'region',
-      'kind',
-      'urgent',
-      'proposedRisk',
-      'absenceNoticedAt',
-      'internalSearchDone',
-      'previousAbsences',
-      'lastSeen',
-    ],
-  ],
-  ['person', ['person']],
-  ['safety', ['riskFactors', 'medicationOnHand', 'timeCriticalNeeds', 'peopleAtRisk']],
-  ['search', ['likelyPlaces', 'associates', 'travel']],
-  ['legal', ['legalTitle']],
-  ['contact', ['clinicContact', 'consents']],
-  ['clinical', ['clinical']],
-] as const;
-type SectionName = (typeof sections)[number][0] | 'other';
-
-function sectionsOf(fields: FieldSpec[]): [SectionName, FieldSpec[]][] {
-  const placed = new Set<string>(sections.flatMap(([, keys]) => keys));
-  const listed = sections.map(([name, keys]): [SectionName, FieldSpec[]] => [
-    name,
-    keys.flatMap((key) => fields.filter((field) => field.key === key)),
-  ]);
-  const other = fields.filter((field) => !placed.has(field.key) && field.kind !== 'constant');
-  return other.length > 0 ? [...listed, ['other', other]] : listed;
-}
 
 /**
  * The clinic's report: every field of the model's report schema, validated by it as the user goes, a draft
@@ -169,7 +130,7 @@ export function ReportPage() {
     idPrefix,
     visible: dependentFields,
   };
-  const parts = sectionsOf(fields);
+  const parts = sectionsOf(fields, reportSections);
 
   return (
     <Page title={t('clinic:report.title')}>

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { actionBodySchema } from '../../../api/case-actions';
+import { ProfileSchema } from '../../../machines/profile.schema';
 import { CaseReportSchema } from '../../../machines/report.schema';
 import { emptyValues, fromBody, toBody, type FormValues } from './form-values';
 import { allPaths, fieldsOf, without } from './schema-fields';
@@ -63,6 +64,19 @@ describe('toBody', () => {
     expect(body.absenceNoticedAt).toBe('2026-11-24T08:00:00.000Z');
     expect((body.person as Record<string, unknown>).languages).toEqual(['nl', 'en']);
     expect((body.person as Record<string, unknown>).phone).toBeUndefined();
+  });
+
+  it('leaves out an optional group left blank, though its fields are required once it is given', () => {
+    const profile = fieldsOf(ProfileSchema);
+    const blank = toBody(profile, emptyValues(profile), dependentFields);
+    expect(blank.plans).toBeUndefined();
+    expect(blank.photo).toBeUndefined();
+
+    const begun = emptyValues(profile) as Record<string, Record<string, Record<string, unknown>>>;
+    begun.plans!.crisiskaart!.madeBy = 'dr. B';
+    expect(toBody(profile, begun, dependentFields).plans).toEqual({
+      crisiskaart: { text: '', madeBy: 'dr. B' },
+    });
   });
 
   it("drops a title's dates while its kind is none", () => {

@@ -81,7 +81,7 @@ function valueOf(
     }
     case 'group': {
       const group = groupOf(field.fields, isRecord(raw) ? raw : {}, `${path}.`, root, visible);
-      return !field.required && !meaningful(group) ? undefined : group;
+      return !field.required && !filledIn(group) ? undefined : group;
     }
     case 'repeat': {
       const items = (Array.isArray(raw) ? raw : [])
@@ -97,6 +97,14 @@ function valueOf(
 /** A group says something when any of its fields does (a checkbox left off says nothing). */
 const meaningful = (group: Record<string, unknown>) =>
   Object.values(group).some((value) => value !== undefined && value !== false);
+
+/**
+ * An optional group is shown whether or not it applies (a crisis card the patient may not have), so one
+ * left wholly blank is left out, its required fields too; an item of a list was added on purpose, and a
+ * blank one is named as incomplete instead.
+ */
+const filledIn = (group: Record<string, unknown>) =>
+  Object.values(group).some((value) => value !== undefined && value !== false && value !== '');
 
 function groupOf(
   fields: FieldSpec[],

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { actionBodySchema } from '../../../api/case-actions';
 import { commandTypes, TaskKindSchema } from '../../../machines/case.events';
+import { NewProfileSchema } from '../../../machines/profile.schema';
 import { CaseReportSchema } from '../../../machines/report.schema';
+import { ProfileReportSchema } from '../api/profile-report';
 import { enumGroupOf } from '../forms/field-labels';
 import { fieldsOf, labelPath, type FieldSpec } from '../forms/schema-fields';
 import { resources } from './resources';
@@ -24,6 +26,8 @@ function neededKeys(): string[] {
     }
   };
   walk(fieldsOf(CaseReportSchema), '');
+  walk(fieldsOf(NewProfileSchema), '');
+  walk(fieldsOf(ProfileReportSchema), '');
   for (const type of commandTypes) {
     walk(fieldsOf(actionBodySchema(type)), '');
     needed.add(`enums:command.${type}`);

@@ -8,6 +8,7 @@ import enCommon from '../locales/en/common.json';
 import enDesk from '../locales/en/desk.json';
 import enEnums from '../locales/en/enums.json';
 import enFields from '../locales/en/fields.json';
+import enProfiles from '../locales/en/profiles.json';
 import enSupervisor from '../locales/en/supervisor.json';
 import enValidation from '../locales/en/validation.json';
 import nlAmbulance from '../locales/nl/ambulance.json';
@@ -20,6 +21,7 @@ import nlCommon from '../locales/nl/common.json';
 import nlDesk from '../locales/nl/desk.json';
 import nlEnums from '../locales/nl/enums.json';
 import nlFields from '../locales/nl/fields.json';
+import nlProfiles from '../locales/nl/profiles.json';
 import nlSupervisor from '../locales/nl/supervisor.json';
 import nlValidation from '../locales/nl/validation.json';
 
@@ -37,6 +39,7 @@ const nl = {
   ambulance: nlAmbulance,
   supervisor: nlSupervisor,
   crisis: nlCrisis,
+  profiles: nlProfiles,
 };
 const en = {
   common: enCommon,
@@ -51,6 +54,7 @@ const en = {
   ambulance: enAmbulance,
   supervisor: enSupervisor,
   crisis: enCrisis,
+  profiles: enProfiles,
 };
 
 // Both languages have exactly the same keys: a string missing in either does not compile.

@@ -1,0 +1,313 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import example from '../../examples/report.json';
+import { demoToken, isoDate, openNav, optional, signIn } from '../support/browser-app';
+import { expectAccessible, launchChromium, newPerson, saveFailureShots } from '../support/browser';
+import { startStack, type Stack } from '../support/browser-stack';
+import { LANGS, textsFor, type Lang, type Texts } from '../support/browser-text';
+
+const DAY = 86_400_000;
+const STEP_MS = 90_000;
+
+/** A profile as a clinic sends it, made of the example report's own parts. */
+function aProfile(name: string, ward: string) {
+  const now = Date.now();
+  return {
+    person: { ...example.person, name },
+    photo: { takenOn: isoDate(new Date(now - 30 * DAY)) },
+    routines: ['loopt elke ochtend naar de bakker'],
+    likelyPlaces: example.likelyPlaces,
+    associates: ['broer, woont in Groningen'],
+    riskFactors: example.riskFactors,
+    travel: example.travel,
+    timeCriticalNeeds: example.timeCriticalNeeds,
+    legalTitle: {
+      kind: 'zorgmachtiging',
+      startsOn: isoDate(new Date(now - 60 * DAY)),
+      endsOn: isoDate(new Date(now + 300 * DAY)),
+    },
+    clinicContact: { ...example.clinicContact, ward },
+    consents: example.consents,
+  };
+}
+
+/** Sends a request as the demo clinic of ggz-noord, as another of its staff would from their own screen. */
+async function asClinic(
+  stack: Stack,
+  method: string,
+  path: string,
+  body: object,
+  headers: Record<string, string> = {},
+) {
+  const response = await fetch(`${stack.url}${path}`, {
+    method,
+    headers: {
+      'content-type': 'application/json',
+      authorization: `Bearer ${await demoToken(stack, 'clinic')}`,
+      'idempotency-key': randomUUID(),
+      ...headers,
+    },
+    body: JSON.stringify(body),
+  });
+  const answer = (await response.json()) as Record<string, unknown>;
+  if (!response.ok)
+    throw new Error(`${method} ${path} answered ${response.status}: ${JSON.stringify(answer)}`);
+  return answer;
+}
+
+/** Keeps a new profile over HTTP: its id. */
+const keepProfile = async (stack: Stack, profile: object): Promise<string> =>
+  (await asClinic(stack, 'POST', '/v1/profiles', { ...profile, patientNumber: randomUUID() }))
+    .profileId as string;
+
+describe('patient profiles in the web app of npm start', () => {
+  let stack: Stack;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    [stack, browser] = await Promise.all([startStack(), launchChromium()]);
+  }, 300_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await stack?.stop();
+  });
+
+  describe.each(LANGS)('in %s', (lang: Lang) => {
+    let t: Texts;
+    const people: Record<string, { context: BrowserContext; page: Page; errors: string[] }> = {};
+    const run = `${lang}-${Date.now().toString(36)}`;
+
+    const h1 = (page: Page, text: string) =>
+      page.getByRole('heading', { level: 1, name: text, exact: true }).waitFor();
+    const region = (page: Page, title: string) => page.getByRole('region', { name: title, exact: true });
+    const group = (scope: Page | Locator, legend: string) =>
+      scope.getByRole('group', { name: legend, exact: true });
+    const field = (scope: Page | Locator, label: string) => scope.getByLabel(label, { exact: true });
+    const button = (scope: Page | Locator, name: string) => scope.getByRole('button', { name, exact: true });
+    const about = (page: Page) => region(page, t('profiles:page.about'));
+    /** The value a fact list gives for a label: the `dd` after the `dt` that says just that. */
+    const fact = (scope: Locator, label: string) =>
+      scope
+        .locator('dt', { hasText: new RegExp(`^${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`) })
+        .first()
+        .locator('xpath=following-sibling::dd[1]');
+
+    /** Goes from the menu to a profile by its row in the clinic's list. */
+    const openProfile = async (page: Page, profileId: string, name: string) => {
+      await openNav(page, t, 'profiles');
+      await h1(page, t('profiles:list.title'));
+      // Kept over HTTP, as by a colleague: the list shows it once read again.
+      await button(page, t('profiles:list.refresh')).click();
+      await page.getByRole('link', { name: profileId, exact: true }).click();
+      await h1(page, t('profiles:page.title', { name }));
+    };
+
+    const clinicPage = () => people.clinic!.page;
+
+    beforeAll(async () => {
+      t = await textsFor(lang);
+      const clinic = await newPerson(browser);
+      people.clinic = clinic;
+      await signIn(clinic.page, stack, t, lang, 'clinic');
+    }, 120_000);
+
+    afterEach(async (ctx) => {
+      if (ctx.task.result?.state !== 'fail') return;
+      const pages = Object.fromEntries(Object.entries(people).map(([who, p]) => [who, p.page]));
+      console.error(
+        [
+          `screenshots: ${await saveFailureShots(pages, `${lang} ${ctx.task.name}`)}`,
+          ...Object.entries(people).flatMap(([who, p]) => p.errors.map((e) => `${who}: ${e}`)),
+          `npm start said:\n${stack.output()}`,
+        ].join('\n'),
+      );
+    });
+
+    afterAll(async () => {
+      for (const p of Object.values(people)) await p.context.close();
+      for (const p of Object.values(people)) expect(p.errors).toEqual([]);
+    });
+
+    it(
+      'creates a profile through the screens; the patient number is sent once and shown nowhere',
+      async () => {
+        const page = clinicPage();
+        const name = lang === 'nl' ? 'Pieter Profiel' : 'Peter Profile';
+        const patientNumber = `PN-${run}`;
+        const ward = `Ward ${run}`;
+        const routine = `Elke ochtend naar de bakker (${lang})`;
+        await openNav(page, t, 'profiles');
+        await h1(page, t('profiles:list.title'));
+        await expectAccessible(page, 'the profile list');
+        await page.getByRole('link', { name: t('profiles:list.new'), exact: true }).click();
+        await h1(page, t('profiles:new.title'));
+        await expectAccessible(page, 'the empty profile form');
+        const form = page.getByRole('form', { name: t('profiles:new.title'), exact: true });
+
+        await field(form, t('fields:patientNumber')).fill(patientNumber);
+        const person = group(form, t('fields:person._'));
+        await field(person, t('fields:person.name')).fill(name);
+        await field(person, t('fields:person.dateOfBirth')).fill('1990-04-01');
+        await field(person, t('fields:person.description')).fill('1.85 m, slank, kort donker haar');
+        // Taken two years ago: the list says so.
+        const photo = group(form, optional(t, t('fields:photo._')));
+        await field(photo, t('fields:photo.takenOn')).fill(isoDate(new Date(Date.now() - 730 * DAY)));
+        await field(form, optional(t, t('fields:routines'))).fill(routine);
+        const title = group(form, t('fields:legalTitle._'));
+        await field(title, t('fields:legalTitle.kind')).selectOption({
+          label: t('enums:titleKind.zorgmachtiging'),
+        });
+        await field(title, optional(t, t('fields:legalTitle.startsOn'))).fill(
+          isoDate(new Date(Date.now() - 60 * DAY)),
+        );
+        await field(title, optional(t, t('fields:legalTitle.endsOn'))).fill(
+          isoDate(new Date(Date.now() + 300 * DAY)),
+        );
+        const contact = group(form, t('fields:clinicContact._'));
+        await field(contact, t('fields:clinicContact.ward')).fill(ward);
+        await field(contact, t('fields:clinicContact.responsibleClinician')).fill('dr. A. Bakker');
+        await field(contact, t('fields:clinicContact.phone24x7')).fill('+31 592 000 000');
+        for (const consent of ['familyContact', 'publicAppeal'] as const)
+          await field(
+            group(form, t(`fields:consents.${consent}._`)),
+            t(`fields:consents.${consent}.recordedBy`),
+          ).fill('dr. A. Bakker');
+        const crisiskaart = group(form, optional(t, t('fields:plans.crisiskaart._')));
+        await field(crisiskaart, t('fields:plans.crisiskaart.text')).fill('Bel eerst zijn broer.');
+        await field(crisiskaart, t('fields:plans.crisiskaart.madeBy')).fill('dr. A. Bakker');
+        await field(crisiskaart, t('fields:plans.crisiskaart.madeOn')).fill('2026-09-01');
+        await button(form, t('profiles:new.save')).click();
+
+        await h1(page, t('profiles:page.title', { name }));
+        expect(await fact(about(page), t('profiles:page.version')).textContent()).toBe('1');
+        await region(page, t('clinic:report.sections.search')).getByText(routine, { exact: true }).waitFor();
+        await region(page, t('profiles:sections.plans'))
+          .getByText('Bel eerst zijn broer.', { exact: true })
+          .waitFor();
+        expect(await page.content()).not.toContain(patientNumber);
+        await expectAccessible(page, 'a profile');
+
+        const profileId = new URL(page.url()).pathname.split('/').at(-1)!;
+        await openNav(page, t, 'profiles');
+        const row = page.getByRole('row').filter({ has: page.getByRole('link', { name: profileId }) });
+        await expect
+          .poll(() => row.getByRole('cell').allTextContents())
+          .toEqual([ward, '1', expect.any(String), expect.any(String), t('profiles:hints.photo')]);
+        expect(await page.content()).not.toContain(patientNumber);
+      },
+      STEP_MS,
+    );
+
+    it(
+      'changes a profile into version 2, and the versions say who changed which parts, and when',
+      async () => {
+        const page = clinicPage();
+        const name = `Versie ${run}`;
+        const profileId = await keepProfile(stack, aProfile(name, 'De Linde'));
+        await openProfile(page, profileId, name);
+
+        await button(about(page), t('profiles:page.edit')).click();
+        const form = page.getByRole('form', { name: t('profiles:page.edit'), exact: true });
+        await field(group(form, t('fields:person._')), t('fields:person.description')).fill(
+          '1.85 m, baard sinds oktober',
+        );
+        await field(form, optional(t, t('fields:routines'))).fill('Zaterdags naar café De Kroon');
+        await expectAccessible(page, 'the change of a profile');
+        await button(form, t('profiles:page.save')).click();
+
+        await about(page)
+          .getByText(t('profiles:page.saved', { version: 2 }), { exact: true })
+          .waitFor();
+        expect(await fact(about(page), t('profiles:page.version')).textContent()).toBe('2');
+        await page.getByText('1.85 m, baard sinds oktober', { exact: true }).waitFor();
+
+        const versions = region(page, t('profiles:versions.title'));
+        const rowOf = (version: number) =>
+          versions
+            .getByRole('row')
+            .filter({ has: page.getByRole('rowheader', { name: String(version), exact: true }) });
+        const who = `${t('enums:role.clinic')} (clinician.ggz-noord)`;
+        await expect
+          .poll(() => rowOf(2).getByRole('cell').allTextContents())
+          .toEqual([
+            t('profiles:change.updated'),
+            expect.any(String),
+            who,
+            `${t('fields:person._')}, ${t('fields:routines')}`,
+          ]);
+        expect((await rowOf(1).getByRole('cell').allTextContents())[0]).toBe(t('profiles:change.created'));
+
+        await button(about(page), t('profiles:page.review')).click();
+        await about(page)
+          .getByText(t('profiles:page.reviewed', { version: 3 }), { exact: true })
+          .waitFor();
+        await expect
+          .poll(() => rowOf(3).getByRole('cell').allTextContents())
+          .toEqual([t('profiles:change.reviewed'), expect.any(String), who, t('common:none')]);
+        await expectAccessible(page, 'a profile with its versions');
+      },
+      STEP_MS,
+    );
+
+    it(
+      'says someone else changed the profile when the page is stale, saves nothing, and reloads',
+      async () => {
+        const page = clinicPage();
+        const name = `Verouderd ${run}`;
+        const profile = aProfile(name, 'De Linde');
+        const profileId = await keepProfile(stack, profile);
+        await openProfile(page, profileId, name);
+
+        // A colleague changes it meanwhile, from their own screen.
+        await asClinic(
+          stack,
+          'PUT',
+          `/v1/profiles/${profileId}`,
+          { ...profile, associates: ['zus, woont in Zwolle'] },
+          { 'if-match': '"1"' },
+        );
+
+        await button(about(page), t('profiles:page.edit')).click();
+        const form = page.getByRole('form', { name: t('profiles:page.edit'), exact: true });
+        await field(form, optional(t, t('fields:routines'))).fill('Mijn wijziging');
+        await button(form, t('profiles:page.save')).click();
+        const alert = page.getByRole('alert').filter({ hasText: t('profiles:stale.title') });
+        await alert.waitFor();
+        await expectAccessible(page, 'a stale profile');
+
+        await button(alert, t('profiles:stale.reload')).click();
+        await alert.waitFor({ state: 'hidden' });
+        expect(await fact(about(page), t('profiles:page.version')).textContent()).toBe('2');
+        await page.getByText('zus, woont in Zwolle', { exact: true }).waitFor();
+        expect(await page.getByText('Mijn wijziging').count()).toBe(0);
+      },
+      STEP_MS,
+    );
+
+    it(
+      'shows a second clinic neither the profile in its list nor the profile at its address',
+      async () => {
+        const name = `Eigen kliniek ${run}`;
+        const profileId = await keepProfile(stack, aProfile(name, 'De Linde'));
+        const other = await newPerson(browser);
+        people.other = other;
+        await signIn(other.page, stack, t, lang, 'clinic-oost');
+        await openNav(other.page, t, 'profiles');
+        await h1(other.page, t('profiles:list.title'));
+        await button(other.page, t('profiles:list.refresh')).click();
+        await other.page.getByRole('table').waitFor();
+        expect(await other.page.getByRole('link', { name: profileId }).count()).toBe(0);
+
+        // The address itself, as a link passed on would open it: signed in, the profile is not there.
+        const linked = await newPerson(browser);
+        people.linked = linked;
+        await signIn(linked.page, stack, t, lang, 'clinic-oost', undefined, `/clinic/profiles/${profileId}`);
+        await linked.page.getByRole('alert').getByText(t('common:errors.404'), { exact: true }).waitFor();
+        expect(await linked.page.content()).not.toContain(name);
+      },
+      STEP_MS,
+    );
+  });
+});

@@ -1,0 +1,198 @@
+import { useMemo, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { ProfileSchema, type Profile } from '../../../machines/profile.schema';
+import type { AsJson } from '../api/as-json';
+import {
+  isStale,
+  useProfile,
+  useReloadProfile,
+  useReviewProfile,
+  useUpdateProfile,
+  type ProfileBody,
+  type ProfileView,
+} from '../api/profile-queries';
+import { ActorName, Facts } from '../cases/entries';
+import { fromBody } from '../forms/form-values';
+import { SchemaForm } from '../forms/schema-form';
+import { fieldsOf } from '../forms/schema-fields';
+import { DateTime } from '../i18n/format';
+import { useAnnounce } from '../ui/announcer';
+import { BusyButton } from '../ui/busy-button';
+import { ErrorNotice, Loading } from '../ui/notices';
+import { Page, Section } from '../ui/page';
+import { ProfileParts, useProfileParts } from './profile-sections';
+import { ProfileVersions } from './profile-versions';
+import { ReportMissing } from './report-missing.form';
+import { ReviewBadges } from './review-badges';
+import { reviewHints } from './review-hints';
+
+// The profile as the model parses it is a body the API's document accepts: a change to either that breaks
+// this stops the build.
+const asBody = (profile: Profile): ProfileBody => profile as AsJson<Profile>;
+
+/** `/clinic/profiles/$profileId`: a profile's latest version, its history, and what the clinic does with it. */
+export function ProfilePage(props: { profileId: string }) {
+  const { t } = useTranslation('profiles');
+  const query = useProfile(props.profileId);
+  if (query.isLoading)
+    return (
+      <Page title={t('page.loading')}>
+        <Loading />
+      </Page>
+    );
+  if (query.error || !query.data)
+    return (
+      <Page title={t('page.loading')}>
+        <ErrorNotice error={query.error} onRetry={() => void query.refetch()} />
+      </Page>
+    );
+  return <LoadedProfile view={query.data} />;
+}
+
+type Mode = 'read' | 'edit' | 'report';
+
+function LoadedProfile(props: { view: ProfileView }) {
+  const { t } = useTranslation(['profiles', 'common']);
+  const { view } = props;
+  const { profileId } = view;
+  const announce = useAnnounce();
+  const fields = useMemo(() => fieldsOf(ProfileSchema), []);
+  const parts = useProfileParts(fields);
+  const update = useUpdateProfile(profileId);
+  const review = useReviewProfile(profileId);
+  const reload = useReloadProfile(profileId);
+  const [mode, setMode] = useState<Mode>('read');
+  const [stale, setStale] = useState(false);
+  const [note, setNote] = useState<string | null>(null);
+  const toggle = (next: Mode) => {
+    setNote(null);
+    setMode(mode === next ? 'read' : next);
+  };
+  const done = (text: string) => {
+    setNote(text);
+    announce(text);
+  };
+
+  const reloadProfile = async () => {
+    await reload();
+    update.reset();
+    review.reset();
+    setStale(false);
+    // A change begun on the older version is made again on the newer; the last-seen facts still hold.
+    if (mode === 'edit') setMode('read');
+  };
+
+  const markReviewed = async () => {
+    setNote(null);
+    try {
+      const next = await review.mutateAsync(view.version);
+      done(t('profiles:page.reviewed', { version: next.version }));
+    } catch (error) {
+      if (isStale(error)) setStale(true);
+    }
+  };
+
+  const hints = reviewHints({ reviewedAt: view.reviewedAt, photoTakenOn: view.profile.photo?.takenOn });
+  return (
+    <Page
+      title={t('profiles:page.title', { name: view.profile.person.name })}
+      actions={
+        <button
+          type="button"
+          className="button-danger"
+          aria-expanded={mode === 'report'}
+          onClick={() => toggle('report')}
+        >
+          {t('profiles:report.open')}
+        </button>
+      }
+    >
+      {stale && <StaleNotice onReload={() => void reloadProfile()} />}
+      {mode === 'report' && (
+        <ReportMissing profileId={profileId} version={view.version} onStale={() => setStale(true)} />
+      )}
+      <Section title={t('profiles:page.about')} id="profile-about">
+        <Facts
+          rows={[
+            [t('profiles:page.version'), String(view.version)],
+            [
+              t('profiles:page.recorded'),
+              <>
+                <DateTime value={view.recordedAt} />, <ActorName actor={view.recordedBy} />
+              </>,
+            ],
+            [
+              t('profiles:page.reviewedAt'),
+              <>
+                <DateTime value={view.reviewedAt} />, <ActorName actor={view.reviewedBy} />
+              </>,
+            ],
+            [t('profiles:list.attention'), hints.length > 0 ? <ReviewBadges hints={hints} /> : null],
+          ]}
+        />
+        <div className="form-actions">
+          <button type="button" aria-expanded={mode === 'edit'} onClick={() => toggle('edit')}>
+            {t('profiles:page.edit')}
+          </button>
+          <BusyButton busy={review.isPending} onClick={() => void markReviewed()}>
+            {t('profiles:page.review')}
+          </BusyButton>
+        </div>
+        {review.error !== null && !isStale(review.error) && <ErrorNotice error={review.error} />}
+        {note !== null && (
+          <p role="status" className="notice notice-ok">
+            {note}
+          </p>
+        )}
+      </Section>
+      {mode === 'edit' ? (
+        <SchemaForm
+          // A new version read again starts the form anew from it.
+          key={view.version}
+          label={t('profiles:page.edit')}
+          schema={ProfileSchema}
+          fields={fields}
+          parts={parts}
+          initial={fromBody(fields, view.profile)}
+          submitLabel={t('profiles:page.save')}
+          busy={update.isPending}
+          submitError={isStale(update.error) ? null : update.error}
+          onSubmit={async (profile) => {
+            try {
+              const next = await update.mutateAsync({ version: view.version, body: asBody(profile) });
+              setMode('read');
+              done(t('profiles:page.saved', { version: next.version }));
+            } catch (error) {
+              if (isStale(error)) setStale(true);
+              throw error;
+            }
+          }}
+          actions={
+            <button type="button" onClick={() => setMode('read')}>
+              {t('common:cancel')}
+            </button>
+          }
+        />
+      ) : (
+        <ProfileParts fields={fields} profile={view.profile} />
+      )}
+      <ProfileVersions profileId={profileId} />
+    </Page>
+  );
+}
+
+/** Said when a change was refused because someone else changed the profile since this page read it. */
+function StaleNotice(props: { onReload: () => void }) {
+  const { t } = useTranslation('profiles');
+  return (
+    <div role="alert" className="notice notice-error">
+      <p>
+        <strong>{t('stale.title')}</strong>
+      </p>
+      <p>{t('stale.body')}</p>
+      <button type="button" onClick={props.onReload}>
+        {t('stale.reload')}
+      </button>
+    </div>
+  );
+}

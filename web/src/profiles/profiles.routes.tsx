@@ -1,0 +1,31 @@
+import { createRoute } from '@tanstack/react-router';
+import { authedRoute } from '../shell/authed.route';
+import { NewProfilePage } from './new-profile.page';
+import { ProfileListPage } from './profile-list.page';
+import { ProfilePage } from './profile.page';
+
+/** `/clinic/profiles`: the clinic's patient profiles. */
+export const profilesRoute = createRoute({
+  getParentRoute: () => authedRoute,
+  path: '/clinic/profiles',
+  component: ProfileListPage,
+});
+
+/** `/clinic/profiles/new`: a new profile. */
+export const newProfileRoute = createRoute({
+  getParentRoute: () => authedRoute,
+  path: '/clinic/profiles/new',
+  component: NewProfilePage,
+});
+
+/** `/clinic/profiles/$profileId`: one profile, its versions, and "report missing". */
+export const profileRoute = createRoute({
+  getParentRoute: () => authedRoute,
+  path: '/clinic/profiles/$profileId',
+  component: function ProfileRoute() {
+    const { profileId } = profileRoute.useParams();
+    return <ProfilePage key={profileId} profileId={profileId} />;
+  },
+});
+
+export const profileRoutes = [profilesRoute, newProfileRoute, profileRoute];
