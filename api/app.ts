@@ -14,6 +14,7 @@ import type { ApiMetrics } from './metrics';
 import { openApiDocument } from './openapi';
 import { Problem } from './problems';
 import { DEFAULT_PHOTO_MAX_BYTES, photoRouter } from './photo.routes';
+import { profileTasksRouter } from './profile-tasks.routes';
 import type { ProfileWorkflows } from './profile-workflow';
 import { profilesRouter } from './profiles.routes';
 import { DEFAULT_RATE_LIMITS, limitPerAddress, limitPerUser, type RateLimits } from './rate-limits';
@@ -97,6 +98,7 @@ export function createApp(deps: AppDeps): express.Express {
   );
   app.use('/v1/profiles', profilesRouter(routes));
   app.use('/v1', tasksRouter(routes));
+  app.use('/v1', profileTasksRouter(routes));
   app.use('/v1/access-records', accessRecordsRouter(deps));
   app.use('/v1', feedRouter(deps));
   if (deps.devSignIn) app.use('/dev', devSignInRouter(deps.devSignIn));
