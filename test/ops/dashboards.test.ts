@@ -19,6 +19,7 @@ import { installTemporalRuntime } from '../../temporal/runtime';
 import { testCaseWorker } from '../support/case-worker';
 import { scrape } from '../support/exposition';
 import { aReport, clinician, police } from '../support/fixtures';
+import { aKeptProfile, aPatientNumber } from '../support/profiles';
 import { opsTools, type OpsTools } from '../support/ops-tools';
 import { freePort } from '../support/ports';
 import { PrometheusServer, type PromSample } from '../support/prometheus';
@@ -68,6 +69,8 @@ describe('Grafana dashboards against a real Prometheus scraping a loaded system'
   let metricsServer: Server;
   let apiMetricsUrl: string;
   let workerMetricsUrl: string;
+  /** A patient profile the clinic files from: its absences feed the repeat-absence panels. */
+  let fromProfile: { profileId: string; version: number };
   const receiver = new WebhookReceiver();
 
   // Short deadlines, so escalations happen within the test.
@@ -92,6 +95,14 @@ describe('Grafana dashboards against a real Prometheus scraping a loaded system'
     ]);
     env = devEnv;
     records = store;
+    const kept = await records.profiles.create({
+      institutionId: 'ggz-noord',
+      patientNumber: aPatientNumber(),
+      profile: aKeptProfile('2026-10-01'),
+      by: clinician,
+    });
+    if (!kept.created) throw new Error('a new patient has no profile yet');
+    fromProfile = { profileId: kept.view.profileId, version: kept.view.version };
     worker = await testCaseWorker({
       env,
       bundle,
@@ -183,12 +194,13 @@ describe('Grafana dashboards against a real Prometheus scraping a loaded system'
       legalTitle: { kind: 'crisismaatregel', startsOn: '2026-01-01', endsOn: '2026-01-03' },
     });
     await act(expired, 'police.decide_after_expiry', { by: police, continueSearch: false });
-    // Found by family, closed directly.
-    const family = await file(token, { kind: { unauthorisedAbsence: false, missing: true } });
+    // Found by family, closed directly. Filed from a profile, as the rejected one below: each wave adds two
+    // absences of one patient, so the profile's repeat counter moves in both.
+    const family = await file(token, { kind: { unauthorisedAbsence: false, missing: true }, fromProfile });
     await act(family, 'police.acknowledge', { by: police, risk: 'medium', urgent: false, ...facts });
     await act(family, 'case.close', { by: police, outcome: 'found_by_family' });
     // Rejected, with grounds: the clinic closes it.
-    const rejected = await file(token, {});
+    const rejected = await file(token, { fromProfile });
     await act(rejected, 'police.reject', {
       by: police,
       grounds: 'no_danger',
@@ -259,5 +271,19 @@ describe('Grafana dashboards against a real Prometheus scraping a loaded system'
     const ours = lintOurs(await scrape(workerMetricsUrl));
     expect(ours).toContain('vermist_cases_opened_total{');
     expect(ours).toContain('vermist_time_to_returned_seconds_bucket{');
+    expect(ours).toContain('vermist_profile_repeat_absences_total{');
+  });
+
+  it("labels the workers' profile metrics with institution and ward, never a profile, patient or case", async () => {
+    const lines = (await scrape(workerMetricsUrl))
+      .split('\n')
+      .filter((line) => line.startsWith('vermist_profile_'));
+    expect(lines.length).toBeGreaterThan(0);
+    for (const line of lines) {
+      expect(line).not.toContain(fromProfile.profileId);
+      expect(line).not.toMatch(/case-|Karel/);
+      expect(line).toMatch(/institution="ggz-noord"/);
+      expect(line).toMatch(/ward="De Linde"/);
+    }
   });
 });
