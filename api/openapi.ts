@@ -5,6 +5,7 @@ import { AmbulanceViewSchema, PoliceViewSchema } from '../machines/case.projecti
 import { completingCommand } from '../machines/case.tasks';
 import { CaseViewSchema } from '../machines/case.view';
 import { NewProfileSchema, ProfileSchema, ProfileViewSchema } from '../machines/profile.schema';
+import { ProfileTaskSchema } from '../machines/profile.events';
 import { ProfileReportSchema } from '../machines/profile-report.schema';
 import {
   AccessLogCheckSchema,
@@ -14,6 +15,7 @@ import {
 import { actionBodySchema, caseActions } from './case-actions';
 import { CaseListQuerySchema, CaseListSchema, NewCaseBodySchema, TimelineSchema } from './cases.routes';
 import { DEFAULT_PHOTO_MAX_BYTES } from './photo.routes';
+import { ProfileInboxSchema, ProfileTaskQuerySchema } from './profile-tasks.routes';
 import { ProfilePhotoQuerySchema } from './profile-photo.routes';
 import {
   ProfileHistorySchema,
@@ -291,6 +293,35 @@ function profilePaths() {
           ...errors(400, 401, 409, 422),
           '404': noProfile,
           '412': stale,
+        },
+      },
+    },
+    '/v1/profile-tasks': {
+      get: {
+        summary: "Your institution's open profile tasks, soonest due first (clinic; others get none)",
+        description:
+          "The tasks the profiles' workflows opened and no one has closed: `profile_review` when a profile was not checked for the policy's `reviewEvery` or its photo is older than `photoMaxAge` (`reasons` says which), and `repeat_review` when a patient's absences reached the policy's threshold within its window. Handling facts only (profile id, ward, kind, instants): no personal data, so listing them is not an access record. Every other role gets an empty list.",
+        parameters: queryParameters(ProfileTaskQuerySchema),
+        responses: {
+          '200': { description: 'The open tasks', ...json(schema(ProfileInboxSchema, 'output')) },
+          ...errors(400, 401),
+        },
+      },
+    },
+    '/v1/profiles/{profileId}/tasks/repeat_review/complete': {
+      post: {
+        summary: 'Say the multidisciplinary review of repeat absences was held (its own clinic)',
+        description:
+          "The profile's machine closes its open repeat review with you as who held it and now as when; the absences it covered no longer count towards the next one. 409 when no repeat review is open. Only the profile's own clinic may; everyone else gets 404.",
+        parameters: [profileIdParam, idempotencyKey],
+        requestBody: { required: false, ...json(schema(z.object({}).strict())) },
+        responses: {
+          '200': {
+            description: 'The review as held: the profile and its closed task, with who and when',
+            ...json(schema(z.object({ profileId: z.string(), task: ProfileTaskSchema }), 'output')),
+          },
+          ...errors(400, 401, 409, 422),
+          '404': noProfile,
         },
       },
     },

@@ -6294,6 +6294,211 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/profile-tasks': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Your institution's open profile tasks, soonest due first (clinic; others get none)
+     * @description The tasks the profiles' workflows opened and no one has closed: `profile_review` when a profile was not checked for the policy's `reviewEvery` or its photo is older than `photoMaxAge` (`reasons` says which), and `repeat_review` when a patient's absences reached the policy's threshold within its window. Handling facts only (profile id, ward, kind, instants): no personal data, so listing them is not an access record. Every other role gets an empty list.
+     */
+    get: {
+      parameters: {
+        query?: {
+          limit?: number;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description The open tasks */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                /** @enum {string} */
+                kind: 'profile_review' | 'repeat_review';
+                /** Format: date-time */
+                openedAt: string;
+                dueAt: string | null;
+                reasons: ('review_due' | 'photo_old')[];
+                doneAt: string | null;
+                doneBy: {
+                  id: string;
+                  /** @enum {string} */
+                  role: 'clinic' | 'police_desk' | 'police_supervisor' | 'ambulance' | 'crisis_service';
+                } | null;
+                profileId: string;
+                institutionId: string;
+                ward: string;
+              }[];
+              more: boolean;
+            };
+          };
+        };
+        /** @description The input is wrong: every wrong field is named under `errors`, with its path and why (a time that already happened may not lie in the future). */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description No bearer token, or one that fails signature, issuer, audience or expiry. */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description A bug on our side: logged under the `requestId` the body carries; nothing else is disclosed. */
+        500: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/profiles/{profileId}/tasks/repeat_review/complete': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Say the multidisciplinary review of repeat absences was held (its own clinic)
+     * @description The profile's machine closes its open repeat review with you as who held it and now as when; the absences it covered no longer count towards the next one. 409 when no repeat review is open. Only the profile's own clinic may; everyone else gets 404.
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header: {
+          /** @description Your unique id for this action; retrying the same request with it returns the first answer (even after the case moved on) and applies nothing twice. The same key on another request answers 422. */
+          'Idempotency-Key': string;
+        };
+        path: {
+          profileId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: {
+        content: {
+          'application/json': Record<string, never>;
+        };
+      };
+      responses: {
+        /** @description The review as held: the profile and its closed task, with who and when */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              profileId: string;
+              task: {
+                /** @enum {string} */
+                kind: 'profile_review' | 'repeat_review';
+                /** Format: date-time */
+                openedAt: string;
+                dueAt: string | null;
+                reasons: ('review_due' | 'photo_old')[];
+                doneAt: string | null;
+                doneBy: {
+                  id: string;
+                  /** @enum {string} */
+                  role: 'clinic' | 'police_desk' | 'police_supervisor' | 'ambulance' | 'crisis_service';
+                } | null;
+              };
+            };
+          };
+        };
+        /** @description The input is wrong: every wrong field is named under `errors`, with its path and why (a time that already happened may not lie in the future). */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description No bearer token, or one that fails signature, issuer, audience or expiry. */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description No such profile, or not one of your institution's (which is the same to you): a profile is seen by its own clinic only. */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description The case's state does not allow this now: the body carries the case's current `caseStatus`. */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description This Idempotency-Key was already used by you for a different action or body: send a new key. */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description A bug on our side: logged under the `requestId` the body carries; nothing else is disclosed. */
+        500: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/access-records': {
     parameters: {
       query?: never;
