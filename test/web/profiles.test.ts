@@ -2,13 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import example from '../../examples/report.json';
-import { demoToken, isoDate, openNav, optional, signIn } from '../support/browser-app';
+import { amsterdamLocal, demoToken, isoDate, openNav, optional, signIn } from '../support/browser-app';
 import { expectAccessible, launchChromium, newPerson, saveFailureShots } from '../support/browser';
 import { startStack, type Stack } from '../support/browser-stack';
 import { LANGS, textsFor, type Lang, type Texts } from '../support/browser-text';
 
 const DAY = 86_400_000;
 const STEP_MS = 90_000;
+const HOUR = 60 * 60_000;
 
 /** A profile as a clinic sends it, made of the example report's own parts. */
 function aProfile(name: string, ward: string) {
@@ -306,6 +307,50 @@ describe('patient profiles in the web app of npm start', () => {
         await signIn(linked.page, stack, t, lang, 'clinic-oost', undefined, `/clinic/profiles/${profileId}`);
         await linked.page.getByRole('alert').getByText(t('common:errors.404'), { exact: true }).waitFor();
         expect(await linked.page.content()).not.toContain(name);
+      },
+      STEP_MS,
+    );
+
+    it(
+      'reports missing from the profile in one step and lands on the case, whose page shows the full signalement',
+      async () => {
+        const page = clinicPage();
+        const name = `Melding ${run}`;
+        const profileId = await keepProfile(stack, aProfile(name, 'De Linde'));
+        await openProfile(page, profileId, name);
+
+        await button(page, t('profiles:report.open')).click();
+        const form = page.getByRole('form', { name: t('profiles:report.title'), exact: true });
+        await expectAccessible(page, 'reporting missing from a profile');
+        await field(form, t('fields:region')).fill('noord-nl');
+        await field(form, t('fields:kind.unauthorisedAbsence')).check();
+        await field(form, t('fields:proposedRisk')).selectOption({ label: t('enums:risk.high') });
+        await field(form, t('fields:internalSearchDone')).check();
+        const lastSeen = group(form, t('fields:lastSeen._'));
+        await field(lastSeen, t('fields:lastSeen.at')).fill(amsterdamLocal(new Date(Date.now() - HOUR)));
+        await field(lastSeen, t('fields:lastSeen.place')).fill('Tuin, afdeling De Linde');
+        await field(form, optional(t, t('fields:clothing'))).fill('rode jas, zwarte sneakers');
+        await button(form, t('profiles:report.file')).click();
+
+        await page.waitForURL(/\/cases\//);
+        const caseId = decodeURIComponent(new URL(page.url()).pathname.split('/').at(-1)!);
+        await h1(page, t('cases:pageTitle', { name, caseId }));
+        const person = region(page, t('cases:person.title'));
+        const facts: [string, string][] = [
+          [t('fields:person.description'), example.person.description],
+          [t('fields:person.clothing'), 'rode jas, zwarte sneakers'],
+          [t('fields:person.sex'), t('enums:sex.male')],
+          [t('fields:person.heightCm'), '185'],
+          [t('fields:person.build'), t('enums:build.slim')],
+          [t('fields:person.distinguishingMarks'), example.person.distinguishingMarks.join(', ')],
+          [t('fields:person.languages'), example.person.languages.join(', ')],
+          [t('fields:likelyPlaces'), example.likelyPlaces.join(', ')],
+          [t('fields:associates'), 'broer, woont in Groningen'],
+          [t('fields:timeCriticalNeeds._'), 'clozapine (within 24 hours)'],
+        ];
+        for (const [label, value] of facts)
+          await expect.poll(() => fact(person, label).textContent(), { message: label }).toBe(value);
+        await expectAccessible(page, 'the case reported from a profile');
       },
       STEP_MS,
     );
