@@ -2,7 +2,6 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { inject } from 'vitest';
 import { freePort } from './ports';
 
 const ROOT = path.join(__dirname, '../..');
@@ -26,7 +25,12 @@ export type Stack = {
  * Stacks start one at a time: the launcher rebuilds web/dist when the app's sources changed, and two builds
  * into the same folder at once would delete each other's files.
  */
-export async function startStack(): Promise<Stack> {
+export async function startStack(
+  /** The Temporal CLI; by default the one the suite's toolchain setup found. A benchmark passes its own. */
+  temporalCli?: string,
+): Promise<Stack> {
+  // Imported here, not at the top: a benchmark runs this outside vitest, where vitest cannot be loaded.
+  const cli = temporalCli ?? (await import('vitest')).inject('toolchain').temporalCli;
   const dataDir = mkdtempSync(path.join(tmpdir(), 'vermist-stack-'));
   const [port, devPort, uiPort] = [await freePort(), await freePort(), await freePort()];
   const url = `http://127.0.0.1:${port}`;
@@ -43,7 +47,7 @@ export async function startStack(): Promise<Stack> {
         PORT: String(port),
         TEMPORAL_DEV_PORT: String(devPort),
         TEMPORAL_UI_PORT: String(uiPort),
-        TEMPORAL_CLI: inject('toolchain').temporalCli,
+        TEMPORAL_CLI: cli,
         VERMIST_DATA_DIR: dataDir,
         VERMIST_API_METRICS_ADDRESS: 'off',
         VERMIST_WORKER_METRICS_ADDRESS: 'off',
