@@ -97,7 +97,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use('/v1/cases', casesRouter(routes));
   app.use('/v1/cases', photoRouter({ ...deps, photoMaxBytes }));
   app.use('/v1/profiles', profilesRouter(routes));
-  app.use('/v1/profiles', profilePhotoRouter({ ...deps, photoMaxBytes }));
+  app.use('/v1/profiles', profilePhotoRouter({ ...routes, photoMaxBytes }));
   app.use('/v1/profiles', profileReportsRouter(routes));
   app.use('/v1', tasksRouter(routes));
   app.use('/v1', profileTasksRouter(routes));

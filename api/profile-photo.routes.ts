@@ -20,7 +20,7 @@ import {
   visibleProfile,
   written,
 } from './profiles.routes';
-import { parseInput } from './validate';
+import { parseInput, refuseFuture } from './validate';
 
 /** What a profile photo's upload says beside the image: the day it was taken, as a query parameter. */
 export const ProfilePhotoQuerySchema = z
@@ -40,7 +40,8 @@ export const ProfilePhotoQuerySchema = z
 export function profilePhotoRouter(deps: {
   records: Pick<RecordsStore, 'accessLog' | 'idempotency' | 'profiles' | 'profilePhotos'>;
   photoMaxBytes: number;
-  profileWorkflows?: ProfileWorkflows;
+  profileWorkflows?: ProfileWorkflows | undefined;
+  futureToleranceMs: number;
 }): Router {
   const router = Router();
   const { profiles, profilePhotos } = deps.records;
@@ -53,6 +54,10 @@ export function profilePhotoRouter(deps: {
     const { profileId } = parseInput(ProfileIdParamSchema, req.params, 'path');
     const key = parseInput(IdempotencyKeySchema, req.get('idempotency-key'), 'header');
     const query = parseInput(ProfilePhotoQuerySchema, req.query, 'query');
+    refuseFuture(ProfilePhotoQuerySchema, query, 'query', {
+      now: new Date(),
+      toleranceMs: deps.futureToleranceMs,
+    });
     const version = ifMatch(req, false);
     // Before the body is read: nobody else's upload is worth reading, and the 404 says nothing about it.
     await ownProfile(profiles, principal, profileId);

@@ -8,6 +8,7 @@ import {
   ProfileSchema,
   ProfileSummarySchema,
   ProfileVersionSchema,
+  type Profile,
   type ProfileView,
 } from '../machines/profile.schema';
 import type { Profiles, ProfileWrite } from '../records/profiles';
@@ -17,7 +18,7 @@ import { tellingWorkflow, type ProfileWorkflows } from './profile-workflow';
 import { IdempotencyKeySchema } from './cases.routes';
 import { decodeCursor, encodeCursor } from './cursor';
 import { idempotent, type SuccessAnswer } from './idempotency';
-import { Problem, conflict, notFound } from './problems';
+import { Problem, badRequest, conflict, notFound } from './problems';
 import { parseBody, parseInput } from './validate';
 
 export const ProfileIdParamSchema = z.object({ profileId: z.string().min(1).max(200) });
@@ -86,6 +87,7 @@ export function profilesRouter(deps: {
     const institutionId = keeper(principal, 'keep patient profiles');
     const key = parseInput(IdempotencyKeySchema, req.get('idempotency-key'), 'header');
     const { patientNumber, ...profile } = parseBody(NewProfileSchema, req.body, deps.futureToleranceMs);
+    photoShown(profile, undefined);
     // A retry is matched on the patient's key: no hash of the number itself is kept with the answer.
     const request = { patientKey: profiles.patientKey(institutionId, patientNumber), profile };
     await idempotent(
@@ -164,6 +166,7 @@ export function profilesRouter(deps: {
       res,
       async () => {
         await ownProfile(profiles, principal, profileId);
+        photoShown(profile, (await profiles.get(profileId))?.profile.photo?.ref);
         return told(
           written(profileId, await profiles.update(profileId, version, profile, actorOf(principal))),
         );
@@ -207,6 +210,25 @@ export async function ownProfile(
   const institutionId = await profiles.institutionOf(profileId);
   if (institutionId === undefined || !seesProfile(principal, { institutionId }))
     throw notFound(`no profile ${profileId}`);
+}
+
+/**
+ * A profile names only the photo it shows: a photo comes in through PUT /v1/profiles/{id}/photo, which
+ * strips and seals it. A write may repeat the current `photo.ref` (the whole profile sent back as read) or
+ * leave it out, never name another: a report filed from the profile would then point at nothing.
+ */
+function photoShown(profile: Profile, current: string | undefined): void {
+  const ref = profile.photo?.ref;
+  if (ref === undefined || ref === current) return;
+  throw badRequest('a profile shows only a photo put with PUT /v1/profiles/{profileId}/photo', [
+    {
+      path: 'body.photo.ref',
+      message:
+        current === undefined
+          ? 'this profile has no photo yet: put one with PUT /v1/profiles/{profileId}/photo'
+          : `is not the photo this profile shows (${current}): put a new one with PUT /v1/profiles/{profileId}/photo`,
+    },
+  ]);
 }
 
 /** The institution whose profiles the caller keeps; 403 for a role that keeps none. */

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { startOfDay } from '../machines/amsterdam-time';
 import type { FieldError } from './problems';
 import { badRequest } from './problems';
 
@@ -29,10 +30,12 @@ export function parseInput<S extends z.ZodType>(
  * Refuses instants that have not happened yet: every field whose schema is marked `happened`
  * (machines/report.schema.ts `HappenedAtSchema`) may lie at most `toleranceMs` after `now`.
  */
+const CALENDAR_DATE = /^\d{4}-\d{2}-\d{2}$/;
+
 export function refuseFuture(
   schema: z.ZodType,
   value: unknown,
-  where: 'body',
+  where: 'body' | 'query',
   clock: { now: Date; toleranceMs: number },
 ): void {
   const latest = clock.now.getTime() + clock.toleranceMs;
@@ -41,7 +44,8 @@ export function refuseFuture(
     if (v === undefined || v === null) return;
     const def = (s as unknown as { _zod: { def: Record<string, unknown> & { type: string } } })._zod.def;
     if ((s.meta() as { happened?: boolean } | undefined)?.happened && typeof v === 'string') {
-      if (Date.parse(v) > latest)
+      // A day (a photo's) has begun once its Amsterdam midnight has passed, where the clinic dated it.
+      if (Date.parse(CALENDAR_DATE.test(v) ? startOfDay(v) : v) > latest)
         errors.push({ path: [where, ...path].join('.'), message: 'lies in the future' });
       return;
     }

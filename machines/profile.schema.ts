@@ -14,7 +14,12 @@ export const ProfilePhotoSchema = z
     ref: PersonSchema.shape.photoRef.describe(
       'Where the photo is kept: `photo:sha256:<hex>` for one put with PUT /v1/profiles/{profileId}/photo.',
     ),
-    takenOn: z.iso.date().describe('The day the photo was taken.'),
+    takenOn: z.iso.date().meta({
+      // Refused at the edge when that day has not begun (api/validate.ts): a photo dated ahead would put
+      // off the reminder that asks for a new one.
+      happened: true,
+      description: 'The day the photo was taken: refused if that day has not begun in Amsterdam.',
+    }),
   })
   .strict();
 export type ProfilePhoto = z.infer<typeof ProfilePhotoSchema>;

@@ -339,6 +339,18 @@ describe('PUT /v1/profiles/{id}/photo', () => {
     expect(res.status).toBe(400);
     expect(res.body.errors).toEqual([{ path: 'query.takenOn', message: expect.any(String) }]);
   });
+
+  it('refuses a takenOn on a day that has not begun with 400 naming it, and keeps no photo', async () => {
+    const profileId = await aProfileId();
+    const dayAfterTomorrow = new Date(Date.now() + 2 * 86_400_000).toISOString().slice(0, 10);
+
+    const res = await putPhoto(profileId, aJpegWithMetadata(), { query: `?takenOn=${dayAfterTomorrow}` });
+
+    expect(res.status).toBe(400);
+    expect(res.body.errors).toEqual([{ path: 'query.takenOn', message: 'lies in the future' }]);
+    const profile = await api.call('GET', `/v1/profiles/${profileId}`, { as: clinic });
+    expect(profile.body.version).toBe(1);
+  });
 });
 
 describe('GET /v1/profiles/{id}/photo', () => {

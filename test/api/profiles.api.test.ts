@@ -4,6 +4,7 @@ import { institutionPartition } from '../../machines/access-record.schema';
 import type { ProfileInput } from '../../machines/profile.schema';
 import { ApiHarness, type Answer } from '../support/api-harness';
 import { aReport } from '../support/fixtures';
+import { aJpegWithMetadata } from '../support/photos';
 
 const api = new ApiHarness('profiles-api-test');
 
@@ -186,6 +187,26 @@ describe('POST /v1/profiles', () => {
     ]);
   });
 
+  it('refuses a photo dated on a day that has not begun, and a photo nobody put, with 400 naming each', async () => {
+    const dayAfterTomorrow = new Date(Date.now() + 2 * 86_400_000).toISOString().slice(0, 10);
+
+    const ahead = await create({
+      ...aProfile({ photo: { takenOn: dayAfterTomorrow } }),
+      patientNumber: aPatientNumber(),
+    });
+    const named = await create({
+      ...aProfile({ photo: { ref: `photo:sha256:${'0'.repeat(64)}`, takenOn: '2026-10-01' } }),
+      patientNumber: aPatientNumber(),
+    });
+
+    expect(ahead.status).toBe(400);
+    expect(ahead.body.errors).toEqual([{ path: 'body.photo.takenOn', message: 'lies in the future' }]);
+    expect(named.status).toBe(400);
+    expect(named.body.errors).toEqual([
+      { path: 'body.photo.ref', message: expect.stringContaining('no photo yet') },
+    ]);
+  });
+
   it('lets only a clinic keep profiles', async () => {
     for (const [who, as] of Object.entries(outsiders).filter(([, p]) => p.role !== 'clinic')) {
       const res = await create({ ...aProfile(), patientNumber: aPatientNumber() }, as);
@@ -342,6 +363,41 @@ describe('PUT /v1/profiles/{id}', () => {
     expect(missing.body.errors).toEqual([{ path: 'header.if-match', message: expect.any(String) }]);
     expect(malformed.status).toBe(400);
     expect(malformed.body.errors).toEqual([{ path: 'header.if-match', message: expect.any(String) }]);
+  });
+
+  it('keeps the photo the profile shows when the change sends it back, and refuses one it does not show', async () => {
+    const profileId = await aProfileId();
+    const put = await fetch(`${api.base}/v1/profiles/${profileId}/photo?takenOn=2026-10-02`, {
+      method: 'PUT',
+      headers: {
+        authorization: `Bearer ${await api.token(clinic)}`,
+        'content-type': 'image/jpeg',
+        'idempotency-key': api.key(),
+      },
+      body: new Uint8Array(aJpegWithMetadata()),
+    });
+    expect(put.status).toBe(200);
+    const shown = (await api.call('GET', `/v1/profiles/${profileId}`, { as: clinic })).body;
+    const photo = shown.profile.photo as { ref: string; takenOn: string };
+
+    const other = await update(profileId, `"${shown.version}"`, {
+      ...aProfile(),
+      photo: { ref: `photo:sha256:${'0'.repeat(64)}`, takenOn: photo.takenOn },
+    });
+    const same = await update(profileId, `"${shown.version}"`, {
+      ...aProfile({ routines: ['wandelt'] }),
+      photo,
+    });
+
+    expect(other.status).toBe(400);
+    expect(other.body.errors).toEqual([
+      { path: 'body.photo.ref', message: expect.stringContaining('is not the photo this profile shows') },
+    ]);
+    expect(same.status).toBe(200);
+    expect(same.body).toMatchObject({
+      version: shown.version + 1,
+      profile: { photo, routines: ['wandelt'] },
+    });
   });
 
   it('answers a retry with the same Idempotency-Key as the first, not as a stale change', async () => {
