@@ -5240,7 +5240,7 @@ export interface paths {
               ref?: string;
               /**
                * Format: date
-               * @description The day the photo was taken.
+               * @description The day the photo was taken: refused if that day has not begun in Amsterdam.
                */
               takenOn: string;
             };
@@ -5539,7 +5539,7 @@ export interface paths {
               ref?: string;
               /**
                * Format: date
-               * @description The day the photo was taken.
+               * @description The day the photo was taken: refused if that day has not begun in Amsterdam.
                */
               takenOn: string;
             };
@@ -9001,7 +9001,7 @@ export interface components {
           ref?: string;
           /**
            * Format: date
-           * @description The day the photo was taken.
+           * @description The day the photo was taken: refused if that day has not begun in Amsterdam.
            */
           takenOn: string;
         };
