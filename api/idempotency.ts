@@ -9,9 +9,15 @@ const KEPT = (status: number) => (status >= 200 && status < 300) || status === 4
 
 /**
  * How a success is answered: its status (200 unless told), and headers made from its body (a Location, an
- * ETag), so a retry gets them as the first request did.
+ * ETag), so a retry gets them as the first request did. `then` is work that follows a kept success, before
+ * it is answered: it runs for the first request and again for every retry of it, so a retry finishes what a
+ * first request stored but could not follow up (a workflow told of a write). It must be idempotent.
  */
-export type SuccessAnswer = { status?: number; headers?: (body: unknown) => Record<string, string> };
+export type SuccessAnswer = {
+  status?: number;
+  headers?: (body: unknown) => Record<string, string>;
+  then?: (body: unknown) => Promise<void>;
+};
 
 /**
  * A success whose status only its run knows: a report filed anew (201) or found already filed (200). A run
@@ -65,17 +71,17 @@ export async function idempotent(
   }
   // Two requests with one key at once both ran (the workflow applied the action once); the one whose answer
   // was kept first decides what both say.
-  answerAsKept(kept, requestHash, key, res, success);
+  return answerAsKept(kept, requestHash, key, res, success);
 }
 
 /** Answers with the kept answer of a key, or 422 when the key was first used for another request. */
-function answerAsKept(
+async function answerAsKept(
   kept: RememberedRequest,
   requestHash: string,
   key: string,
   res: Response,
   success: SuccessAnswer,
-): void {
+): Promise<void> {
   if (kept.requestHash !== requestHash) {
     throw new Problem(422, 'Idempotency key reused', `Idempotency-Key ${key} was used for another request`, {
       errors: [
@@ -87,6 +93,7 @@ function answerAsKept(
     });
   }
   if (kept.answer.status >= 400) throw Problem.fromJson(kept.answer.body);
+  await success.then?.(kept.answer.body);
   res
     .status(kept.answer.status)
     .set(success.headers?.(kept.answer.body) ?? {})

@@ -46,7 +46,7 @@ export function profilePhotoRouter(deps: {
   const router = Router();
   const { profiles, profilePhotos } = deps.records;
   // A new photo closes a reminder for an old one: the profile's workflow hears of every version.
-  const told = tellingWorkflow(deps.profileWorkflows);
+  const told = tellingWorkflow(deps.profileWorkflows, profiles);
   const readPhoto = photoReader(deps.photoMaxBytes);
 
   router.put('/:profileId/photo', async (req, res) => {
@@ -88,11 +88,9 @@ export function profilePhotoRouter(deps: {
         });
         try {
           const photo = { ref: photoRefFor(sha256), takenOn };
-          return told(
-            written(
-              profileId,
-              await profiles.setPhoto(profileId, photo, actorOf(principal), uploadedAt, version),
-            ),
+          return written(
+            profileId,
+            await profiles.setPhoto(profileId, photo, actorOf(principal), uploadedAt, version),
           );
         } finally {
           // Written or refused, the latest version says which photo the profile shows: the others go.
@@ -100,7 +98,7 @@ export function profilePhotoRouter(deps: {
           await profilePhotos.prune(profileId, photoNamedBy(shown), uploadedAt);
         }
       },
-      { headers: profileHeaders(false) },
+      { headers: profileHeaders(false), then: told },
     );
   });
 

@@ -4,6 +4,7 @@ import type { Actor } from '../machines/case.events';
 import { profileWorkflowId, type ProfileMessage } from '../machines/profile.events';
 import type { ProfilePolicy } from '../machines/profile.policy';
 import type { ProfileView } from '../machines/profile.schema';
+import type { Profiles } from '../records/profiles';
 import {
   completeRepeatReviewUpdate,
   PROFILE_TRANSITION_REFUSED,
@@ -92,12 +93,19 @@ export function createProfileWorkflows(deps: ProfileWorkflowsDeps) {
 export type ProfileWorkflows = ReturnType<typeof createProfileWorkflows>;
 
 /**
- * What a profile route does with the version it just stored: tells the profile's workflow, then answers it.
- * Without workflows (an API built for tests of the store alone) it only answers.
+ * What follows a profile route's kept answer (`SuccessAnswer.then`): the profile's workflow hears the profile
+ * as the store has it now. The latest version, not the answered one: a retry of an older write must not
+ * tell the machine older facts. Told after the answer is kept, so a request whose telling failed (a 5xx) is
+ * finished by its retry with the same key, which gets the first answer rather than a 412 on its own write.
+ * Without workflows (an API built for tests of the store alone) there is nobody to tell.
  */
-export function tellingWorkflow(workflows: ProfileWorkflows | undefined) {
-  return async (view: ProfileView): Promise<ProfileView> => {
-    await workflows?.stored(view);
-    return view;
+export function tellingWorkflow(
+  workflows: ProfileWorkflows | undefined,
+  profiles: Pick<Profiles, 'get'>,
+): (answered: unknown) => Promise<void> {
+  return async (answered) => {
+    if (workflows === undefined) return;
+    const view = await profiles.get((answered as Pick<ProfileView, 'profileId'>).profileId);
+    if (view !== undefined) await workflows.stored(view);
   };
 }

@@ -80,7 +80,7 @@ export function profilesRouter(deps: {
 }): Router {
   const router = Router();
   const { profiles } = deps.records;
-  const told = tellingWorkflow(deps.profileWorkflows);
+  const told = tellingWorkflow(deps.profileWorkflows, profiles);
 
   router.post('/', async (req, res) => {
     const principal = principalOf(res);
@@ -109,9 +109,9 @@ export function profilesRouter(deps: {
             profileId: result.profileId,
           });
         }
-        return told(result.view);
+        return result.view;
       },
-      { status: 201, headers: profileHeaders(true) },
+      { status: 201, headers: profileHeaders(true), then: told },
     );
   });
 
@@ -167,11 +167,9 @@ export function profilesRouter(deps: {
       async () => {
         await ownProfile(profiles, principal, profileId);
         photoShown(profile, (await profiles.get(profileId))?.profile.photo?.ref);
-        return told(
-          written(profileId, await profiles.update(profileId, version, profile, actorOf(principal))),
-        );
+        return written(profileId, await profiles.update(profileId, version, profile, actorOf(principal)));
       },
-      { headers: profileHeaders(false) },
+      { headers: profileHeaders(false), then: told },
     );
   });
 
@@ -190,11 +188,9 @@ export function profilesRouter(deps: {
       res,
       async () => {
         await ownProfile(profiles, principal, profileId);
-        return told(
-          written(profileId, await profiles.review(profileId, actorOf(principal), new Date(), version)),
-        );
+        return written(profileId, await profiles.review(profileId, actorOf(principal), new Date(), version));
       },
-      { headers: profileHeaders(false) },
+      { headers: profileHeaders(false), then: told },
     );
   });
 

@@ -4,12 +4,11 @@ import type { Principal } from '../../api/auth';
 import { caseIdFor } from '../../api/case-client';
 import { institutionPartition } from '../../machines/access-record.schema';
 import { dateAt } from '../../machines/amsterdam-time';
-import type { ProfileReportSchema } from '../../machines/profile-report.schema';
 import type { ProfileInput } from '../../machines/profile.schema';
 import { ApiHarness } from '../support/api-harness';
 import { aProfileInput, aReportNow, endedTitle } from '../support/fixtures';
 import { aJpegWithMetadata, theJpegWithoutMetadata } from '../support/photos';
-import type { z } from 'zod';
+import { theFacts } from '../support/profiles';
 
 const api = new ApiHarness('profile-reports-api-test');
 
@@ -27,24 +26,6 @@ const outsiders: Record<string, Principal> = {
 
 const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
 const clean = theJpegWithoutMetadata();
-
-/** The facts of one absence, as a clinic adds them to a profile. */
-function theFacts(
-  overrides: Partial<z.input<typeof ProfileReportSchema>> = {},
-): z.input<typeof ProfileReportSchema> {
-  const now = Date.now();
-  return {
-    region: 'noord-nl',
-    kind: { unauthorisedAbsence: true, missing: false },
-    urgent: true,
-    proposedRisk: 'high',
-    absenceNoticedAt: new Date(now - 10 * 60_000).toISOString(),
-    internalSearchDone: true,
-    lastSeen: { at: new Date(now - 30 * 60_000).toISOString(), place: 'Tuin, afdeling De Linde' },
-    clothing: 'rode jas, spijkerbroek',
-    ...overrides,
-  };
-}
 
 let patients = 0;
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Principal } from '../../api/auth';
 import { ApiHarness } from '../support/api-harness';
-import { aKeptProfile, aPatientNumber } from '../support/profiles';
+import { aKeptProfile, aPatientNumber, theFacts } from '../support/profiles';
 
 const api = new ApiHarness('profile-tasks-api-test');
 
@@ -22,7 +22,14 @@ beforeAll(async () => {
   });
   expect(created.status).toBe(201);
   profileId = created.body.profileId;
-  for (let i = 0; i < 3; i++) await api.file(clinic, { fromProfile: { profileId, version: 1 } });
+  for (let i = 0; i < 3; i++) {
+    const filed = await api.call('POST', `/v1/profiles/${profileId}/reports`, {
+      as: clinic,
+      key: api.key(),
+      body: theFacts(),
+    });
+    expect(filed.status).toBe(201);
+  }
 }, 120_000);
 afterAll(() => api.stop());
 

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { ProfileReportSchema } from '../../machines/profile-report.schema';
 import { ProfileSchema, type Profile } from '../../machines/profile.schema';
 import { aReport } from './fixtures';
 
@@ -25,3 +26,21 @@ export function aKeptProfile(
 let patients = 0;
 /** A patient number nobody used yet in this process. */
 export const aPatientNumber = (): string => `NR-${process.pid}-${Date.now()}-${++patients}`;
+
+/** The facts of one absence, as a clinic adds them to a profile. */
+export function theFacts(
+  overrides: Partial<z.input<typeof ProfileReportSchema>> = {},
+): z.input<typeof ProfileReportSchema> {
+  const now = Date.now();
+  return {
+    region: 'noord-nl',
+    kind: { unauthorisedAbsence: true, missing: false },
+    urgent: true,
+    proposedRisk: 'high',
+    absenceNoticedAt: new Date(now - 10 * 60_000).toISOString(),
+    internalSearchDone: true,
+    lastSeen: { at: new Date(now - 30 * 60_000).toISOString(), place: 'Tuin, afdeling De Linde' },
+    clothing: 'rode jas, spijkerbroek',
+    ...overrides,
+  };
+}
