@@ -19,7 +19,7 @@ import { installTemporalRuntime } from '../../temporal/runtime';
 import { testCaseWorker } from '../support/case-worker';
 import { scrape } from '../support/exposition';
 import { aReport, clinician, police } from '../support/fixtures';
-import { aKeptProfile, aPatientNumber } from '../support/profiles';
+import { aKeptProfile, aPatientNumber, theFacts } from '../support/profiles';
 import { opsTools, type OpsTools } from '../support/ops-tools';
 import { freePort } from '../support/ports';
 import { PrometheusServer, type PromSample } from '../support/prometheus';
@@ -165,6 +165,20 @@ describe('Grafana dashboards against a real Prometheus scraping a loaded system'
     expect(response.status).toBe(201);
     return ((await response.json()) as { caseId: string }).caseId;
   }
+  /** Files a report from the profile, as the clinic's "report missing" on its page does. */
+  async function fileFromProfile(token: string, overrides: Parameters<typeof theFacts>[0] = {}) {
+    const response = await fetch(`${apiUrl}/v1/profiles/${fromProfile.profileId}/reports`, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${token}`,
+        'content-type': 'application/json',
+        'idempotency-key': `dashboards-${++seq}`,
+      },
+      body: JSON.stringify(theFacts(overrides)),
+    });
+    expect(response.status).toBe(201);
+    return ((await response.json()) as { caseId: string }).caseId;
+  }
   const act = (caseId: string, type: Parameters<CaseClient['command']>[1], body: object) =>
     cases.command(caseId, type, { commandId: `${type}-${caseId}`, ...body } as never);
 
@@ -196,11 +210,11 @@ describe('Grafana dashboards against a real Prometheus scraping a loaded system'
     await act(expired, 'police.decide_after_expiry', { by: police, continueSearch: false });
     // Found by family, closed directly. Filed from a profile, as the rejected one below: each wave adds two
     // absences of one patient, so the profile's repeat counter moves in both.
-    const family = await file(token, { kind: { unauthorisedAbsence: false, missing: true }, fromProfile });
+    const family = await fileFromProfile(token, { kind: { unauthorisedAbsence: false, missing: true } });
     await act(family, 'police.acknowledge', { by: police, risk: 'medium', urgent: false, ...facts });
     await act(family, 'case.close', { by: police, outcome: 'found_by_family' });
     // Rejected, with grounds: the clinic closes it.
-    const rejected = await file(token, { fromProfile });
+    const rejected = await fileFromProfile(token);
     await act(rejected, 'police.reject', {
       by: police,
       grounds: 'no_danger',
