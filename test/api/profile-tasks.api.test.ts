@@ -22,7 +22,25 @@ beforeAll(async () => {
   });
   expect(created.status).toBe(201);
   profileId = created.body.profileId;
-  for (let i = 0; i < 3; i++) await api.file(clinic, { fromProfile: { profileId, version: 1 } });
+  // Filed as a clinic files from a profile: `fromProfile` on POST /v1/cases is refused since reports from
+  // profiles came in.
+  const now = Date.now();
+  for (let i = 0; i < 3; i++) {
+    const filed = await api.call('POST', `/v1/profiles/${profileId}/reports`, {
+      as: clinic,
+      key: api.key(),
+      body: {
+        region: 'noord-nl',
+        kind: { unauthorisedAbsence: true, missing: false },
+        urgent: false,
+        proposedRisk: 'medium',
+        absenceNoticedAt: new Date(now - 10 * 60_000).toISOString(),
+        internalSearchDone: true,
+        lastSeen: { at: new Date(now - 30 * 60_000).toISOString(), place: 'Tuin, afdeling De Linde' },
+      },
+    });
+    expect(filed.status).toBe(201);
+  }
 }, 120_000);
 afterAll(() => api.stop());
 
@@ -62,6 +80,28 @@ describe('profile tasks in the inbox', () => {
     expect(answer.status).toBe(200);
     expect(answer.body.items.map((i: { profileId: string }) => i.profileId)).not.toContain(profileId);
     if (as.role !== 'clinic') expect(answer.body.items).toEqual([]);
+  });
+
+  it("lists one profile's open tasks alone when asked by its id, and nothing of it to another clinic", async () => {
+    // A second profile of the same clinic, its photo two years old: it asks for a review at once.
+    const old = await api.call('POST', '/v1/profiles', {
+      as: clinic,
+      key: api.key(),
+      body: {
+        ...aKeptProfile(new Date(Date.now() - 730 * 86_400_000).toISOString().slice(0, 10)),
+        patientNumber: aPatientNumber(),
+      },
+    });
+    const oldId = old.body.profileId as string;
+    const kindsOf = async (as: Principal, id: string) => {
+      const answer = await api.call('GET', `/v1/profile-tasks?profileId=${id}`, { as });
+      expect(answer.status).toBe(200);
+      return (answer.body.items as { profileId: string; kind: string }[]).map((i) => [i.profileId, i.kind]);
+    };
+    await expect.poll(() => kindsOf(clinic, oldId), { timeout: 30_000 }).toEqual([[oldId, 'profile_review']]);
+    await expect.poll(() => repeatReviewsOf(clinic), { timeout: 30_000 }).toHaveLength(1);
+    expect(await kindsOf(clinic, profileId)).toEqual([[profileId, 'repeat_review']]);
+    expect(await kindsOf(otherClinic, profileId)).toEqual([]);
   });
 
   it("answers 404 to another clinic completing this clinic's review", async () => {
