@@ -344,7 +344,11 @@ describe('patient profiles in the web app of npm start', () => {
           [t('fields:person.build'), t('enums:build.slim')],
           [t('fields:person.distinguishingMarks'), example.person.distinguishingMarks.join(', ')],
           [t('fields:person.languages'), example.person.languages.join(', ')],
-          [t('fields:likelyPlaces'), example.likelyPlaces.join(', ')],
+          // The report's likely places are the profile's, followed by its routines (reportFromProfile).
+          [
+            t('fields:likelyPlaces'),
+            [...example.likelyPlaces, 'loopt elke ochtend naar de bakker'].join(', '),
+          ],
           [t('fields:associates'), 'broer, woont in Groningen'],
           [t('fields:timeCriticalNeeds._'), 'clozapine (within 24 hours)'],
         ];
