@@ -12,9 +12,15 @@ import { Problem, notFound } from './problems';
 import { ProfileIdParamSchema } from './profiles.routes';
 import { parseBody, parseInput } from './validate';
 
-/** What `GET /v1/profile-tasks` takes: how many at most. */
+/** What `GET /v1/profile-tasks` takes: how many at most, and optionally one profile's alone. */
 export const ProfileTaskQuerySchema = z
-  .object({ limit: z.coerce.number().int().min(1).max(200).default(50) })
+  .object({
+    limit: z.coerce.number().int().min(1).max(200).default(50),
+    // A profile's page asks for its own tasks, which an institution-wide page of `limit` could leave out.
+    profileId: ProfileIdParamSchema.shape.profileId
+      .optional()
+      .describe("only this profile's open tasks (none when it is not one of your institution's)"),
+  })
   .strict();
 
 /** What `GET /v1/profile-tasks` answers: the caller's open profile tasks, soonest due first. */
@@ -41,11 +47,11 @@ export function profileTasksRouter(deps: {
 
   router.get('/profile-tasks', async (req, res) => {
     const institutionId = profileTenant(principalOf(res));
-    const { limit } = parseInput(ProfileTaskQuerySchema, req.query, 'query');
+    const { limit, profileId } = parseInput(ProfileTaskQuerySchema, req.query, 'query');
     const page =
       institutionId === undefined
         ? { items: [], more: false }
-        : await deps.records.profileTasks.open({ institutionId, limit });
+        : await deps.records.profileTasks.open({ institutionId, limit, profileId });
     res.set('Cache-Control', 'no-store').json(page satisfies z.infer<typeof ProfileInboxSchema>);
   });
 

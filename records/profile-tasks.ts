@@ -58,15 +58,20 @@ export function createProfileTasks(deps: { db: Kysely<RecordsTables> }) {
         .execute();
     },
 
-    /** An institution's open profile tasks, soonest due first (a task without a due time by its opening). */
+    /**
+     * An institution's open profile tasks, soonest due first (a task without a due time by its opening);
+     * with `profileId`, that profile's alone.
+     */
     async open(query: {
       institutionId: string;
       limit: number;
+      profileId?: string | undefined;
     }): Promise<{ items: ProfileInboxItem[]; more: boolean }> {
       const rows = await db
         .selectFrom('profile_tasks')
         .selectAll()
         .where('institution_id', '=', query.institutionId)
+        .$if(query.profileId !== undefined, (q) => q.where('profile_id', '=', query.profileId!))
         .where('done_at', 'is', null)
         .orderBy(sql`coalesce(due_at, opened_at)`)
         .orderBy('profile_id')

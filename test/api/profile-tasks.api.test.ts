@@ -71,6 +71,28 @@ describe('profile tasks in the inbox', () => {
     if (as.role !== 'clinic') expect(answer.body.items).toEqual([]);
   });
 
+  it("lists one profile's open tasks alone when asked by its id, and nothing of it to another clinic", async () => {
+    // A second profile of the same clinic, its photo two years old: it asks for a review at once.
+    const old = await api.call('POST', '/v1/profiles', {
+      as: clinic,
+      key: api.key(),
+      body: {
+        ...aKeptProfile(new Date(Date.now() - 730 * 86_400_000).toISOString().slice(0, 10)),
+        patientNumber: aPatientNumber(),
+      },
+    });
+    const oldId = old.body.profileId as string;
+    const kindsOf = async (as: Principal, id: string) => {
+      const answer = await api.call('GET', `/v1/profile-tasks?profileId=${id}`, { as });
+      expect(answer.status).toBe(200);
+      return (answer.body.items as { profileId: string; kind: string }[]).map((i) => [i.profileId, i.kind]);
+    };
+    await expect.poll(() => kindsOf(clinic, oldId), { timeout: 30_000 }).toEqual([[oldId, 'profile_review']]);
+    await expect.poll(() => repeatReviewsOf(clinic), { timeout: 30_000 }).toHaveLength(1);
+    expect(await kindsOf(clinic, profileId)).toEqual([[profileId, 'repeat_review']]);
+    expect(await kindsOf(otherClinic, profileId)).toEqual([]);
+  });
+
   it("answers 404 to another clinic completing this clinic's review", async () => {
     const answer = await complete(otherClinic, api.key());
     expect(answer.status).toBe(404);

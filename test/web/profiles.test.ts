@@ -57,6 +57,27 @@ async function asClinic(
   return answer;
 }
 
+/** The kinds of a profile's open tasks as the API lists them to its clinic: what the screens must show. */
+async function openTaskKinds(stack: Stack, profileId: string): Promise<string[]> {
+  const response = await fetch(`${stack.url}/v1/profile-tasks?profileId=${encodeURIComponent(profileId)}`, {
+    headers: { authorization: `Bearer ${await demoToken(stack, 'clinic')}` },
+  });
+  if (!response.ok) throw new Error(`GET /v1/profile-tasks answered ${response.status}`);
+  return ((await response.json()) as { items: { kind: string }[] }).items.map((item) => item.kind);
+}
+
+/** Reports the patient missing from the profile over HTTP, as a colleague would: one more absence. */
+const reportOverHttp = (stack: Stack, profileId: string) =>
+  asClinic(stack, 'POST', `/v1/profiles/${profileId}/reports`, {
+    region: 'noord-nl',
+    kind: { unauthorisedAbsence: true, missing: false },
+    urgent: false,
+    proposedRisk: 'medium',
+    absenceNoticedAt: new Date(Date.now() - 10 * 60_000).toISOString(),
+    internalSearchDone: true,
+    lastSeen: { at: new Date(Date.now() - HOUR).toISOString(), place: 'Tuin, afdeling De Linde' },
+  });
+
 /** Keeps a new profile over HTTP: its id. */
 const keepProfile = async (stack: Stack, profile: object): Promise<string> =>
   (await asClinic(stack, 'POST', '/v1/profiles', { ...profile, patientNumber: randomUUID() }))
@@ -107,6 +128,77 @@ describe('patient profiles in the web app of npm start', () => {
 
     const clinicPage = () => people.clinic!.page;
 
+    /**
+     * Reads the screen again with its refresh button until `read` answers what is expected: a task is
+     * written by the profile's workflow a moment after the write that opened it, and no feed tells of it.
+     */
+    const afterRefresh = <T>(page: Page, refresh: string, read: () => Promise<T>) =>
+      expect.poll(
+        async () => {
+          await button(page, refresh).click();
+          return read();
+        },
+        { timeout: 30_000, interval: 1_000 },
+      );
+
+    /** Waits until the API lists a profile's open tasks as expected, before any screen is asked to. */
+    const tasksAre = (profileId: string, kinds: string[]) =>
+      expect.poll(() => openTaskKinds(stack, profileId), { timeout: 30_000 }).toEqual(kinds);
+
+    /** The row of the profile-tasks view for one profile's task: its cells after the profile link. */
+    const taskRow = (page: Page, profileId: string) =>
+      page.getByRole('row').filter({ has: page.getByRole('link', { name: profileId, exact: true }) });
+
+    /** Fills the new-profile form with a whole profile, the photo taken on `photoTakenOn`. */
+    const fillNewProfile = async (
+      form: Locator,
+      p: { patientNumber: string; name: string; ward: string; photoTakenOn: string; routine: string },
+    ) => {
+      await field(form, t('fields:patientNumber')).fill(p.patientNumber);
+      const person = group(form, t('fields:person._'));
+      await field(person, t('fields:person.name')).fill(p.name);
+      await field(person, t('fields:person.dateOfBirth')).fill('1990-04-01');
+      await field(person, t('fields:person.description')).fill('1.85 m, slank, kort donker haar');
+      const photo = group(form, optional(t, t('fields:photo._')));
+      await field(photo, t('fields:photo.takenOn')).fill(p.photoTakenOn);
+      await field(form, optional(t, t('fields:routines'))).fill(p.routine);
+      const title = group(form, t('fields:legalTitle._'));
+      await field(title, t('fields:legalTitle.kind')).selectOption({
+        label: t('enums:titleKind.zorgmachtiging'),
+      });
+      await field(title, optional(t, t('fields:legalTitle.startsOn'))).fill(
+        isoDate(new Date(Date.now() - 60 * DAY)),
+      );
+      await field(title, optional(t, t('fields:legalTitle.endsOn'))).fill(
+        isoDate(new Date(Date.now() + 300 * DAY)),
+      );
+      const contact = group(form, t('fields:clinicContact._'));
+      await field(contact, t('fields:clinicContact.ward')).fill(p.ward);
+      await field(contact, t('fields:clinicContact.responsibleClinician')).fill('dr. A. Bakker');
+      await field(contact, t('fields:clinicContact.phone24x7')).fill('+31 592 000 000');
+      for (const consent of ['familyContact', 'publicAppeal'] as const)
+        await field(
+          group(form, t(`fields:consents.${consent}._`)),
+          t(`fields:consents.${consent}.recordedBy`),
+        ).fill('dr. A. Bakker');
+      const crisiskaart = group(form, optional(t, t('fields:plans.crisiskaart._')));
+      await field(crisiskaart, t('fields:plans.crisiskaart.text')).fill('Bel eerst zijn broer.');
+      await field(crisiskaart, t('fields:plans.crisiskaart.madeBy')).fill('dr. A. Bakker');
+      await field(crisiskaart, t('fields:plans.crisiskaart.madeOn')).fill('2026-09-01');
+    };
+
+    /** Fills the facts of one absence into the profile's "report missing" form. */
+    const fillReport = async (form: Locator) => {
+      await field(form, t('fields:region')).fill('noord-nl');
+      await field(form, t('fields:kind.unauthorisedAbsence')).check();
+      await field(form, t('fields:proposedRisk')).selectOption({ label: t('enums:risk.high') });
+      await field(form, t('fields:internalSearchDone')).check();
+      const lastSeen = group(form, t('fields:lastSeen._'));
+      await field(lastSeen, t('fields:lastSeen.at')).fill(amsterdamLocal(new Date(Date.now() - HOUR)));
+      await field(lastSeen, t('fields:lastSeen.place')).fill('Tuin, afdeling De Linde');
+      await field(form, optional(t, t('fields:clothing'))).fill('rode jas, zwarte sneakers');
+    };
+
     beforeAll(async () => {
       t = await textsFor(lang);
       const clinic = await newPerson(browser);
@@ -147,38 +239,14 @@ describe('patient profiles in the web app of npm start', () => {
         await expectAccessible(page, 'the empty profile form');
         const form = page.getByRole('form', { name: t('profiles:new.title'), exact: true });
 
-        await field(form, t('fields:patientNumber')).fill(patientNumber);
-        const person = group(form, t('fields:person._'));
-        await field(person, t('fields:person.name')).fill(name);
-        await field(person, t('fields:person.dateOfBirth')).fill('1990-04-01');
-        await field(person, t('fields:person.description')).fill('1.85 m, slank, kort donker haar');
-        // Taken two years ago: the list says so.
-        const photo = group(form, optional(t, t('fields:photo._')));
-        await field(photo, t('fields:photo.takenOn')).fill(isoDate(new Date(Date.now() - 730 * DAY)));
-        await field(form, optional(t, t('fields:routines'))).fill(routine);
-        const title = group(form, t('fields:legalTitle._'));
-        await field(title, t('fields:legalTitle.kind')).selectOption({
-          label: t('enums:titleKind.zorgmachtiging'),
+        // Taken two years ago: the policy asks for a new photo, and the list says so.
+        await fillNewProfile(form, {
+          patientNumber,
+          name,
+          ward,
+          photoTakenOn: isoDate(new Date(Date.now() - 730 * DAY)),
+          routine,
         });
-        await field(title, optional(t, t('fields:legalTitle.startsOn'))).fill(
-          isoDate(new Date(Date.now() - 60 * DAY)),
-        );
-        await field(title, optional(t, t('fields:legalTitle.endsOn'))).fill(
-          isoDate(new Date(Date.now() + 300 * DAY)),
-        );
-        const contact = group(form, t('fields:clinicContact._'));
-        await field(contact, t('fields:clinicContact.ward')).fill(ward);
-        await field(contact, t('fields:clinicContact.responsibleClinician')).fill('dr. A. Bakker');
-        await field(contact, t('fields:clinicContact.phone24x7')).fill('+31 592 000 000');
-        for (const consent of ['familyContact', 'publicAppeal'] as const)
-          await field(
-            group(form, t(`fields:consents.${consent}._`)),
-            t(`fields:consents.${consent}.recordedBy`),
-          ).fill('dr. A. Bakker');
-        const crisiskaart = group(form, optional(t, t('fields:plans.crisiskaart._')));
-        await field(crisiskaart, t('fields:plans.crisiskaart.text')).fill('Bel eerst zijn broer.');
-        await field(crisiskaart, t('fields:plans.crisiskaart.madeBy')).fill('dr. A. Bakker');
-        await field(crisiskaart, t('fields:plans.crisiskaart.madeOn')).fill('2026-09-01');
         await button(form, t('profiles:new.save')).click();
 
         await h1(page, t('profiles:page.title', { name }));
@@ -193,9 +261,9 @@ describe('patient profiles in the web app of npm start', () => {
         const profileId = new URL(page.url()).pathname.split('/').at(-1)!;
         await openNav(page, t, 'profiles');
         const row = page.getByRole('row').filter({ has: page.getByRole('link', { name: profileId }) });
-        await expect
-          .poll(() => row.getByRole('cell').allTextContents())
-          .toEqual([ward, '1', expect.any(String), expect.any(String), t('profiles:hints.photo')]);
+        await afterRefresh(page, t('profiles:list.refresh'), () =>
+          row.getByRole('cell').allTextContents(),
+        ).toEqual([ward, '1', expect.any(String), expect.any(String), t('profiles:tasks.reason.photo_old')]);
         expect(await page.content()).not.toContain(patientNumber);
       },
       STEP_MS,
@@ -322,14 +390,7 @@ describe('patient profiles in the web app of npm start', () => {
         await button(page, t('profiles:report.open')).click();
         const form = page.getByRole('form', { name: t('profiles:report.title'), exact: true });
         await expectAccessible(page, 'reporting missing from a profile');
-        await field(form, t('fields:region')).fill('noord-nl');
-        await field(form, t('fields:kind.unauthorisedAbsence')).check();
-        await field(form, t('fields:proposedRisk')).selectOption({ label: t('enums:risk.high') });
-        await field(form, t('fields:internalSearchDone')).check();
-        const lastSeen = group(form, t('fields:lastSeen._'));
-        await field(lastSeen, t('fields:lastSeen.at')).fill(amsterdamLocal(new Date(Date.now() - HOUR)));
-        await field(lastSeen, t('fields:lastSeen.place')).fill('Tuin, afdeling De Linde');
-        await field(form, optional(t, t('fields:clothing'))).fill('rode jas, zwarte sneakers');
+        await fillReport(form);
         await button(form, t('profiles:report.file')).click();
 
         await page.waitForURL(/\/cases\//);
@@ -344,7 +405,7 @@ describe('patient profiles in the web app of npm start', () => {
           [t('fields:person.build'), t('enums:build.slim')],
           [t('fields:person.distinguishingMarks'), example.person.distinguishingMarks.join(', ')],
           [t('fields:person.languages'), example.person.languages.join(', ')],
-          // The profile's places, then its routines: where to look first.
+          // The report's likely places are the profile's, followed by its routines (reportFromProfile).
           [
             t('fields:likelyPlaces'),
             [...example.likelyPlaces, 'loopt elke ochtend naar de bakker'].join(', '),
@@ -355,6 +416,138 @@ describe('patient profiles in the web app of npm start', () => {
         for (const [label, value] of facts)
           await expect.poll(() => fact(person, label).textContent(), { message: label }).toBe(value);
         await expectAccessible(page, 'the case reported from a profile');
+      },
+      STEP_MS,
+    );
+
+    it(
+      'shows the review a task asks for: a photo too old, on the profile, in the list and among the profile tasks',
+      async () => {
+        const page = clinicPage();
+        const name = `Oude foto ${run}`;
+        const ward = `Foto ${run}`;
+        const profileId = await keepProfile(stack, {
+          ...aProfile(name, ward),
+          photo: { takenOn: isoDate(new Date(Date.now() - 730 * DAY)) },
+        });
+        // The policy's photo age is the profile machine's: the task it opened is what the screens show.
+        await tasksAre(profileId, ['profile_review']);
+        await openProfile(page, profileId, name);
+        await expect
+          .poll(() => fact(about(page), t('profiles:list.attention')).textContent())
+          .toBe(t('profiles:tasks.reason.photo_old'));
+        expect(await page.getByRole('alert').count()).toBe(0);
+
+        await openNav(page, t, 'profileTasks');
+        await h1(page, t('profiles:tasks.title'));
+        await afterRefresh(page, t('profiles:tasks.refresh'), () =>
+          taskRow(page, profileId).getByRole('cell').allTextContents(),
+        ).toEqual([
+          ward,
+          `${t('profiles:tasks.kind.profile_review')}: ${t('profiles:tasks.reason.photo_old')}`,
+          expect.any(String),
+          expect.any(String),
+        ]);
+        await expectAccessible(page, 'the profile tasks');
+        await taskRow(page, profileId).getByRole('link', { name: profileId, exact: true }).click();
+        await h1(page, t('profiles:page.title', { name }));
+      },
+      STEP_MS,
+    );
+
+    it(
+      'warns of repeated absences after the third report from a profile made in the screens, and "Review held" clears it',
+      async () => {
+        const page = clinicPage();
+        const name = lang === 'nl' ? `Herhaald ${run}` : `Repeated ${run}`;
+        const ward = `Herhaal ${run}`;
+        await openNav(page, t, 'profiles');
+        await page.getByRole('link', { name: t('profiles:list.new'), exact: true }).click();
+        await h1(page, t('profiles:new.title'));
+        const form = page.getByRole('form', { name: t('profiles:new.title'), exact: true });
+        await fillNewProfile(form, {
+          patientNumber: `PN-repeat-${run}`,
+          name,
+          ward,
+          photoTakenOn: isoDate(new Date(Date.now() - 30 * DAY)),
+          routine: 'Fietst naar het park',
+        });
+        await button(form, t('profiles:new.save')).click();
+        await h1(page, t('profiles:page.title', { name }));
+        const profileId = new URL(page.url()).pathname.split('/').at(-1)!;
+
+        // The first absence from the profile's page; two more over HTTP, as colleagues would, to be quick.
+        await button(page, t('profiles:report.open')).click();
+        const report = page.getByRole('form', { name: t('profiles:report.title'), exact: true });
+        await fillReport(report);
+        await button(report, t('profiles:report.file')).click();
+        await page.waitForURL(/\/cases\//);
+        await reportOverHttp(stack, profileId);
+        await reportOverHttp(stack, profileId);
+        await tasksAre(profileId, ['repeat_review']);
+
+        await openProfile(page, profileId, name);
+        const warning = page.getByRole('alert').filter({ hasText: t('profiles:repeat.title') });
+        await warning.getByText(t('profiles:repeat.body'), { exact: true }).waitFor();
+        await warning
+          .getByRole('heading', { level: 2, name: t('profiles:repeat.title'), exact: true })
+          .waitFor();
+        expect(await fact(about(page), t('profiles:list.attention')).textContent()).toBe(
+          t('profiles:tasks.repeatMarker'),
+        );
+        await expectAccessible(page, 'a profile with its repeat warning');
+
+        await openNav(page, t, 'profiles');
+        const listRow = page.getByRole('row').filter({ has: page.getByRole('link', { name: profileId }) });
+        await afterRefresh(page, t('profiles:list.refresh'), async () =>
+          (await listRow.getByRole('cell').allTextContents()).at(-1),
+        ).toBe(t('profiles:tasks.repeatMarker'));
+
+        await openNav(page, t, 'profileTasks');
+        await h1(page, t('profiles:tasks.title'));
+        await afterRefresh(page, t('profiles:tasks.refresh'), () =>
+          taskRow(page, profileId).getByRole('cell').allTextContents(),
+        ).toEqual([ward, t('profiles:tasks.kind.repeat_review'), expect.any(String), '']);
+
+        await taskRow(page, profileId).getByRole('link', { name: profileId, exact: true }).click();
+        await h1(page, t('profiles:page.title', { name }));
+        // Reached and pressed from the keyboard.
+        const held = button(warning, t('profiles:repeat.held'));
+        await held.focus();
+        await page.keyboard.press('Enter');
+        await about(page).getByText(t('profiles:repeat.done'), { exact: true }).waitFor();
+        await warning.waitFor({ state: 'detached' });
+        expect(await openTaskKinds(stack, profileId)).toEqual([]);
+
+        await openNav(page, t, 'profileTasks');
+        await h1(page, t('profiles:tasks.title'));
+        await button(page, t('profiles:tasks.refresh')).click();
+        await page.getByRole('table').waitFor();
+        expect(await taskRow(page, profileId).count()).toBe(0);
+      },
+      STEP_MS,
+    );
+
+    it(
+      'says so when a colleague recorded the review meanwhile, and takes the warning away',
+      async () => {
+        const page = clinicPage();
+        const name = `Collega ${run}`;
+        const profileId = await keepProfile(stack, aProfile(name, 'De Linde'));
+        for (let i = 0; i < 3; i++) await reportOverHttp(stack, profileId);
+        await tasksAre(profileId, ['repeat_review']);
+        await openProfile(page, profileId, name);
+        const warning = page.getByRole('alert').filter({ hasText: t('profiles:repeat.title') });
+        await warning.waitFor();
+
+        await asClinic(stack, 'POST', `/v1/profiles/${profileId}/tasks/repeat_review/complete`, {});
+        await button(warning, t('profiles:repeat.held')).click();
+        const refusal = page.getByRole('alert').filter({ hasText: t('common:errors.409') });
+        await refusal.waitFor();
+        // The API's own words, as problem+json gave them.
+        expect(((await refusal.locator('p.muted').textContent()) ?? '').length).toBeGreaterThan(0);
+        await warning.waitFor({ state: 'detached' });
+        await expectAccessible(page, 'a refused review');
       },
       STEP_MS,
     );

@@ -6309,6 +6309,8 @@ export interface paths {
       parameters: {
         query?: {
           limit?: number;
+          /** @description only this profile's open tasks (none when it is not one of your institution's) */
+          profileId?: string;
         };
         header?: never;
         path?: never;

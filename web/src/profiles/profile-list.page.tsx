@@ -2,12 +2,12 @@ import { Link } from '@tanstack/react-router';
 import { useTranslation } from 'react-i18next';
 import { usePrincipal } from '../auth/auth-context';
 import { useProfiles } from '../api/profile-queries';
+import { useProfileTasks, type ProfileTaskItem } from '../api/profile-tasks';
 import { DateTime, formatDate } from '../i18n/format';
 import { BusyButton } from '../ui/busy-button';
 import { ErrorNotice, Loading } from '../ui/notices';
 import { Page } from '../ui/page';
-import { ReviewBadges } from './review-badges';
-import { reviewHints } from './review-hints';
+import { TaskBadges } from './task-badges';
 
 /** The clinic's profiles: how each is kept (ward, version, last review, photo), no personal data. */
 export function ProfileListPage() {
@@ -37,15 +37,24 @@ export function ProfileListPage() {
 function ProfileTable() {
   const { t, i18n } = useTranslation(['profiles', 'common']);
   const profiles = useProfiles();
+  // What needs attention is what the profiles' open tasks say, as their machines decided it.
+  const tasks = useProfileTasks();
   if (profiles.isLoading) return <Loading />;
   if (profiles.error) return <ErrorNotice error={profiles.error} onRetry={() => void profiles.refetch()} />;
   const items = profiles.data?.pages.flatMap((page) => page.items) ?? [];
+  const tasksOf = new Map<string, ProfileTaskItem[]>();
+  for (const task of tasks.data?.items ?? [])
+    tasksOf.set(task.profileId, [...(tasksOf.get(task.profileId) ?? []), task]);
   return (
     <>
       {/* No feed tells of a profile a colleague adds: the list is read on arrival, and here on request. */}
-      <BusyButton onClick={() => void profiles.refetch()} busy={profiles.isFetching}>
+      <BusyButton
+        onClick={() => void Promise.all([profiles.refetch(), tasks.refetch()])}
+        busy={profiles.isFetching || tasks.isFetching}
+      >
         {t('profiles:list.refresh')}
       </BusyButton>
+      {tasks.error !== null && <ErrorNotice error={tasks.error} onRetry={() => void tasks.refetch()} />}
       <div className="table-wrap">
         <table>
           <caption>
@@ -86,7 +95,7 @@ function ProfileTable() {
                     : formatDate(item.photoTakenOn, i18n.language)}
                 </td>
                 <td>
-                  <ReviewBadges hints={reviewHints(item)} />
+                  <TaskBadges tasks={tasksOf.get(item.profileId) ?? []} />
                 </td>
               </tr>
             ))}

@@ -11,6 +11,12 @@ import {
   type ProfileBody,
   type ProfileView,
 } from '../api/profile-queries';
+import {
+  useCompleteRepeatReview,
+  useProfileTasks,
+  useReloadProfileTasks,
+  type ProfileTaskItem,
+} from '../api/profile-tasks';
 import { ActorName, Facts } from '../cases/entries';
 import { fromBody } from '../forms/form-values';
 import { SchemaForm } from '../forms/schema-form';
@@ -22,9 +28,9 @@ import { ErrorNotice, Loading } from '../ui/notices';
 import { Page, Section } from '../ui/page';
 import { ProfileParts, useProfileParts } from './profile-sections';
 import { ProfileVersions } from './profile-versions';
+import { RepeatWarning } from './repeat-warning';
 import { ReportMissing } from './report-missing.form';
-import { ReviewBadges } from './review-badges';
-import { reviewHints } from './review-hints';
+import { TaskBadges } from './task-badges';
 
 // The profile as the model parses it is a body the API's document accepts: a change to either that breaks
 // this stops the build.
@@ -61,6 +67,9 @@ function LoadedProfile(props: { view: ProfileView }) {
   const update = useUpdateProfile(profileId);
   const review = useReviewProfile(profileId);
   const reload = useReloadProfile(profileId);
+  const tasks = useProfileTasks(profileId);
+  const reloadTasks = useReloadProfileTasks();
+  const completeRepeat = useCompleteRepeatReview(profileId);
   const [mode, setMode] = useState<Mode>('read');
   const [stale, setStale] = useState(false);
   const [note, setNote] = useState<string | null>(null);
@@ -87,12 +96,25 @@ function LoadedProfile(props: { view: ProfileView }) {
     try {
       const next = await review.mutateAsync(view.version);
       done(t('profiles:page.reviewed', { version: next.version }));
+      // The profile's machine closes the review it asked for, or not (a photo still too old): read it back.
+      void reloadTasks();
     } catch (error) {
       if (isStale(error)) setStale(true);
     }
   };
 
-  const hints = reviewHints({ reviewedAt: view.reviewedAt, photoTakenOn: view.profile.photo?.takenOn });
+  const holdReview = async (task: ProfileTaskItem) => {
+    setNote(null);
+    try {
+      await completeRepeat.mutateAsync(task);
+      done(t('profiles:repeat.done'));
+    } catch {
+      // Shown from the mutation's error, which outlives the warning a refusal (409) may take away.
+    }
+  };
+
+  const open = tasks.data?.items ?? [];
+  const repeat = open.find((task) => task.kind === 'repeat_review');
   return (
     <Page
       title={t('profiles:page.title', { name: view.profile.person.name })}
@@ -108,6 +130,11 @@ function LoadedProfile(props: { view: ProfileView }) {
       }
     >
       {stale && <StaleNotice onReload={() => void reloadProfile()} />}
+      {repeat !== undefined && (
+        <RepeatWarning task={repeat} busy={completeRepeat.isPending} onHeld={() => void holdReview(repeat)} />
+      )}
+      {completeRepeat.error !== null && <ErrorNotice error={completeRepeat.error} />}
+      {tasks.error !== null && <ErrorNotice error={tasks.error} onRetry={() => void tasks.refetch()} />}
       {mode === 'report' && (
         <ReportMissing profileId={profileId} version={view.version} onStale={() => setStale(true)} />
       )}
@@ -127,7 +154,7 @@ function LoadedProfile(props: { view: ProfileView }) {
                 <DateTime value={view.reviewedAt} />, <ActorName actor={view.reviewedBy} />
               </>,
             ],
-            [t('profiles:list.attention'), hints.length > 0 ? <ReviewBadges hints={hints} /> : null],
+            [t('profiles:list.attention'), open.length > 0 ? <TaskBadges tasks={open} /> : null],
           ]}
         />
         <div className="form-actions">

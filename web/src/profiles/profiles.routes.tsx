@@ -2,6 +2,7 @@ import { createRoute } from '@tanstack/react-router';
 import { authedRoute } from '../shell/authed.route';
 import { NewProfilePage } from './new-profile.page';
 import { ProfileListPage } from './profile-list.page';
+import { ProfileTasksPage } from './profile-tasks.page';
 import { ProfilePage } from './profile.page';
 
 /** `/clinic/profiles`: the clinic's patient profiles. */
@@ -28,4 +29,11 @@ export const profileRoute = createRoute({
   },
 });
 
-export const profileRoutes = [profilesRoute, newProfileRoute, profileRoute];
+/** `/clinic/profile-tasks`: the open tasks the clinic's profiles ask for. */
+export const profileTasksRoute = createRoute({
+  getParentRoute: () => authedRoute,
+  path: '/clinic/profile-tasks',
+  component: ProfileTasksPage,
+});
+
+export const profileRoutes = [profilesRoute, newProfileRoute, profileRoute, profileTasksRoute];

@@ -4,7 +4,16 @@ import type { Role } from '../../../machines/case.events';
 /** One entry of the header navigation: where it goes, its label key in `common:nav`, and who sees it. */
 export type NavItem = {
   to: NonNullable<LinkProps['to']>;
-  label: 'desk' | 'cases' | 'clinic' | 'report' | 'profiles' | 'ambulance' | 'supervisor' | 'crisis';
+  label:
+    | 'desk'
+    | 'cases'
+    | 'clinic'
+    | 'report'
+    | 'profiles'
+    | 'profileTasks'
+    | 'ambulance'
+    | 'supervisor'
+    | 'crisis';
   roles: readonly Role[];
 };
 
@@ -17,6 +26,7 @@ export const navItems: NavItem[] = [
   { to: '/clinic', label: 'clinic', roles: ['clinic'] },
   { to: '/clinic/report', label: 'report', roles: ['clinic'] },
   { to: '/clinic/profiles', label: 'profiles', roles: ['clinic'] },
+  { to: '/clinic/profile-tasks', label: 'profileTasks', roles: ['clinic'] },
   { to: '/cases', label: 'cases', roles: ['police_desk', 'police_supervisor'] },
   { to: '/supervisor', label: 'supervisor', roles: ['police_supervisor'] },
   { to: '/ambulance', label: 'ambulance', roles: ['ambulance'] },
