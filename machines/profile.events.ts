@@ -134,6 +134,26 @@ export const ProfileErasureCountsSchema = z.object({
 });
 export type ProfileErasureCounts = z.infer<typeof ProfileErasureCountsSchema>;
 
+/** What recording a discharge answers: when the profile will be erased unless the patient is readmitted. */
+export const DischargeReceiptSchema = z.object({
+  profileId: IdSchema,
+  dischargedOn: z.iso.date(),
+  eraseAt: Instant,
+});
+export type DischargeReceipt = z.infer<typeof DischargeReceiptSchema>;
+
+/** What recording a readmission answers: the profile is kept, no erasure armed. */
+export const ReadmissionReceiptSchema = z.object({ profileId: IdSchema, kept: z.literal(true) });
+export type ReadmissionReceipt = z.infer<typeof ReadmissionReceiptSchema>;
+
+/** What an honoured erasure request answers, once the profile is gone: counts only. */
+export const ErasureReceiptSchema = z.object({
+  profileId: IdSchema,
+  ground: ErasureGroundSchema,
+  erased: ProfileErasureCountsSchema,
+});
+export type ErasureReceipt = z.infer<typeof ErasureReceiptSchema>;
+
 /** A profile's task as its clinic's inbox and the records store see it. No personal data. */
 export const ProfileTaskSchema = z.object({
   kind: ProfileTaskKindSchema,
