@@ -1,6 +1,14 @@
 import { Context } from '@temporalio/activity';
-import { profileWorkflowId, type ProfileEvent, type ProfileMessage } from '../machines/profile.events';
+import {
+  profileWorkflowId,
+  type ErasureGround,
+  type ErasureReason,
+  type ProfileErasureCounts,
+  type ProfileEvent,
+  type ProfileMessage,
+} from '../machines/profile.events';
 import type { ProfilePolicy } from '../machines/profile.policy';
+import type { ProfileErasures } from '../records/profile-erasures';
 import type { ProfileTasks, ProfileTaskWrite } from '../records/profile-tasks';
 import type { Profiles } from '../records/profiles';
 
@@ -19,7 +27,11 @@ export type ProfileNotice = {
 };
 
 export type ProfileDeps = {
-  records: { profiles: Pick<Profiles, 'institutionOf'>; profileTasks: ProfileTasks };
+  records: {
+    profiles: Pick<Profiles, 'institutionOf'>;
+    profileTasks: ProfileTasks;
+    profileErasures: Pick<ProfileErasures, 'erase'>;
+  };
   /** The policy's `profiles` section: what a profile's workflow starts with when a case starts it. */
   profilePolicy: ProfilePolicy;
 };
@@ -30,6 +42,21 @@ export function createProfileActivities(deps: ProfileDeps) {
     /** Writes a profile's tasks as its workflow knows them. Idempotent (records/profile-tasks.ts). */
     async saveProfileTasks(write: ProfileTaskWrite): Promise<void> {
       await deps.records.profileTasks.save(write);
+    },
+
+    /**
+     * Erases a profile the machine decided to erase, with its counts logged in the same transaction
+     * (records/profile-erasures.ts). Idempotent: a retry after the commit finds nothing and answers zeros,
+     * and the ledger holds the first attempt's counts.
+     */
+    async eraseProfile(erasure: {
+      profileId: string;
+      ground: ErasureGround;
+      reason: ErasureReason | null;
+      at: string;
+    }): Promise<ProfileErasureCounts> {
+      const counts = await deps.records.profileErasures.erase({ ...erasure, at: new Date(erasure.at) });
+      return counts ?? { versions: 0, photos: 0, tasks: 0, patientKeys: 0 };
     },
 
     /**

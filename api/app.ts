@@ -16,6 +16,7 @@ import { Problem } from './problems';
 import { DEFAULT_PHOTO_MAX_BYTES, photoRouter } from './photo.routes';
 import { profilePhotoRouter } from './profile-photo.routes';
 import { profileReportsRouter } from './profile-reports.routes';
+import { profileRetentionRouter } from './profile-retention.routes';
 import { profileTasksRouter } from './profile-tasks.routes';
 import type { ProfileWorkflows } from './profile-workflow';
 import { profilesRouter } from './profiles.routes';
@@ -99,6 +100,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use('/v1/profiles', profilesRouter(routes));
   app.use('/v1/profiles', profilePhotoRouter({ ...routes, photoMaxBytes }));
   app.use('/v1/profiles', profileReportsRouter(routes));
+  app.use('/v1/profiles', profileRetentionRouter(routes));
   app.use('/v1', tasksRouter(routes));
   app.use('/v1', profileTasksRouter(routes));
   app.use('/v1/access-records', accessRecordsRouter(deps));

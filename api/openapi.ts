@@ -5,7 +5,12 @@ import { AmbulanceViewSchema, PoliceViewSchema } from '../machines/case.projecti
 import { completingCommand } from '../machines/case.tasks';
 import { CaseViewSchema } from '../machines/case.view';
 import { NewProfileSchema, ProfileSchema, ProfileViewSchema } from '../machines/profile.schema';
-import { ProfileTaskSchema } from '../machines/profile.events';
+import {
+  DischargeReceiptSchema,
+  ErasureReceiptSchema,
+  ProfileTaskSchema,
+  ReadmissionReceiptSchema,
+} from '../machines/profile.events';
 import { ProfileReportSchema } from '../machines/profile-report.schema';
 import {
   AccessLogCheckSchema,
@@ -17,6 +22,7 @@ import { CaseListQuerySchema, CaseListSchema, NewCaseBodySchema, TimelineSchema 
 import { DEFAULT_PHOTO_MAX_BYTES } from './photo.routes';
 import { ProfileInboxSchema, ProfileTaskQuerySchema } from './profile-tasks.routes';
 import { ProfilePhotoQuerySchema } from './profile-photo.routes';
+import { DischargeBodySchema, ErasureBodySchema, ReadmissionBodySchema } from './profile-retention.routes';
 import {
   ProfileHistorySchema,
   ProfileListQuerySchema,
@@ -322,6 +328,57 @@ function profilePaths() {
           },
           ...errors(400, 401, 409, 422),
           '404': noProfile,
+        },
+      },
+    },
+    '/v1/profiles/{profileId}/discharge': {
+      post: {
+        summary: 'Record that the patient was discharged: the profile is erased a policy period later',
+        description:
+          "The profile's machine arms its erasure at the start of `dischargedOn` (in Amsterdam) plus the policy's `profiles.eraseAfterDischarge` (180 days unless the region says otherwise) and answers when that falls. A readmission, a new version of the profile or a report filed from it takes the discharge back; a second discharge moves the day. A case from the profile still open when the period ends holds the erasure until it closes. 409 when the machine refuses (a day that has not begun, a profile being erased). Only the profile's own clinic may; everyone else gets 404. No If-Match: a discharge changes no version of the profile.",
+        parameters: [profileIdParam, idempotencyKey],
+        requestBody: { required: true, ...json(schema(DischargeBodySchema)) },
+        responses: {
+          '200': {
+            description: 'When the profile will be erased',
+            ...json(schema(DischargeReceiptSchema, 'output')),
+          },
+          ...errors(400, 401, 409, 422),
+          '404': noProfile,
+        },
+      },
+    },
+    '/v1/profiles/{profileId}/readmission': {
+      post: {
+        summary: 'Record that a discharged patient was taken in again: the profile is kept',
+        description:
+          "The profile's machine takes the discharge back and disarms the erasure. 409 when the patient was not discharged. Only the profile's own clinic may; everyone else gets 404.",
+        parameters: [profileIdParam, idempotencyKey],
+        requestBody: { required: false, ...json(schema(ReadmissionBodySchema)) },
+        responses: {
+          '200': { description: 'The profile is kept', ...json(schema(ReadmissionReceiptSchema, 'output')) },
+          ...errors(400, 401, 409, 422),
+          '404': noProfile,
+        },
+      },
+    },
+    '/v1/profiles/{profileId}/erasure': {
+      post: {
+        summary: "Forward the patient's request to erase the profile (AVG art. 17)",
+        description:
+          "The profile's machine decides whether the law allows erasure now. It refuses with 409 while a case filed from the profile is still open (its search may need the profile: art. 17(3)(b)); the problem's `reason` is `case_open`. Otherwise the profile's versions, photos, tasks and pseudonymous patient key are erased in one transaction and logged as counts only, and the answer comes once it is gone; from then on the profile answers 404, like an id nobody has (a 410 would keep its id). Cases already filed from it keep their own record. Only the profile's own clinic may; everyone else gets 404.",
+        parameters: [profileIdParam, idempotencyKey],
+        requestBody: { required: true, ...json(schema(ErasureBodySchema)) },
+        responses: {
+          '200': {
+            description: 'Erased: what went, as counts',
+            ...json(schema(ErasureReceiptSchema, 'output')),
+          },
+          ...errors(400, 401, 422),
+          '404': noProfile,
+          '409': problem(
+            'The machine refuses the erasure now: `reason` says why (`case_open`: a case filed from the profile is still open).',
+          ),
         },
       },
     },

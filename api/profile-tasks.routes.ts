@@ -78,6 +78,6 @@ export function profileTasksRouter(deps: {
 }
 
 /** One update id per (caller, Idempotency-Key): a retry that reaches the workflow is applied once. */
-function updateIdFor(principal: Principal, key: string): string {
+export function updateIdFor(principal: Principal, key: string): string {
   return createHash('sha256').update(`${principal.sub}\n${key}`).digest('hex');
 }

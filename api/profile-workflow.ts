@@ -1,5 +1,5 @@
 import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
-import { ApplicationFailure } from '@temporalio/common';
+import { ApplicationFailure, type UpdateDefinition } from '@temporalio/common';
 import type { Actor } from '../machines/case.events';
 import { profileWorkflowId, type ProfileMessage } from '../machines/profile.events';
 import type { ProfilePolicy } from '../machines/profile.policy';
@@ -7,8 +7,14 @@ import type { ProfileView } from '../machines/profile.schema';
 import type { Profiles } from '../records/profiles';
 import {
   completeRepeatReviewUpdate,
+  dischargeUpdate,
   PROFILE_TRANSITION_REFUSED,
   profileReviewedSignal,
+  readmitUpdate,
+  requestErasureUpdate,
+  type DischargeReceipt,
+  type ErasureReceipt,
+  type ReadmissionReceipt,
   type RepeatReviewReceipt,
 } from '../workflows/profile.messages';
 import type { profileWorkflow } from '../workflows/profile.workflow';
@@ -26,16 +32,53 @@ export type ProfileWorkflowsDeps = {
  * workflow if it is not running) and forwards the clinic's completion of a repeat review to its machine.
  */
 export function createProfileWorkflows(deps: ProfileWorkflowsDeps) {
-  return {
-    /**
-     * Tells a profile's workflow the profile as now stored: when it was last reviewed, its photo's day and
-     * its ward. Sent after every write; facts the machine already has change nothing.
-     */
-    async stored(view: ProfileView): Promise<void> {
-      await deps.client.workflow.signalWithStart<
-        typeof profileWorkflow,
-        [ProfileMessage<'profile.reviewed'>]
-      >('profileWorkflow', {
+  /**
+   * Sends the clinic's command to the profile's machine; its refusal is a 409 that names why. A profile
+   * whose workflow is not running (it never started, or an operator ended it) gets one started from the
+   * profile as stored, and is asked again.
+   */
+  async function command<Ret, Arg>(
+    view: ProfileView,
+    update: UpdateDefinition<Ret, [Arg]>,
+    arg: Arg,
+    updateId: string,
+  ): Promise<Ret> {
+    const send = () =>
+      deps.client.workflow
+        .getHandle<typeof profileWorkflow>(profileWorkflowId(view.profileId))
+        .executeUpdate(update, { args: [arg], updateId });
+    try {
+      try {
+        return await send();
+      } catch (error) {
+        if (!(error instanceof WorkflowNotFoundError)) throw error;
+        await stored(view);
+        return await send();
+      }
+    } catch (error) {
+      if (
+        error instanceof WorkflowUpdateFailedError &&
+        error.cause instanceof ApplicationFailure &&
+        error.cause.type === PROFILE_TRANSITION_REFUSED
+      ) {
+        const [reason] = error.cause.details ?? [];
+        throw conflict(error.cause.message, {
+          profileId: view.profileId,
+          ...(typeof reason === 'string' && { reason }),
+        });
+      }
+      throw error;
+    }
+  }
+
+  /**
+   * Tells a profile's workflow the profile as now stored: when it was last reviewed, its photo's day, its
+   * ward and its version. Sent after every write; facts the machine already has change nothing.
+   */
+  async function stored(view: ProfileView): Promise<void> {
+    await deps.client.workflow.signalWithStart<typeof profileWorkflow, [ProfileMessage<'profile.reviewed'>]>(
+      'profileWorkflow',
+      {
         workflowId: profileWorkflowId(view.profileId),
         taskQueue: deps.taskQueue,
         args: [
@@ -51,11 +94,40 @@ export function createProfileWorkflows(deps: ProfileWorkflowsDeps) {
           {
             at: view.reviewedAt,
             ward: view.profile.clinicContact.ward,
+            version: view.version,
             ...(view.profile.photo && { photoTakenOn: view.profile.photo.takenOn }),
           },
         ],
-      });
-    },
+      },
+    );
+  }
+
+  return {
+    stored,
+
+    /** The clinic discharged the patient: the machine arms the erasure and says when it falls. */
+    discharge: (
+      view: ProfileView,
+      message: ProfileMessage<'profile.discharged'>,
+      updateId: string,
+    ): Promise<DischargeReceipt> => command(view, dischargeUpdate, message, updateId),
+
+    /** The clinic took the patient in again: the machine takes the discharge back, or refuses (409). */
+    readmit: (
+      view: ProfileView,
+      message: ProfileMessage<'profile.readmitted'>,
+      updateId: string,
+    ): Promise<ReadmissionReceipt> => command(view, readmitUpdate, message, updateId),
+
+    /**
+     * The patient asked for erasure: the machine erases the profile (answered once it is gone) or refuses
+     * with a 409 naming why.
+     */
+    requestErasure: (
+      view: ProfileView,
+      message: ProfileMessage<'erasure.requested'>,
+      updateId: string,
+    ): Promise<ErasureReceipt> => command(view, requestErasureUpdate, message, updateId),
 
     /**
      * The clinic held the repeat review: its machine closes the task, or refuses (409) when none is open.

@@ -241,6 +241,25 @@ const migrations: Record<string, Migration> = {
       );
     },
   },
+  // 0008 is reserved for another change in flight.
+  '0009-profile-erasures': {
+    async up(db: Kysely<unknown>) {
+      // One row per erased profile, counts only: why (and, on request, the art. 17 ground as a category),
+      // when, and how many rows of each kind went. No profile, patient or institution id, so the ledger
+      // says that erasures happened without keeping a trace of whose.
+      await sql`
+        create table profile_erasures (
+          id bigint generated always as identity primary key,
+          at timestamptz not null,
+          ground text not null,
+          reason text,
+          versions integer not null,
+          photos integer not null,
+          tasks integer not null,
+          patient_keys integer not null
+        )`.execute(db);
+    },
+  },
 };
 
 /** The migrations in code, for Kysely's Migrator: no files to find at run time. */

@@ -4,6 +4,7 @@ import { createCaseRecords } from './case-records';
 import { createFeedEntries } from './feed-entries';
 import { createIdempotencyKeys } from './idempotency-keys';
 import { createPatientKeys, derivedPatientKeySecret } from './patient-keys';
+import { createProfileErasures } from './profile-erasures';
 import { createProfileTasks } from './profile-tasks';
 import { createProfiles } from './profiles';
 import { createRateWindows } from './rate-windows';
@@ -38,6 +39,7 @@ export function createRecordsStore(database: RecordsDatabase, keys: Buffer[], op
     rateWindows: createRateWindows({ db: database.db, keys }),
     profiles: createProfiles({ db: database.db, sealer, patientKeys }),
     profileTasks: createProfileTasks({ db: database.db }),
+    profileErasures: createProfileErasures({ db: database.db }),
   };
 }
 

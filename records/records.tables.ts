@@ -185,6 +185,20 @@ export type ProfileTasksTable = {
   done_by_role: string | null;
 };
 
+/** One erased profile as counts (records/profile-erasures.ts): nothing that says whose it was. */
+export type ProfileErasuresTable = {
+  id: Generated<string>;
+  at: Instant;
+  /** `after_discharge` or `on_request` (machines/profile.events.ts). */
+  ground: string;
+  /** On request, the AVG art. 17(1) ground as a category; null after discharge. */
+  reason: string | null;
+  versions: number;
+  photos: number;
+  tasks: number;
+  patient_keys: number;
+};
+
 /** Every table of the records store, for Kysely. */
 export type RecordsTables = {
   case_records: CaseRecordsTable;
@@ -201,4 +215,5 @@ export type RecordsTables = {
   profile_versions: ProfileVersionsTable;
   profile_photos: ProfilePhotosTable;
   profile_tasks: ProfileTasksTable;
+  profile_erasures: ProfileErasuresTable;
 };

@@ -12,17 +12,32 @@ import {
 } from '@temporalio/workflow';
 import { initialTransition, transition, type SnapshotFrom } from 'xstate';
 import type { ProfileActivities } from '../activities/profile.activities';
-import type { ProfileDeadline, ProfileEvent, ProfileMessage, ProfileTask } from '../machines/profile.events';
-import { openProfileTasks, profileMachine, type ProfileContext } from '../machines/profile.machine';
+import type {
+  ProfileDeadline,
+  ProfileErasureCounts,
+  ProfileEvent,
+  ProfileMessage,
+  ProfileTask,
+} from '../machines/profile.events';
+import {
+  erasureRefusal,
+  eraseAtOf,
+  openProfileTasks,
+  profileMachine,
+  type ProfileContext,
+} from '../machines/profile.machine';
 import type { ProfilePolicy } from '../machines/profile.policy';
 import {
   absenceEndedSignal,
   absenceReportedSignal,
   completeRepeatReviewUpdate,
+  dischargeUpdate,
   openProfileTasksQuery,
   profileAbsencesQuery,
   PROFILE_TRANSITION_REFUSED,
   profileReviewedSignal,
+  readmitUpdate,
+  requestErasureUpdate,
 } from './profile.messages';
 import { createProfileMetricsRecorder } from './profile.metrics';
 
@@ -40,11 +55,19 @@ export type ProfileWorkflowInput = {
 
 type ProfileSnapshot = SnapshotFrom<typeof profileMachine>;
 
+/** What the API says when the machine refuses an erasure request, by the machine's reason. */
+const refusalMessages = {
+  case_open:
+    'a case filed from this profile is still open: its search may need the profile (AVG art. 17(3)(b)); ask again once it closed',
+  not_clinic: "only the profile's own clinic forwards its patient's request to erase it",
+  already_erased: 'this profile is already being erased',
+} as const;
+
 /** A profile lives for years, hearing a few events a month: a fresh run every few thousand keeps replay quick. */
 const DEFAULT_HISTORY_LIMIT = 2_000;
 
 /** The store is written until it takes the write: a profile's tasks wait rather than go missing. */
-const { saveProfileTasks } = proxyActivities<ProfileActivities>({
+const { saveProfileTasks, eraseProfile } = proxyActivities<ProfileActivities>({
   startToCloseTimeout: '10 seconds',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
 });
@@ -52,7 +75,8 @@ const { saveProfileTasks } = proxyActivities<ProfileActivities>({
 /**
  * One patient profile, for as long as it is kept. The profile machine decides; this workflow feeds it the
  * messages it gets and the deadlines its durable timers reach, and writes the tasks it opens and closes to
- * the records store. It never ends on its own: it continues as new when its history grows long.
+ * the records store. It continues as new when its history grows long, and ends only when its machine
+ * decides to erase the profile: it erases it from the records store, counts only on record, and completes.
  */
 export async function profileWorkflow(input: ProfileWorkflowInput): Promise<void> {
   const timers = new Map<ProfileDeadline, { dueAt: string; scope: CancellationScope }>();
@@ -70,6 +94,8 @@ export async function profileWorkflow(input: ProfileWorkflowInput): Promise<void
   let written = '[]';
   let version = 0;
   let saved = 0;
+  // What the erasure took, once the records store has done it.
+  let erased: ProfileErasureCounts | undefined;
   afterChange();
 
   /** Feeds one event to the machine; one it does not take leaves no trace. */
@@ -149,12 +175,78 @@ export async function profileWorkflow(input: ProfileWorkflowInput): Promise<void
     },
   );
 
+  /** Refuses a command the machine would not take: the update leaves no trace in the history. */
+  const refuseUnless = (event: ProfileEvent, message: string, details: unknown[] = []) => {
+    if (!snapshot.can(event))
+      throw ApplicationFailure.create({
+        type: PROFILE_TRANSITION_REFUSED,
+        message,
+        details,
+        nonRetryable: true,
+      });
+  };
+  setHandler(
+    dischargeUpdate,
+    (message) => {
+      apply({ type: 'profile.discharged', ...message });
+      return {
+        profileId: input.profileId,
+        dischargedOn: message.dischargedOn,
+        eraseAt: eraseAtOf(snapshot.context, message.dischargedOn),
+      };
+    },
+    {
+      validator: (message: ProfileMessage<'profile.discharged'>) =>
+        refuseUnless(
+          { type: 'profile.discharged', ...message },
+          'only the clinic records a discharge, on a day that has begun, of a profile not being erased',
+        ),
+    },
+  );
+  setHandler(
+    readmitUpdate,
+    (message) => {
+      apply({ type: 'profile.readmitted', ...message });
+      return { profileId: input.profileId, kept: true as const };
+    },
+    {
+      validator: (message: ProfileMessage<'profile.readmitted'>) =>
+        refuseUnless(
+          { type: 'profile.readmitted', ...message },
+          'this profile has no discharge to take back: the patient was not discharged',
+        ),
+    },
+  );
+  setHandler(
+    requestErasureUpdate,
+    async (message) => {
+      apply({ type: 'erasure.requested', ...message });
+      // Answer once the records store no longer holds the profile.
+      await condition(() => erased !== undefined);
+      return { profileId: input.profileId, ground: 'on_request' as const, erased: erased! };
+    },
+    {
+      validator: (message: ProfileMessage<'erasure.requested'>) => {
+        const event = { type: 'erasure.requested' as const, ...message };
+        const refusal = erasureRefusal(snapshot.context, event);
+        refuseUnless(event, refusalMessages[refusal ?? 'already_erased'], [refusal]);
+      },
+    },
+  );
+
   const historyLimit = input.historyLimit ?? DEFAULT_HISTORY_LIMIT;
   const historyFull = () =>
     workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > historyLimit;
 
   for (;;) {
-    await condition(() => saved < version || historyFull());
+    await condition(() => snapshot.context.erasure !== null || saved < version || historyFull());
+    // Erasing comes first: no task is written for a profile about to go, and none after it went.
+    const erasure = snapshot.context.erasure;
+    if (erasure !== null) {
+      erased = await eraseProfile({ profileId: input.profileId, ...erasure });
+      await condition(allHandlersFinished);
+      return;
+    }
     if (saved < version) {
       const target = version;
       await saveProfileTasks({

@@ -10,12 +10,13 @@ const issuesOf = (result: ReturnType<typeof withProfiles>) =>
   result.success ? [] : result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
 
 describe('profiles in the policy', () => {
-  it('ships a review every 90 days, a photo at most a year old, and 3 absences in 90 days as a repeat', () => {
+  it('ships a review every 90 days, a photo at most a year old, 3 absences in 90 days as a repeat, and erasure 180 days after discharge', () => {
     const { profiles } = PolicyDocumentSchema.parse(shipped);
     expect(profiles).toEqual({
       reviewEvery: 90 * DAY,
       photoMaxAge: 365 * DAY,
       repeat: { window: 90 * DAY, threshold: 3 },
+      eraseAfterDischarge: 180 * DAY,
     });
   });
 
@@ -35,6 +36,13 @@ describe('profiles in the policy', () => {
     const result = withProfiles({ ...shipped.profiles, reviewEvery: 'quarterly' });
     expect(issuesOf(result)).toEqual([
       expect.stringMatching(/^profiles\.reviewEvery: must be a whole number/),
+    ]);
+  });
+
+  it('refuses an erasure period that is not a duration, naming the field', () => {
+    const result = withProfiles({ ...shipped.profiles, eraseAfterDischarge: 'never' });
+    expect(issuesOf(result)).toEqual([
+      expect.stringMatching(/^profiles\.eraseAfterDischarge: must be a whole number/),
     ]);
   });
 

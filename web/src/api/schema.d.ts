@@ -6501,6 +6501,349 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/profiles/{profileId}/discharge': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Record that the patient was discharged: the profile is erased a policy period later
+     * @description The profile's machine arms its erasure at the start of `dischargedOn` (in Amsterdam) plus the policy's `profiles.eraseAfterDischarge` (180 days unless the region says otherwise) and answers when that falls. A readmission, a new version of the profile or a report filed from it takes the discharge back; a second discharge moves the day. A case from the profile still open when the period ends holds the erasure until it closes. 409 when the machine refuses (a day that has not begun, a profile being erased). Only the profile's own clinic may; everyone else gets 404. No If-Match: a discharge changes no version of the profile.
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header: {
+          /** @description Your unique id for this action; retrying the same request with it returns the first answer (even after the case moved on) and applies nothing twice. The same key on another request answers 422. */
+          'Idempotency-Key': string;
+        };
+        path: {
+          profileId: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /**
+             * Format: date
+             * @description The day the patient was discharged (YYYY-MM-DD).
+             */
+            dischargedOn: string;
+          };
+        };
+      };
+      responses: {
+        /** @description When the profile will be erased */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              profileId: string;
+              /** Format: date */
+              dischargedOn: string;
+              /** Format: date-time */
+              eraseAt: string;
+            };
+          };
+        };
+        /** @description The input is wrong: every wrong field is named under `errors`, with its path and why (a time that already happened may not lie in the future). */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description No bearer token, or one that fails signature, issuer, audience or expiry. */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description No such profile, or not one of your institution's (which is the same to you): a profile is seen by its own clinic only. */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description The case's state does not allow this now: the body carries the case's current `caseStatus`. */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description This Idempotency-Key was already used by you for a different action or body: send a new key. */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description A bug on our side: logged under the `requestId` the body carries; nothing else is disclosed. */
+        500: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/profiles/{profileId}/readmission': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Record that a discharged patient was taken in again: the profile is kept
+     * @description The profile's machine takes the discharge back and disarms the erasure. 409 when the patient was not discharged. Only the profile's own clinic may; everyone else gets 404.
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header: {
+          /** @description Your unique id for this action; retrying the same request with it returns the first answer (even after the case moved on) and applies nothing twice. The same key on another request answers 422. */
+          'Idempotency-Key': string;
+        };
+        path: {
+          profileId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: {
+        content: {
+          'application/json': Record<string, never>;
+        };
+      };
+      responses: {
+        /** @description The profile is kept */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              profileId: string;
+              /** @constant */
+              kept: true;
+            };
+          };
+        };
+        /** @description The input is wrong: every wrong field is named under `errors`, with its path and why (a time that already happened may not lie in the future). */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description No bearer token, or one that fails signature, issuer, audience or expiry. */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description No such profile, or not one of your institution's (which is the same to you): a profile is seen by its own clinic only. */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description The case's state does not allow this now: the body carries the case's current `caseStatus`. */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description This Idempotency-Key was already used by you for a different action or body: send a new key. */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description A bug on our side: logged under the `requestId` the body carries; nothing else is disclosed. */
+        500: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/profiles/{profileId}/erasure': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Forward the patient's request to erase the profile (AVG art. 17)
+     * @description The profile's machine decides whether the law allows erasure now. It refuses with 409 while a case filed from the profile is still open (its search may need the profile: art. 17(3)(b)); the problem's `reason` is `case_open`. Otherwise the profile's versions, photos, tasks and pseudonymous patient key are erased in one transaction and logged as counts only, and the answer comes once it is gone; from then on the profile answers 404, like an id nobody has (a 410 would keep its id). Cases already filed from it keep their own record. Only the profile's own clinic may; everyone else gets 404.
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header: {
+          /** @description Your unique id for this action; retrying the same request with it returns the first answer (even after the case moved on) and applies nothing twice. The same key on another request answers 422. */
+          'Idempotency-Key': string;
+        };
+        path: {
+          profileId: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /**
+             * @description The ground of AVG art. 17(1) the patient invokes: no longer necessary (a), consent withdrawn (b), objection (c), unlawfully processed (d), a legal obligation to erase (e).
+             * @enum {string}
+             */
+            reason:
+              | 'no_longer_necessary'
+              | 'consent_withdrawn'
+              | 'objection'
+              | 'unlawfully_processed'
+              | 'legal_obligation';
+          };
+        };
+      };
+      responses: {
+        /** @description Erased: what went, as counts */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              profileId: string;
+              /** @enum {string} */
+              ground: 'after_discharge' | 'on_request';
+              erased: {
+                versions: number;
+                photos: number;
+                tasks: number;
+                patientKeys: number;
+              };
+            };
+          };
+        };
+        /** @description The input is wrong: every wrong field is named under `errors`, with its path and why (a time that already happened may not lie in the future). */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description No bearer token, or one that fails signature, issuer, audience or expiry. */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description No such profile, or not one of your institution's (which is the same to you): a profile is seen by its own clinic only. */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description The machine refuses the erasure now: `reason` says why (`case_open`: a case filed from the profile is still open). */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description This Idempotency-Key was already used by you for a different action or body: send a new key. */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description A bug on our side: logged under the `requestId` the body carries; nothing else is disclosed. */
+        500: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/access-records': {
     parameters: {
       query?: never;
