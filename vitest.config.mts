@@ -23,6 +23,7 @@ const onTheCluster = [
   'test/api/idempotency.api.test.ts',
   'test/api/methods.api.test.ts',
   'test/api/photo.api.test.ts',
+  'test/api/profile-absences.api.test.ts',
   'test/api/profile-reports.api.test.ts',
   'test/api/profiles.api.test.ts',
   'test/api/records.api.test.ts',

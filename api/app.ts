@@ -2,9 +2,11 @@ import { randomUUID } from 'node:crypto';
 import express, { type ErrorRequestHandler, type RequestHandler } from 'express';
 import helmet from 'helmet';
 import type { Logger } from '../config/log';
+import { DEFAULT_PROFILE_POLICY, ProfilePolicySchema, type ProfilePolicy } from '../machines/profile.policy';
 import type { RecordsStore } from '../records/records.store';
 import { authenticate, type AuthConfig } from './auth';
 import type { CaseClient } from './case-client';
+import { absencesRouter } from './absences.routes';
 import { accessRecordsRouter } from './access-records.routes';
 import { casesRouter } from './cases.routes';
 import { codecRouter, type CodecEndpointConfig } from './codec.routes';
@@ -37,6 +39,8 @@ export type AppDeps = {
   records: RecordsStore;
   /** Profiles' workflows, told of every profile write; without them no reminder or repeat review runs. */
   profileWorkflows?: ProfileWorkflows;
+  /** The policy's `profiles` section, whose repeat window the absence histories and ward rates use. */
+  profilePolicy?: ProfilePolicy;
   /** Requests per minute; `off` only where something else limits (a benchmark of the engine itself). */
   rateLimits?: RateLimits | 'off';
   /** Express's `trust proxy` (`VERMIST_TRUST_PROXY`): which proxies' X-Forwarded-For to believe. */
@@ -103,6 +107,13 @@ export function createApp(deps: AppDeps): express.Express {
   app.use('/v1/profiles', profileRetentionRouter(routes));
   app.use('/v1', tasksRouter(routes));
   app.use('/v1', profileTasksRouter(routes));
+  app.use(
+    '/v1',
+    absencesRouter({
+      ...deps,
+      profilePolicy: deps.profilePolicy ?? ProfilePolicySchema.parse(DEFAULT_PROFILE_POLICY),
+    }),
+  );
   app.use('/v1/access-records', accessRecordsRouter(deps));
   app.use('/v1', feedRouter(deps));
   if (deps.devSignIn) app.use('/dev', devSignInRouter(deps.devSignIn));

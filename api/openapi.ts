@@ -12,6 +12,8 @@ import {
   ReadmissionReceiptSchema,
 } from '../machines/profile.events';
 import { ProfileReportSchema } from '../machines/profile-report.schema';
+import { ProfileAbsencesSchema, WardRatesSchema } from '../machines/absence-history.schema';
+import { AbsenceHistoryQuerySchema, WardRatesQuerySchema } from './absences.routes';
 import {
   AccessLogCheckSchema,
   AccessRecordFilterSchema,
@@ -299,6 +301,37 @@ function profilePaths() {
           ...errors(400, 401, 409, 422),
           '404': noProfile,
           '412': stale,
+        },
+      },
+    },
+    '/v1/profiles/{profileId}/absences': {
+      get: {
+        summary: "A patient's absences filed from their profile, newest first (its own clinic)",
+        description: [
+          "From the records store: each case filed from the profile (`POST /v1/profiles/{profileId}/reports`) with the profile version it was filed from, when it was reported, when it ended (the return the clinic confirmed, else the case's close) and the time away since the report, its outcome, and what the debrief said (`why`: null until the debrief is done).",
+          "`window` is the policy's repeat window (`profiles.repeat`): the absences reported within it up to now, and whether they reach its threshold. The list covers the same window unless `days` asks for more (or less), up to 730.",
+          "Only the profile's own clinic may; everyone else gets 404, as for a profile read. Every read is kept as an access record (resource `profile_absences`), and each debrief shown as one of its case (resource `debrief`).",
+        ].join(' '),
+        parameters: [profileIdParam, ...queryParameters(AbsenceHistoryQuerySchema)],
+        responses: {
+          '200': {
+            description: 'The absences and the window',
+            ...json(schema(ProfileAbsencesSchema, 'output')),
+          },
+          ...errors(400, 401),
+          '404': noProfile,
+        },
+      },
+    },
+    '/v1/ward-rates': {
+      get: {
+        summary: "Your institution's absences from profiles per ward per month, with the repeats (clinic)",
+        description:
+          "Per ward per calendar month (Europe/Amsterdam), over `months` months up to and including this one: the absences filed from a patient profile, those with an earlier absence of the same patient within the policy's repeat window (`profiles.repeat.window`; an earlier absence before the first month counts too), and how many patients they were of. A report filed without a profile has no patient to link, so it is counted in none of them. A month without absences on a ward is left out. Counts only, no patient or case named, so reading them is not an access record. Any other role gets 403: police supervisors see repeats per institution and ward on their dashboard's metrics.",
+        parameters: queryParameters(WardRatesQuerySchema),
+        responses: {
+          '200': { description: 'The rates, by ward and month', ...json(schema(WardRatesSchema, 'output')) },
+          ...errors(400, 401, 403),
         },
       },
     },

@@ -197,15 +197,19 @@ export function profilesRouter(deps: {
   return router;
 }
 
-/** A profile the caller may not see does not exist for them: 404, as for an id nobody has. */
+/**
+ * A profile the caller may not see does not exist for them: 404, as for an id nobody has. Its institution
+ * when they may, read from the index without opening the profile.
+ */
 export async function ownProfile(
   profiles: Pick<Profiles, 'institutionOf'>,
   principal: Principal,
   profileId: string,
-): Promise<void> {
+): Promise<string> {
   const institutionId = await profiles.institutionOf(profileId);
   if (institutionId === undefined || !seesProfile(principal, { institutionId }))
     throw notFound(`no profile ${profileId}`);
+  return institutionId;
 }
 
 /**
@@ -304,7 +308,7 @@ export function recordProfileRead(
   accessLog: RecordsStore['accessLog'],
   res: Response,
   principal: Principal,
-  view: ProfileView,
+  view: Pick<ProfileView, 'profileId' | 'institutionId'>,
   resource: AccessRecord['resource'],
 ) {
   return accessLog.record({

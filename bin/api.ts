@@ -31,6 +31,7 @@ async function main(): Promise<void> {
   registerCaseGauges(metrics.registry, (now, within) => records.cases.openCaseCounts(now, within), {
     onError: (e) => log.warn('case gauges', { error: String(e) }),
   });
+  const policy = loadPolicy(env.VERMIST_POLICY_FILE);
   const app = createApp({
     cases,
     profileWorkflows,
@@ -38,7 +39,8 @@ async function main(): Promise<void> {
     auth: authConfig(env, undefined),
     metrics,
     log,
-    futureToleranceMs: loadPolicy(env.VERMIST_POLICY_FILE).inputs.futureTolerance,
+    futureToleranceMs: policy.inputs.futureTolerance,
+    profilePolicy: policy.profiles,
     photoMaxBytes: env.VERMIST_PHOTO_MAX_BYTES,
     trustProxy: env.VERMIST_TRUST_PROXY,
     // The Temporal UI decodes payloads here for a supervisor, over https (docs/operations.md).

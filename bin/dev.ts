@@ -55,6 +55,7 @@ async function main(): Promise<void> {
   registerCaseGauges(metrics.registry, (now, within) => records.cases.openCaseCounts(now, within), {
     onError: (e) => log.warn('case gauges', { error: String(e) }),
   });
+  const policy = loadPolicy(env.VERMIST_POLICY_FILE);
   const app = createApp({
     cases,
     profileWorkflows,
@@ -62,7 +63,8 @@ async function main(): Promise<void> {
     auth: authConfig(env, local),
     metrics,
     log,
-    futureToleranceMs: loadPolicy(env.VERMIST_POLICY_FILE).inputs.futureTolerance,
+    futureToleranceMs: policy.inputs.futureTolerance,
+    profilePolicy: policy.profiles,
     photoMaxBytes: env.VERMIST_PHOTO_MAX_BYTES,
     // The Web UI decodes payloads here for a supervisor (docs/operations.md); plain http on loopback.
     codec: {

@@ -4,14 +4,22 @@ import { PartySchema } from './case.projections';
 import { IdSchema } from './report.schema';
 
 /**
- * What a read of a case disclosed: the case itself, its timeline, the photo of the person, or Temporal
+ * What a read of a case disclosed: the case itself, its timeline, the photo of the person, Temporal
  * payloads a supervisor decoded through the codec endpoint (`caseId` then names the case the payloads name,
- * or a marker).
+ * or a marker), or its debrief as a patient's absence history shows it.
  */
-export const CaseResourceSchema = z.enum(['case', 'timeline', 'photo', 'payload']);
+export const CaseResourceSchema = z.enum(['case', 'timeline', 'photo', 'payload', 'debrief']);
 
-/** What a read of a patient profile disclosed: the profile, its history of versions, or its photo. */
-export const ProfileResourceSchema = z.enum(['profile', 'profile_history', 'profile_photo']);
+/**
+ * What a read of a patient profile disclosed: the profile, its history of versions, its photo, or its
+ * patient's absence history (the cases filed from it).
+ */
+export const ProfileResourceSchema = z.enum([
+  'profile',
+  'profile_history',
+  'profile_photo',
+  'profile_absences',
+]);
 
 /**
  * Where the reads of an institution's profiles are kept: a partition of its own, whose name (with a colon,

@@ -143,6 +143,16 @@ export function seesProfile(caller: Tenancy, profile: { institutionId: string })
   return profileTenant(caller) === profile.institutionId;
 }
 
+/**
+ * The institution whose ward rates a caller reads: a clinic's own; nobody else (403). Police are left out
+ * on purpose: a rate is per ward of one institution, while a region spans institutions, and a repeat links
+ * a patient's absences across regions, so a supervisor's count would rest on cases outside their tenant.
+ * Supervisors see repeats per institution and ward as metrics on their dashboard instead.
+ */
+export function wardRatesTenant(caller: Tenancy): string | undefined {
+  return caller.role === 'clinic' ? caller.institutionId : undefined;
+}
+
 /** An open task as the claim rules see it: who owns it, and whom it went to when its deadline passed. */
 export type TaskHolders = { role: Role; escalatedTo: Role | null };
 

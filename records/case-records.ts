@@ -1,4 +1,5 @@
 import { sql, type ExpressionBuilder, type Kysely, type Transaction } from 'kysely';
+import type { WardAbsence } from '../machines/absence-history.schema';
 import type { Tenant } from '../machines/case.access';
 import type { Actor } from '../machines/case.events';
 import { isOverdue, taskPriority, type InboxItem, type OpenTask } from '../machines/case.tasks';
@@ -246,6 +247,44 @@ export function createCaseRecords(deps: { db: Kysely<RecordsTables>; sealer: Sea
       return { items, more: rows.length > query.limit };
     },
 
+    /**
+     * The cases of one institution filed from one profile and reported after `after`, newest first,
+     * opened: a patient's absence history. Found by the index columns; only these records are unsealed.
+     */
+    async fromProfile(query: { profileId: string; institutionId: string; after: Date }): Promise<CaseView[]> {
+      const rows = await db
+        .selectFrom('case_records')
+        .select(['case_id', 'sealed'])
+        .where('profile_id', '=', query.profileId)
+        .where('institution_id', '=', query.institutionId)
+        .where('reported_at', '>', query.after)
+        .orderBy('reported_at', 'desc')
+        .orderBy('case_id', 'desc')
+        .execute();
+      return rows.map((row) => sealer.open<CaseView>(row.sealed, SEAL(row.case_id)));
+    },
+
+    /**
+     * The cases of one institution filed from a profile and reported at or after `from`, as a ward rate
+     * counts them: from the index columns alone, nothing is unsealed.
+     */
+    async profileAbsences(query: { institutionId: string; from: Date }): Promise<WardAbsence[]> {
+      const rows = await db
+        .selectFrom('case_records')
+        .select(['profile_id', 'case_id', 'ward', 'reported_at'])
+        .where('institution_id', '=', query.institutionId)
+        .where('profile_id', 'is not', null)
+        .where('reported_at', '>=', query.from)
+        .execute();
+      return rows.map((row) => ({
+        profileId: row.profile_id!,
+        caseId: row.case_id,
+        // Every case filed from a profile is written with its ward; the fallback is for the type alone.
+        ward: row.ward ?? 'unknown',
+        reportedAt: row.reported_at.toISOString(),
+      }));
+    },
+
     /** Counts of open cases and their tasks for the dashboards, straight from the indexes. */
     async openCaseCounts(now: Date, atRiskWithinMs: number): Promise<OpenCaseCounts> {
       const byStateRiskRegion = await db
@@ -331,6 +370,8 @@ async function write(
     outcome: view.outcome,
     updated_at: new Date(),
     sealed: sealer.seal(view, SEAL(view.caseId)),
+    profile_id: view.report.fromProfile?.profileId ?? null,
+    ward: view.report.clinicContact.ward,
   };
   const written = await tx
     .insertInto('case_records')
@@ -351,6 +392,8 @@ async function write(
           outcome: eb.ref('excluded.outcome'),
           updated_at: eb.ref('excluded.updated_at'),
           sealed: eb.ref('excluded.sealed'),
+          profile_id: eb.ref('excluded.profile_id'),
+          ward: eb.ref('excluded.ward'),
         }))
         .where('case_records.version', '<', version),
     )

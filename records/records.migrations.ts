@@ -241,7 +241,24 @@ const migrations: Record<string, Migration> = {
       );
     },
   },
-  // 0008 is reserved for another change in flight.
+  '0008-case-profiles': {
+    async up(db: Kysely<unknown>) {
+      // Which profile a case was filed from, and the ward it was filed for, as index columns: a patient's
+      // absence history and a ward's monthly rate find their cases without opening any sealed record. A
+      // profile id is a random id and a ward a place, neither personal data. Cases stored before this
+      // migration keep nulls: reporting from a profile ships with it, so none of them was filed from one.
+      await sql`alter table case_records add column profile_id text`.execute(db);
+      await sql`alter table case_records add column ward text`.execute(db);
+      // A patient's history lists their profile's cases newest first.
+      await sql`create index case_records_profile on case_records (profile_id, reported_at) where profile_id is not null`.execute(
+        db,
+      );
+      // A clinic's ward rates count its institution's cases filed from a profile, by month reported.
+      await sql`create index case_records_institution_profile on case_records (institution_id, reported_at) where profile_id is not null`.execute(
+        db,
+      );
+    },
+  },
   '0009-profile-erasures': {
     async up(db: Kysely<unknown>) {
       // One row per erased profile, counts only: why (and, on request, the art. 17 ground as a category),

@@ -22,6 +22,10 @@ export type CaseRecordsTable = {
   outcome: string | null;
   updated_at: Instant;
   sealed: Buffer;
+  /** The profile the case was filed from (`report.fromProfile`); null for a report filed without one. */
+  profile_id: ColumnType<string | null, string | null | undefined, string | null>;
+  /** The ward the report was filed for (`report.clinicContact.ward`): a place, never a person. */
+  ward: ColumnType<string | null, string | null | undefined, string | null>;
 };
 
 /** The open tasks of each case's latest version, denormalised with the case facts the inbox filters on. */

@@ -507,6 +507,115 @@ describe.each(engines)('case records on $name', (engine) => {
     });
   });
 
+  describe('cases filed from a profile', () => {
+    /** A case of an institution filed from version 1 of a profile, or from none, for a ward. */
+    function aFiledCase(
+      caseId: string,
+      opts: { profileId?: string; institutionId?: string; ward?: string; reportedAt: string },
+    ): CaseView {
+      const view = aCaseView(caseId, {
+        institutionId: opts.institutionId ?? 'ggz-noord',
+        reportedAt: opts.reportedAt,
+      });
+      const report = {
+        ...view.report,
+        clinicContact: { ...view.report.clinicContact, ward: opts.ward ?? 'De Linde' },
+        ...(opts.profileId !== undefined && {
+          fromProfile: { profileId: opts.profileId, version: 1, expiredConsents: [] },
+        }),
+      };
+      return { ...view, report };
+    }
+
+    it('writes the profile and the ward of each case to its row, and null for a case filed without one', async () => {
+      await records.cases.save(
+        1,
+        aFiledCase('from-profile', { profileId: 'p-1', reportedAt: '2026-11-01T10:00:00.000Z' }),
+      );
+      await records.cases.save(
+        1,
+        aFiledCase('without', { ward: 'Zon', reportedAt: '2026-11-02T10:00:00.000Z' }),
+      );
+
+      const rows = await records.database.db
+        .selectFrom('case_records')
+        .select(['case_id', 'profile_id', 'ward'])
+        .orderBy('case_id')
+        .execute();
+
+      expect(rows).toEqual([
+        { case_id: 'from-profile', profile_id: 'p-1', ward: 'De Linde' },
+        { case_id: 'without', profile_id: null, ward: 'Zon' },
+      ]);
+    });
+
+    it("finds a profile's cases of its own institution after an instant, newest first", async () => {
+      await records.cases.save(
+        1,
+        aFiledCase('old', { profileId: 'p-1', reportedAt: '2026-06-01T10:00:00.000Z' }),
+      );
+      await records.cases.save(
+        1,
+        aFiledCase('first', { profileId: 'p-1', reportedAt: '2026-10-01T10:00:00.000Z' }),
+      );
+      await records.cases.save(
+        1,
+        aFiledCase('second', { profileId: 'p-1', reportedAt: '2026-11-01T10:00:00.000Z' }),
+      );
+      await records.cases.save(
+        1,
+        aFiledCase('other-profile', { profileId: 'p-2', reportedAt: '2026-11-01T10:00:00.000Z' }),
+      );
+      await records.cases.save(
+        1,
+        aFiledCase('other-institution', {
+          profileId: 'p-1',
+          institutionId: 'ggz-oost',
+          reportedAt: '2026-11-01T10:00:00.000Z',
+        }),
+      );
+
+      const found = await records.cases.fromProfile({
+        profileId: 'p-1',
+        institutionId: 'ggz-noord',
+        after: new Date('2026-09-01T00:00:00.000Z'),
+      });
+
+      expect(found.map((view) => view.caseId)).toEqual(['second', 'first']);
+    });
+
+    it("lists an institution's absences filed from profiles for its ward rates, from the index alone", async () => {
+      await records.cases.save(
+        1,
+        aFiledCase('a', { profileId: 'p-1', reportedAt: '2026-11-01T10:00:00.000Z' }),
+      );
+      await records.cases.save(1, aFiledCase('b', { ward: 'Zon', reportedAt: '2026-11-01T10:00:00.000Z' }));
+      await records.cases.save(
+        1,
+        aFiledCase('c', {
+          profileId: 'p-3',
+          institutionId: 'ggz-oost',
+          reportedAt: '2026-11-01T10:00:00.000Z',
+        }),
+      );
+      await records.cases.save(
+        1,
+        aFiledCase('d', { profileId: 'p-1', reportedAt: '2026-08-01T10:00:00.000Z' }),
+      );
+      // A sealed record nobody can open: the rates must not need it.
+      await sql`update case_records set sealed = ${Buffer.from('not sealed')}`.execute(records.database.db);
+
+      const absences = await records.cases.profileAbsences({
+        institutionId: 'ggz-noord',
+        from: new Date('2026-09-01T00:00:00.000Z'),
+      });
+
+      expect(absences).toEqual([
+        { profileId: 'p-1', caseId: 'a', ward: 'De Linde', reportedAt: '2026-11-01T10:00:00.000Z' },
+      ]);
+    });
+  });
+
   describe('migrations', () => {
     /** Every column of the store's tables, as the database describes them. */
     async function columns(db: Kysely<RecordsTables>) {

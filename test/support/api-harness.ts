@@ -129,6 +129,7 @@ export class ApiHarness {
         taskQueue: this.taskQueue,
         policy: testPolicyDocument.profiles,
       }),
+      profilePolicy: testPolicyDocument.profiles,
       records: this.parties.records,
       auth: this.idp.auth,
       metrics: createApiMetrics(),

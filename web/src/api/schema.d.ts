@@ -6294,6 +6294,231 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/profiles/{profileId}/absences': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * A patient's absences filed from their profile, newest first (its own clinic)
+     * @description From the records store: each case filed from the profile (`POST /v1/profiles/{profileId}/reports`) with the profile version it was filed from, when it was reported, when it ended (the return the clinic confirmed, else the case's close) and the time away since the report, its outcome, and what the debrief said (`why`: null until the debrief is done). `window` is the policy's repeat window (`profiles.repeat`): the absences reported within it up to now, and whether they reach its threshold. The list covers the same window unless `days` asks for more (or less), up to 730. Only the profile's own clinic may; everyone else gets 404, as for a profile read. Every read is kept as an access record (resource `profile_absences`), and each debrief shown as one of its case (resource `debrief`).
+     */
+    get: {
+      parameters: {
+        query?: {
+          /** @description list the absences of this many days back, up to 730; the policy's repeat window when not given */
+          days?: number;
+        };
+        header?: never;
+        path: {
+          profileId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description The absences and the window */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              profileId: string;
+              window: {
+                /** @description The policy’s repeat window (`profiles.repeat.window`), in days. */
+                days: number;
+                /** @description How many absences within the window make a repeat. */
+                threshold: number;
+                /** @description The absences reported within the window, up to now. */
+                count: number;
+                /** @description Whether `count` reaches `threshold`. */
+                repeat: boolean;
+              };
+              absences: {
+                caseId: string;
+                /** @description The version of the profile the report was filed from. */
+                profileVersion: number;
+                /** Format: date-time */
+                reportedAt: string;
+                /** @description When the absence ended: the return the clinic confirmed, else the case’s close; null while it lasts. */
+                endedAt: string | null;
+                /** @description Milliseconds from the report to `endedAt`; null while the absence lasts. */
+                awayMs: number | null;
+                /** @description How the case ended; null while it is open. */
+                outcome:
+                  | (
+                      | 'returned'
+                      | 'returned_on_own'
+                      | 'found_by_family'
+                      | 'admitted_elsewhere'
+                      | 'transferred'
+                      | 'arrested'
+                      | 'found_deceased'
+                      | 'legal_basis_expired'
+                      | 'withdrawn'
+                      | 'false_alarm'
+                      | 'rejected_by_police'
+                    )
+                  | null;
+                /** @description What the debrief said; null until the debrief is done. */
+                why: {
+                  whatHappened: string;
+                  /** @default [] */
+                  pushFactors: string[];
+                  /** @default [] */
+                  pullFactors: string[];
+                  /** @default false */
+                  plansUpdated: boolean;
+                } | null;
+              }[];
+            };
+          };
+        };
+        /** @description The input is wrong: every wrong field is named under `errors`, with its path and why (a time that already happened may not lie in the future). */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description No bearer token, or one that fails signature, issuer, audience or expiry. */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description No such profile, or not one of your institution's (which is the same to you): a profile is seen by its own clinic only. */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description A bug on our side: logged under the `requestId` the body carries; nothing else is disclosed. */
+        500: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/ward-rates': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Your institution's absences from profiles per ward per month, with the repeats (clinic)
+     * @description Per ward per calendar month (Europe/Amsterdam), over `months` months up to and including this one: the absences filed from a patient profile, those with an earlier absence of the same patient within the policy's repeat window (`profiles.repeat.window`; an earlier absence before the first month counts too), and how many patients they were of. A report filed without a profile has no patient to link, so it is counted in none of them. A month without absences on a ward is left out. Counts only, no patient or case named, so reading them is not an access record. Any other role gets 403: police supervisors see repeats per institution and ward on their dashboard's metrics.
+     */
+    get: {
+      parameters: {
+        query?: {
+          /** @description this many calendar months up to and including the current one, at most 36 */
+          months?: number;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description The rates, by ward and month */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              institutionId: string;
+              months: number;
+              from: string;
+              window: {
+                /** @description The policy’s repeat window (`profiles.repeat.window`), in days. */
+                days: number;
+              };
+              rates: {
+                ward: string;
+                /** @description YYYY-MM */
+                month: string;
+                absences: number;
+                /** @description Absences with an earlier one of the same patient within the policy’s repeat window. */
+                repeatAbsences: number;
+                /** @description How many patients the absences were of. */
+                patients: number;
+              }[];
+            };
+          };
+        };
+        /** @description The input is wrong: every wrong field is named under `errors`, with its path and why (a time that already happened may not lie in the future). */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description No bearer token, or one that fails signature, issuer, audience or expiry. */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Your role may not do this. */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description A bug on our side: logged under the `requestId` the body carries; nothing else is disclosed. */
+        500: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/profile-tasks': {
     parameters: {
       query?: never;
@@ -6904,7 +7129,7 @@ export interface paths {
                   | 'crisis_service'
                   | 'contact_person';
                 /** @enum {string} */
-                resource: 'case' | 'timeline' | 'photo' | 'payload';
+                resource: 'case' | 'timeline' | 'photo' | 'payload' | 'debrief';
                 requestId: string;
                 /** @description the position in the whole log; pass it as `cursor` to read on */
                 seq: string;
