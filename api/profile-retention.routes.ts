@@ -14,7 +14,14 @@ import { parseBody, parseInput } from './validate';
 
 /** The clinic's word that the patient was discharged, and on which day (in Amsterdam). */
 export const DischargeBodySchema = z
-  .object({ dischargedOn: z.iso.date().describe('The day the patient was discharged (YYYY-MM-DD).') })
+  .object({
+    dischargedOn: z.iso.date().meta({
+      // A discharge is a fact the clinic records, never one it plans: a day ahead is refused at the edge.
+      happened: true,
+      description:
+        'The day the patient was discharged (YYYY-MM-DD): refused if that day has not begun in Amsterdam.',
+    }),
+  })
   .strict();
 
 /** A readmission takes no fields: who recorded it and when are the request's own. */

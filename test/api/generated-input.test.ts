@@ -6,6 +6,7 @@ import { TaskKindSchema } from '../../machines/case.events';
 import { ApiHarness } from '../support/api-harness';
 import { exampleBody } from '../support/action-examples';
 import { aReportNow } from '../support/fixtures';
+import { aKeptProfile, aPatientNumber, theFacts } from '../support/profiles';
 
 const api = new ApiHarness('generated-input-test');
 const people: Principal[] = [
@@ -15,6 +16,9 @@ const people: Principal[] = [
   { sub: 'rav.noord', role: 'ambulance', region: 'noord-nl' },
 ];
 let caseId = '';
+/** A profile of the clinic, and one that generated erasure requests may erase. */
+let profileId = '';
+let erasableId = '';
 
 /** Anything a JSON body can be, and a valid example with one field replaced, added or dropped. */
 function bodyFor(example: Record<string, unknown>) {
@@ -71,7 +75,22 @@ const RUNS = 25;
 beforeAll(async () => {
   await api.start();
   caseId = await api.file(people[0]!);
+  [profileId, erasableId] = [await keptProfile(), await keptProfile()];
 });
+
+async function keptProfile(): Promise<string> {
+  const res = await api.call('POST', '/v1/profiles', {
+    as: people[0]!,
+    key: api.key(),
+    body: aProfileBody(),
+  });
+  if (res.status !== 201)
+    throw new Error(`creating a profile failed: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body.profileId as string;
+}
+
+const today = () => new Date().toISOString().slice(0, 10);
+const aProfileBody = () => ({ ...aKeptProfile(today()), patientNumber: aPatientNumber() });
 afterAll(() => api.stop());
 
 describe('generated input on every endpoint', () => {
@@ -171,6 +190,127 @@ describe('generated input on every endpoint', () => {
           await expectNo5xx('GET', `${path}?${qs}`, who);
         }),
         { numRuns: RUNS * 2 },
+      );
+    },
+  );
+});
+
+describe('generated input on every profile endpoint', () => {
+  /** Mostly the kept profile, sometimes anything at all. */
+  const profile = (id: () => string) =>
+    fc.oneof(
+      { arbitrary: fc.constant(id), weight: 4 },
+      { arbitrary: fc.string({ minLength: 1, maxLength: 210 }).map((s) => () => s), weight: 1 },
+    );
+  const ifMatch = fc.option(fc.constantFrom('"1"', '1', 'W/"1"', '*', '"99999999999"', 'x'), {
+    nil: undefined,
+  });
+  const posts: [string, () => string, () => Record<string, unknown>][] = [
+    ['/reports', () => profileId, () => theFacts()],
+    ['/tasks/repeat_review/complete', () => profileId, () => ({})],
+    ['/review', () => profileId, () => ({})],
+    ['/discharge', () => profileId, () => ({ dischargedOn: today() })],
+    ['/readmission', () => profileId, () => ({})],
+    ['/erasure', () => erasableId, () => ({ reason: 'consent_withdrawn' })],
+  ];
+
+  it('never answers 5xx to POST /v1/profiles', async () => {
+    await fc.assert(
+      fc.asyncProperty(caller, headerValue, bodyFor(aProfileBody()), async (who, key, body) => {
+        await expectNo5xx('POST', '/v1/profiles', {
+          ...who,
+          body: sendBody(body),
+          ...(key !== undefined && { key }),
+        });
+      }),
+      { numRuns: RUNS },
+    );
+  });
+
+  it('never answers 5xx to PUT /v1/profiles/{profileId}, whatever its If-Match', async () => {
+    const { patientNumber: _number, ...example } = aProfileBody();
+    await fc.assert(
+      fc.asyncProperty(
+        caller,
+        profile(() => profileId),
+        headerValue,
+        ifMatch,
+        bodyFor(example),
+        async (who, id, key, match, body) => {
+          await expectNo5xx('PUT', `/v1/profiles/${encodeURIComponent(id())}`, {
+            ...who,
+            body: sendBody(body),
+            ...(key !== undefined && { key }),
+            ...(match !== undefined && { headers: { 'if-match': match } }),
+          });
+        },
+      ),
+      { numRuns: RUNS },
+    );
+  });
+
+  it.each(posts)('never answers 5xx to POST /v1/profiles/{profileId}%s', async (tail, id, example) => {
+    await fc.assert(
+      fc.asyncProperty(
+        caller,
+        profile(id),
+        headerValue,
+        ifMatch,
+        bodyFor(example()),
+        async (who, target, key, match, body) => {
+          await expectNo5xx('POST', `/v1/profiles/${encodeURIComponent(target())}${tail}`, {
+            ...who,
+            body: sendBody(body),
+            ...(key !== undefined && { key }),
+            ...(match !== undefined && { headers: { 'if-match': match } }),
+          });
+        },
+      ),
+      { numRuns: RUNS },
+    );
+  });
+
+  it.each(['', '/versions', '/photo', '/absences'])(
+    'never answers 5xx to GET /v1/profiles/{profileId}%s with generated query strings',
+    async (tail) => {
+      const known = fc
+        .record({ days: fc.constantFrom('1', '90', '731', '0', '-1', '1.5', 'abc') }, { requiredKeys: [] })
+        .map((params) => new URLSearchParams(params as Record<string, string>).toString());
+      await fc.assert(
+        fc.asyncProperty(
+          caller,
+          profile(() => profileId),
+          fc.oneof(query, known),
+          async (who, id, qs) => {
+            await expectNo5xx('GET', `/v1/profiles/${encodeURIComponent(id())}${tail}?${qs}`, who);
+          },
+        ),
+        { numRuns: RUNS },
+      );
+    },
+  );
+
+  it.each(['/v1/profiles', '/v1/profile-tasks', '/v1/ward-rates'])(
+    'never answers 5xx to GET %s with generated query strings',
+    async (path) => {
+      const known = fc
+        .record(
+          {
+            ward: fc.string({ maxLength: 30 }),
+            patientNumber: fc.string({ maxLength: 40 }),
+            profileId: fc.oneof(fc.constant(profileId), fc.string({ maxLength: 40 })),
+            months: fc.constantFrom('1', '12', '36', '37', '0', 'x'),
+            limit: fc.constantFrom('1', '0', '-3', '1e3', 'abc'),
+            cursor: fc.string({ maxLength: 40 }),
+          },
+          { requiredKeys: [] },
+        )
+        .map((params) => new URLSearchParams(params as Record<string, string>).toString());
+      await fc.assert(
+        fc.asyncProperty(caller, fc.oneof(query, known), async (who, qs) => {
+          await expectNo5xx('GET', `${path}?${qs}`, who);
+        }),
+        { numRuns: RUNS },
       );
     },
   );

@@ -149,13 +149,14 @@ describe('discharge and readmission', () => {
     expect(retry.body).toEqual(answer.body);
   });
 
-  it('refuses a discharge on a day that has not begun with 409', async () => {
+  it('refuses a discharge on a day that has not begun with 400 naming the field', async () => {
     const profileId = await aProfile();
     const nextWeek = dateAt(new Date(Date.now() + 7 * 86_400_000).toISOString());
 
     const answer = await post(profileId, 'discharge', { dischargedOn: nextWeek });
 
-    expect(answer.status).toBe(409);
+    expect(answer.status).toBe(400);
+    expect(answer.body.errors).toEqual([{ path: 'body.dischargedOn', message: 'lies in the future' }]);
   });
 
   it('refuses a discharge day that is not a date with 400 naming the field', async () => {

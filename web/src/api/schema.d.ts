@@ -6756,7 +6756,7 @@ export interface paths {
           'application/json': {
             /**
              * Format: date
-             * @description The day the patient was discharged (YYYY-MM-DD).
+             * @description The day the patient was discharged (YYYY-MM-DD): refused if that day has not begun in Amsterdam.
              */
             dischargedOn: string;
           };
