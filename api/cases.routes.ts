@@ -17,7 +17,7 @@ import type { ApiMetrics } from './metrics';
 import { decodeCursor, encodeCursor } from './cursor';
 import { Problem, badRequest, notFound } from './problems';
 import { projectFor } from './projections';
-import { parseBody, parseInput } from './validate';
+import { parseBody, parseInput, parseHeader } from './validate';
 
 export const IdempotencyKeySchema = z
   .string({ error: 'send an Idempotency-Key header so a retried action is applied once' })
@@ -143,7 +143,7 @@ export function casesRouter(deps: {
       const principal = principalOf(res);
       const { caseId } = parseInput(CaseIdParamSchema, req.params, 'path');
       res.locals.caseId = caseId;
-      const key = parseInput(IdempotencyKeySchema, req.get('idempotency-key'), 'header');
+      const key = parseHeader(IdempotencyKeySchema, req, 'idempotency-key');
       const body = parseBody(bodySchema, req.body ?? {}, deps.futureToleranceMs) as object;
       await idempotent(deps.records.idempotency, principal, key, req, body, res, async () => {
         await visibleCase(deps.cases, principal, caseId);

@@ -7,7 +7,7 @@ import type { StoredFeedEntry } from '../records/feed-entries';
 import type { RecordsStore } from '../records/records.store';
 import { readRoles } from '../machines/case.access';
 import { principalOf, requireRole, type Principal } from './auth';
-import { parseInput } from './validate';
+import { parseInput, parseHeader } from './validate';
 
 /** A place in the feeds' order: an entry's `seq`, the cursor to read after it. */
 export const FeedSeqSchema = z
@@ -81,7 +81,7 @@ export function feedRouter(deps: { records: Pick<RecordsStore, 'feed'> }): Route
     const { party, tenant } = feedOf(principalOf(res));
     const query = parseInput(FeedStreamQuerySchema, req.query, 'query');
     // A reconnecting EventSource sends Last-Event-ID and the original URL: the header is the newer position.
-    const lastEventId = parseInput(FeedSeqSchema.optional(), req.get('last-event-id'), 'header');
+    const lastEventId = parseHeader(FeedSeqSchema.optional(), req, 'last-event-id');
     let gone = false;
     res.once('close', () => (gone = true));
 

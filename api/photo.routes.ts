@@ -14,7 +14,7 @@ import {
 import { idempotent } from './idempotency';
 import { photoReader } from './photo.upload';
 import { Problem, notFound } from './problems';
-import { parseInput } from './validate';
+import { parseInput, parseHeader } from './validate';
 
 /** The largest photo the API takes unless configured otherwise (`VERMIST_PHOTO_MAX_BYTES`): 5 MiB. */
 export const DEFAULT_PHOTO_MAX_BYTES = 5 * 1024 * 1024;
@@ -47,7 +47,7 @@ export function photoRouter(deps: {
     const principal = principalOf(res);
     const { caseId } = parseInput(CaseIdParamSchema, req.params, 'path');
     res.locals.caseId = caseId;
-    const key = parseInput(IdempotencyKeySchema, req.get('idempotency-key'), 'header');
+    const key = parseHeader(IdempotencyKeySchema, req, 'idempotency-key');
     await visibleCase(deps.cases, principal, caseId);
     // The photo is a correction of the signalement: whoever may send that may put it, nobody else.
     if (!maySend(principal.role, 'clinic.update_description'))

@@ -20,7 +20,7 @@ import {
   visibleProfile,
   written,
 } from './profiles.routes';
-import { parseInput, refuseFuture } from './validate';
+import { parseInput, refuseFuture, parseHeader } from './validate';
 
 /** What a profile photo's upload says beside the image: the day it was taken, as a query parameter. */
 export const ProfilePhotoQuerySchema = z
@@ -52,7 +52,7 @@ export function profilePhotoRouter(deps: {
   router.put('/:profileId/photo', async (req, res) => {
     const principal = principalOf(res);
     const { profileId } = parseInput(ProfileIdParamSchema, req.params, 'path');
-    const key = parseInput(IdempotencyKeySchema, req.get('idempotency-key'), 'header');
+    const key = parseHeader(IdempotencyKeySchema, req, 'idempotency-key');
     const query = parseInput(ProfilePhotoQuerySchema, req.query, 'query');
     refuseFuture(ProfilePhotoQuerySchema, query, 'query', {
       now: new Date(),

@@ -18,7 +18,7 @@ import {
   visibleProfile,
 } from './profiles.routes';
 import { projectFor } from './projections';
-import { parseBody, parseInput } from './validate';
+import { parseBody, parseInput, parseHeader } from './validate';
 
 /**
  * Reporting from a profile (issue 15): one request with the facts of this absence files a report made of
@@ -41,7 +41,7 @@ export function profileReportsRouter(deps: {
   router.post('/:profileId/reports', async (req, res) => {
     const principal = principalOf(res);
     const { profileId } = parseInput(ProfileIdParamSchema, req.params, 'path');
-    const key = parseInput(IdempotencyKeySchema, req.get('idempotency-key'), 'header');
+    const key = parseHeader(IdempotencyKeySchema, req, 'idempotency-key');
     const version = ifMatch(req, false);
     const facts = parseBody(ProfileReportSchema, req.body, deps.futureToleranceMs);
     await idempotent(

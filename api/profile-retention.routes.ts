@@ -10,7 +10,7 @@ import type { ProfileWorkflows } from './profile-workflow';
 import { updateIdFor } from './profile-tasks.routes';
 import { Problem } from './problems';
 import { actorOf, ProfileIdParamSchema, visibleProfile } from './profiles.routes';
-import { parseBody, parseInput } from './validate';
+import { parseBody, parseInput, parseHeader } from './validate';
 
 /** The clinic's word that the patient was discharged, and on which day (in Amsterdam). */
 export const DischargeBodySchema = z
@@ -66,7 +66,7 @@ export function profileRetentionRouter(deps: {
   ): Promise<void> {
     const principal = principalOf(res);
     const { profileId } = parseInput(ProfileIdParamSchema, req.params, 'path');
-    const key = parseInput(IdempotencyKeySchema, req.get('idempotency-key'), 'header');
+    const key = parseHeader(IdempotencyKeySchema, req, 'idempotency-key');
     const body = parseBody(schema, req.body ?? {}, deps.futureToleranceMs);
     const workflows = deps.profileWorkflows;
     if (!workflows) throw new Problem(503, 'Unavailable', 'profile workflows are not configured here');

@@ -10,7 +10,7 @@ import { idempotent } from './idempotency';
 import type { ProfileWorkflows } from './profile-workflow';
 import { Problem, notFound } from './problems';
 import { ProfileIdParamSchema } from './profiles.routes';
-import { parseBody, parseInput } from './validate';
+import { parseBody, parseInput, parseHeader } from './validate';
 
 /** What `GET /v1/profile-tasks` takes: how many at most, and optionally one profile's alone. */
 export const ProfileTaskQuerySchema = z
@@ -58,7 +58,7 @@ export function profileTasksRouter(deps: {
   router.post('/profiles/:profileId/tasks/repeat_review/complete', async (req, res) => {
     const principal = principalOf(res);
     const { profileId } = parseInput(ProfileIdParamSchema, req.params, 'path');
-    const key = parseInput(IdempotencyKeySchema, req.get('idempotency-key'), 'header');
+    const key = parseHeader(IdempotencyKeySchema, req, 'idempotency-key');
     const body = parseBody(CompletionBodySchema, req.body ?? {}, deps.futureToleranceMs);
     const workflows = deps.profileWorkflows;
     if (!workflows) throw new Problem(503, 'Unavailable', 'profile workflows are not configured here');

@@ -19,7 +19,7 @@ import { IdempotencyKeySchema } from './cases.routes';
 import { decodeCursor, encodeCursor } from './cursor';
 import { idempotent, type SuccessAnswer } from './idempotency';
 import { Problem, badRequest, conflict, notFound } from './problems';
-import { parseBody, parseInput } from './validate';
+import { parseBody, parseInput, parseHeader } from './validate';
 
 export const ProfileIdParamSchema = z.object({ profileId: z.string().min(1).max(200) });
 
@@ -85,7 +85,7 @@ export function profilesRouter(deps: {
   router.post('/', async (req, res) => {
     const principal = principalOf(res);
     const institutionId = keeper(principal, 'keep patient profiles');
-    const key = parseInput(IdempotencyKeySchema, req.get('idempotency-key'), 'header');
+    const key = parseHeader(IdempotencyKeySchema, req, 'idempotency-key');
     const { patientNumber, ...profile } = parseBody(NewProfileSchema, req.body, deps.futureToleranceMs);
     photoShown(profile, undefined);
     // A retry is matched on the patient's key: no hash of the number itself is kept with the answer.
@@ -154,7 +154,7 @@ export function profilesRouter(deps: {
   router.put('/:profileId', async (req, res) => {
     const principal = principalOf(res);
     const { profileId } = parseInput(ProfileIdParamSchema, req.params, 'path');
-    const key = parseInput(IdempotencyKeySchema, req.get('idempotency-key'), 'header');
+    const key = parseHeader(IdempotencyKeySchema, req, 'idempotency-key');
     const version = ifMatch(req, true)!;
     const profile = parseBody(ProfileSchema, req.body, deps.futureToleranceMs);
     await idempotent(
@@ -176,7 +176,7 @@ export function profilesRouter(deps: {
   router.post('/:profileId/review', async (req, res) => {
     const principal = principalOf(res);
     const { profileId } = parseInput(ProfileIdParamSchema, req.params, 'path');
-    const key = parseInput(IdempotencyKeySchema, req.get('idempotency-key'), 'header');
+    const key = parseHeader(IdempotencyKeySchema, req, 'idempotency-key');
     const version = ifMatch(req, false);
     parseBody(ReviewBodySchema, req.body ?? {}, deps.futureToleranceMs);
     await idempotent(

@@ -9,7 +9,7 @@ import type { CaseClient } from './case-client';
 import { idempotent } from './idempotency';
 import { CaseIdParamSchema, IdempotencyKeySchema, sendCommand, visibleCase } from './cases.routes';
 import { TaskFilterSchema, inboxPage } from './task-inbox';
-import { parseBody, parseInput } from './validate';
+import { parseBody, parseInput, parseHeader } from './validate';
 
 export const TaskParamsSchema = CaseIdParamSchema.extend({ task: TaskKindSchema });
 const EmptyBodySchema = z.object({}).strict();
@@ -54,7 +54,7 @@ export function tasksRouter(deps: {
       const principal = principalOf(res);
       const { caseId, task } = parseInput(TaskParamsSchema, req.params, 'path');
       res.locals.caseId = caseId;
-      const key = parseInput(IdempotencyKeySchema, req.get('idempotency-key'), 'header');
+      const key = parseHeader(IdempotencyKeySchema, req, 'idempotency-key');
       const bodySchema = taskBodySchema(verb, task);
       const body = parseBody(bodySchema, req.body ?? {}, deps.futureToleranceMs) as object;
       // A retry is matched before anything is checked: its first answer stands, whatever happened since.

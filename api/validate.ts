@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import { z } from 'zod';
 import { startOfDay } from '../machines/amsterdam-time';
 import type { FieldError } from './problems';
 import { badRequest } from './problems';
@@ -24,6 +24,19 @@ export function parseInput<S extends z.ZodType>(
     `the request ${where} is not valid: ${errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`,
     errors,
   );
+}
+
+/**
+ * Parses one request header, named in its errors as `header.<name>`, so a client learns which header to fix.
+ */
+export function parseHeader<S extends z.ZodType>(
+  schema: S,
+  req: { get(name: string): string | undefined },
+  name: string,
+): z.infer<S> {
+  return (
+    parseInput(z.object({ [name]: schema }), { [name]: req.get(name) }, 'header') as Record<string, unknown>
+  )[name] as z.infer<S>;
 }
 
 /**

@@ -277,7 +277,7 @@ describe('cases API over HTTP', () => {
         body: { risk: 'low', urgent: false, ...facts },
       });
       expect(res.status).toBe(400);
-      expect(res.body.errors[0].path).toBe('header');
+      expect(res.body.errors[0].path).toBe('header.idempotency-key');
     });
 
     it('answers 400 naming the field for a bad action body', async () => {

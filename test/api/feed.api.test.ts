@@ -163,7 +163,7 @@ describe('notification feed API over HTTP', () => {
     });
     expect(wrong.status).toBe(400);
     expect(((await wrong.json()) as { errors: unknown }).errors).toEqual([
-      expect.objectContaining({ path: 'header' }),
+      expect.objectContaining({ path: 'header.last-event-id' }),
     ]);
   });
 
