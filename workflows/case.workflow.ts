@@ -1,14 +1,11 @@
 import {
   ApplicationFailure,
-  CancellationScope,
   allHandlersFinished,
   condition,
   continueAsNew,
-  isCancellation,
   proxyActivities,
   proxyLocalActivities,
   setHandler,
-  sleep,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
@@ -40,6 +37,7 @@ import {
 import { createCaseMetricsRecorder } from './case.metrics';
 import { notifyParties } from './case.notifications';
 import { CaseSearchAttributes as SA } from './case.search-attributes';
+import { deadlineTimers } from './deadline-timers';
 
 /**
  * Where a case stood when its previous run continued as new: only what decisions need. Its history
@@ -115,7 +113,10 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseWorkfl
   let added: HistoryAdded = { timeline: [], entries: [], deliveries: [] };
   // Deliveries of this run, so an announcement made twice in it plans nothing twice.
   const deliveries: DeliveryRecord[] = [];
-  const timers = new Map<DeadlineKey, { dueAt: string; scope: CancellationScope }>();
+  // It passed when it fell due, however late the timer fired after an outage.
+  const timers = deadlineTimers<DeadlineKey>((deadline, dueAt) =>
+    apply({ type: 'deadline.passed', at: instantOf(dueAt), deadline }),
+  );
   const metrics = createCaseMetricsRecorder(input.report);
   // Every change to the view is a new record version; `saved` trails `version` until the store has it.
   let version = input.resume?.version ?? 0;
@@ -251,30 +252,7 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseWorkfl
   /** Keeps one durable timer per live deadline in the machine's context, and nothing else. */
   function afterChange(): void {
     const deadlines = snapshot.status === 'done' ? {} : snapshot.context.deadlines;
-    for (const [key, timer] of timers) {
-      if (deadlines[key] !== timer.dueAt) {
-        timer.scope.cancel();
-        timers.delete(key);
-      }
-    }
-    for (const [key, dueAt] of Object.entries(deadlines) as [DeadlineKey, string][]) {
-      if (timers.has(key)) continue;
-      const scope = new CancellationScope();
-      timers.set(key, { dueAt, scope });
-      scope
-        .run(() => sleep(Math.max(0, Date.parse(dueAt) - Date.now())))
-        .then(
-          () => {
-            if (timers.get(key)?.scope !== scope) return;
-            timers.delete(key);
-            // It passed when it fell due, however late the timer fired after an outage.
-            apply({ type: 'deadline.passed', at: instantOf(dueAt), deadline: key });
-          },
-          (error: unknown) => {
-            if (!isCancellation(error)) throw error;
-          },
-        );
-    }
+    timers.keep(deadlines);
     changed();
     publishSearchAttributes();
   }

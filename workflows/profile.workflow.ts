@@ -1,13 +1,10 @@
 import {
   ApplicationFailure,
-  CancellationScope,
   allHandlersFinished,
   condition,
   continueAsNew,
-  isCancellation,
   proxyActivities,
   setHandler,
-  sleep,
   workflowInfo,
 } from '@temporalio/workflow';
 import { initialTransition, transition, type SnapshotFrom } from 'xstate';
@@ -39,6 +36,7 @@ import {
   readmitUpdate,
   requestErasureUpdate,
 } from './profile.messages';
+import { deadlineTimers } from './deadline-timers';
 import { createProfileMetricsRecorder } from './profile.metrics';
 
 /** The workflow's argument: whose profile, and the policy it runs under (kept, so it never shifts under it). */
@@ -79,7 +77,10 @@ const { saveProfileTasks, eraseProfile } = proxyActivities<ProfileActivities>({
  * decides to erase the profile: it erases it from the records store, counts only on record, and completes.
  */
 export async function profileWorkflow(input: ProfileWorkflowInput): Promise<void> {
-  const timers = new Map<ProfileDeadline, { dueAt: string; scope: CancellationScope }>();
+  // It passed when it fell due, however late the timer fired.
+  const timers = deadlineTimers<ProfileDeadline>((deadline, dueAt) =>
+    apply({ type: 'deadline.passed', at: dueAt, deadline }),
+  );
   const metrics = createProfileMetricsRecorder();
   let snapshot: ProfileSnapshot = input.resume
     ? profileMachine.resolveState({ value: input.resume.value as never, context: input.resume.context })
@@ -114,31 +115,7 @@ export async function profileWorkflow(input: ProfileWorkflowInput): Promise<void
 
   /** Keeps one durable timer per deadline in the machine's context, and marks changed tasks for the store. */
   function afterChange(): void {
-    const deadlines = snapshot.context.deadlines;
-    for (const [key, timer] of timers) {
-      if (deadlines[key] !== timer.dueAt) {
-        timer.scope.cancel();
-        timers.delete(key);
-      }
-    }
-    for (const [key, dueAt] of Object.entries(deadlines) as [ProfileDeadline, string][]) {
-      if (timers.has(key)) continue;
-      const scope = new CancellationScope();
-      timers.set(key, { dueAt, scope });
-      scope
-        .run(() => sleep(Math.max(0, Date.parse(dueAt) - Date.now())))
-        .then(
-          () => {
-            if (timers.get(key)?.scope !== scope) return;
-            timers.delete(key);
-            // It passed when it fell due, however late the timer fired.
-            apply({ type: 'deadline.passed', at: dueAt, deadline: key });
-          },
-          (error: unknown) => {
-            if (!isCancellation(error)) throw error;
-          },
-        );
-    }
+    timers.keep(snapshot.context.deadlines);
     const tasks = JSON.stringify(tasksNow());
     if (tasks !== written) {
       written = tasks;
