@@ -1,37 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { initialTransition, transition, type SnapshotFrom } from 'xstate';
-import type { Actor } from '../../machines/case.events';
 import type { ProfileEvent } from '../../machines/profile.events';
-import { openProfileTasks, profileMachine, type ProfileInput } from '../../machines/profile.machine';
-import { PolicyDocumentSchema } from '../../machines/policy.schema';
-import { testPolicyFile } from '../support/fixtures';
-
-type Snapshot = SnapshotFrom<typeof profileMachine>;
-const START = '2026-01-05T09:00:00.000Z';
-const DAY = 86_400_000;
-/** An instant `days` after the profile's workflow started. */
-const day = (days: number) => new Date(Date.parse(START) + days * DAY).toISOString();
-const clinician: Actor = { id: 'dr-bakker', role: 'clinic' };
-const police: Actor = { id: 'desk-1', role: 'police_desk' };
-
-const input = (): ProfileInput => ({
-  profileId: 'p-1',
-  institutionId: 'ggz-noord',
-  ward: 'De Linde',
-  policy: PolicyDocumentSchema.parse(testPolicyFile).profiles,
-  startedAt: START,
-});
-
-/** Starts a profile's machine and applies events in order, each of which it must take. */
-function drive(...events: ProfileEvent[]): Snapshot {
-  let [snapshot] = initialTransition(profileMachine, input());
-  for (const event of events) {
-    expect(snapshot.can(event), `${event.type} should be taken`).toBe(true);
-    [snapshot] = transition(profileMachine, snapshot, event);
-  }
-  return snapshot;
-}
-const then = (snapshot: Snapshot, event: ProfileEvent) => transition(profileMachine, snapshot, event)[0];
+import { openProfileTasks } from '../../machines/profile.machine';
+import { andThen as then, clinician, day, drive, police, type Snapshot } from '../support/profile-machine';
 
 const reviewed = (at: string, photoTakenOn?: string): ProfileEvent => ({
   type: 'profile.reviewed',
