@@ -96,14 +96,7 @@ export function createProfileTasks(deps: { db: Kysely<RecordsTables> }) {
         .orderBy('opened_at')
         .orderBy('kind')
         .execute();
-      return rows.map((row) => ({
-        kind: row.kind as ProfileTaskKind,
-        openedAt: row.opened_at.toISOString(),
-        dueAt: row.due_at?.toISOString() ?? null,
-        reasons: row.reasons === '' ? [] : (row.reasons.split(',') as ReviewReason[]),
-        doneAt: row.done_at?.toISOString() ?? null,
-        doneBy: row.done_by_id === null ? null : { id: row.done_by_id, role: row.done_by_role as Role },
-      }));
+      return rows.map(taskOf);
     },
   };
 }
