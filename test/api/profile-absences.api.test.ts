@@ -6,7 +6,7 @@ import type { ProfileAbsence } from '../../machines/absence-history.schema';
 import { exampleBody } from '../support/action-examples';
 import { ApiHarness } from '../support/api-harness';
 import { aProfileInput } from '../support/fixtures';
-import { aPatientNumber } from '../support/profiles';
+import { aPatientNumber, theFacts } from '../support/profiles';
 
 const api = new ApiHarness('profile-absences-api-test');
 
@@ -45,19 +45,10 @@ async function aProfileId(onWard = ward): Promise<string> {
 
 /** Files a report from the profile, as its clinic does when the patient is gone: the new case's id. */
 async function fileFrom(profileId: string): Promise<string> {
-  const now = Date.now();
   const res = await api.call('POST', `/v1/profiles/${profileId}/reports`, {
     as: clinic,
     key: api.key(),
-    body: {
-      region: 'noord-nl',
-      kind: { unauthorisedAbsence: true, missing: false },
-      urgent: false,
-      proposedRisk: 'medium',
-      absenceNoticedAt: new Date(now - 10 * 60_000).toISOString(),
-      internalSearchDone: true,
-      lastSeen: { at: new Date(now - 30 * 60_000).toISOString(), place: 'Tuin, afdeling De Linde' },
-    },
+    body: theFacts({ urgent: false, proposedRisk: 'medium' }),
   });
   if (res.status !== 201) throw new Error(`filing failed: ${res.status} ${JSON.stringify(res.body)}`);
   return res.body.caseId as string;

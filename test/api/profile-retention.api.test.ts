@@ -4,7 +4,7 @@ import { dateAt, startOfDay } from '../../machines/amsterdam-time';
 import { profileWorkflowId } from '../../machines/profile.events';
 import { profileAbsencesQuery } from '../../workflows/profile.messages';
 import { ApiHarness } from '../support/api-harness';
-import { aKeptProfile, aPatientNumber } from '../support/profiles';
+import { aKeptProfile, aPatientNumber, theFacts } from '../support/profiles';
 
 const api = new ApiHarness('profile-retention-api-test');
 
@@ -59,17 +59,7 @@ describe('erasure of a profile on request', () => {
 
   it('refuses with 409 naming why while a case filed from the profile is open', async () => {
     const profileId = await aProfile();
-    const now = Date.now();
-    const filed = await post(profileId, 'reports', {
-      region: 'noord-nl',
-      kind: { unauthorisedAbsence: true, missing: false },
-      urgent: true,
-      proposedRisk: 'high',
-      absenceNoticedAt: new Date(now - 10 * 60_000).toISOString(),
-      internalSearchDone: true,
-      lastSeen: { at: new Date(now - 30 * 60_000).toISOString(), place: 'Tuin, afdeling De Linde' },
-      clothing: 'rode jas, spijkerbroek',
-    });
+    const filed = await post(profileId, 'reports', theFacts());
     expect(filed.status).toBe(201);
     // The case tells its profile when it starts: only then does the profile know a search is on.
     await expect
