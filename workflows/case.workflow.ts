@@ -103,6 +103,18 @@ const { tellProfile } = proxyActivities<ProfileActivities>({
 });
 
 /**
+ * What made an event: a party's command, a deadline falling due, or a delivery that failed. Its id names
+ * the deliveries the event announces, so a workflow task run again announces under the same names.
+ */
+type Cause = { command: string } | { deadline: DeadlineKey; at: string } | { delivery: string };
+
+function causeId(cause: Cause): string {
+  if ('command' in cause) return cause.command;
+  if ('deadline' in cause) return `deadline:${cause.deadline}:${cause.at}`;
+  return `delivery:${cause.delivery}`;
+}
+
+/**
  * One case, end to end. The XState machine decides every transition; this workflow only feeds it events
  * (commands from Updates, deadlines from durable timers) and performs the effects it returns.
  */
@@ -114,9 +126,10 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseWorkfl
   // Deliveries of this run, so an announcement made twice in it plans nothing twice.
   const deliveries: DeliveryRecord[] = [];
   // It passed when it fell due, however late the timer fired after an outage.
-  const timers = deadlineTimers<DeadlineKey>((deadline, dueAt) =>
-    apply({ type: 'deadline.passed', at: instantOf(dueAt), deadline }),
-  );
+  const timers = deadlineTimers<DeadlineKey>((deadline, dueAt) => {
+    const at = instantOf(dueAt);
+    apply({ type: 'deadline.passed', at, deadline }, { deadline, at });
+  });
   const metrics = createCaseMetricsRecorder(input.report);
   // Every change to the view is a new record version; `saved` trails `version` until the store has it.
   let version = input.resume?.version ?? 0;
@@ -198,12 +211,12 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseWorkfl
   }
 
   /** Feeds one event to the machine. A transition that changes nothing (a holder claiming again) leaves no trace. */
-  function apply(event: CaseEvent, commandId?: string): void {
+  function apply(event: CaseEvent, cause: Cause): void {
     const [next, actions] = transition(caseMachine, snapshot, event);
     const unchanged =
       next.context === snapshot.context && JSON.stringify(next.value) === JSON.stringify(snapshot.value);
     if (actions.length === 0 && unchanged) return;
-    const recorded = collect(actions, commandId ?? causeOf(event));
+    const recorded = collect(actions, causeId(cause));
     metrics.record(snapshot, next, recorded);
     snapshot = next;
     if (Date.parse(event.at) > Date.parse(lastAt)) lastAt = event.at;
@@ -213,15 +226,8 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseWorkfl
       by: 'by' in event ? event.by : null,
       ...(recorded.length > 0 && { recorded }),
     });
-    if (commandId !== undefined) unsavedCommands.push(commandId);
+    if ('command' in cause) unsavedCommands.push(cause.command);
     afterChange();
-  }
-
-  /** What caused an event the engine made itself: the deadline and when it fell due, or the failed delivery. */
-  function causeOf(event: CaseEvent): string {
-    if (event.type === 'deadline.passed') return `deadline:${event.deadline}:${event.at}`;
-    if (event.type === 'delivery.failed') return `delivery:${event.deliveryId}`;
-    return `event:${event.type}:${event.at}`;
   }
 
   /** Marks the view changed: the persist loop writes the next version. */
@@ -293,7 +299,7 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseWorkfl
       commandUpdates[type],
       async (command: CommandRequest): Promise<CommandReceipt> => {
         if (!applied.has(command.commandId)) {
-          apply(eventOf(type, command), command.commandId);
+          apply(eventOf(type, command), { command: command.commandId });
           applied.add(command.commandId);
         }
         // Answer only once the store holds this version: the API reads the answer from there.
@@ -403,7 +409,7 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseWorkfl
         // A failure to tell the supervisor of a failure is on the record; escalating it again would loop.
         if (announcement.event === 'delivery.failed') return;
         const event = { type: 'delivery.failed', at, deliveryId, reason } as const;
-        if (snapshot.can(event)) apply(event);
+        if (snapshot.can(event)) apply(event, { delivery: deliveryId });
         else {
           // The case has ended and takes no events; the supervisor must still hear of it.
           const escalateTo = snapshot.context.policy.notifications.escalateFailuresTo;
