@@ -14,7 +14,7 @@ import { textsFor, type Texts } from '../test/support/browser-text';
 import { aJpegWithMetadata } from '../test/support/photos';
 import { exampleBody } from '../test/support/action-examples';
 import { exampleReport, temporalCli, writeResults } from './bench-system';
-import { latency } from './bench-scale/stats';
+import { latency } from './bench-stats';
 
 const GOAL_P99_MS = 2_000;
 /** Rounds before the measured ones: the first report warms the worker's bundle, the caches and the JIT. */

@@ -32,7 +32,7 @@ import { writeBenchPolicy } from './bench-scale/population';
 import { startProcessSampler } from './bench-scale/processes';
 import { startReaders, type ReadResults } from './bench-scale/readers';
 import { scrapeRounds, startScraper, type ScrapeTarget } from './bench-scale/scrapes';
-import { MiB, round, sleep } from './bench-scale/stats';
+import { MiB, round, sleep } from './bench-stats';
 
 /** The issue's goals, and `npm run bench`'s for the reads (the issue names the figures, not their bounds). */
 const GOALS = {

@@ -19,6 +19,20 @@ import { CaseSearchAttributes } from '../workflows/case.search-attributes';
 
 export const ROOT = path.join(__dirname, '..');
 
+/** Ten police regions, as the benchmarks spread their cases over them; the first is the one a desk reads. */
+export const BENCH_REGIONS = [
+  'noord-nl',
+  'oost-nl',
+  'midden-nl',
+  'west-nl',
+  'zuid-nl',
+  'limburg-nl',
+  'amsterdam-nl',
+  'rotterdam-nl',
+  'den-haag-nl',
+  'zeeland-nl',
+] as const;
+
 /** The shipped policy document and example report, as a clinic would file it. */
 export const shippedPolicy = (): PolicyDocument =>
   PolicyDocumentSchema.parse(JSON.parse(readFileSync(path.join(ROOT, 'config/policy.json'), 'utf8')));

@@ -26,7 +26,8 @@ import { CaseReportSchema } from '../machines/report.schema';
 import type { RecordsStore } from '../records/records.store';
 import { exampleBody } from '../test/support/action-examples';
 import { testIdentityProvider } from '../test/support/tokens';
-import { exampleReport, machineFacts, startBenchSystem, writeResults } from './bench-system';
+import { latency, round, sleep, type Latency } from './bench-stats';
+import { BENCH_REGIONS, exampleReport, machineFacts, startBenchSystem, writeResults } from './bench-system';
 import type { stepsWorkflow } from './bench.workflows';
 import { stepUpdate } from './bench.workflows';
 
@@ -52,23 +53,11 @@ const GOALS = {
 };
 /** The open cases the inbox phase stores, and where: 10 regions, the measured desk's holding half. */
 const OPEN_CASES = 10_000;
-const DESK_REGION = 'noord-nl';
-const OTHER_REGIONS = [
-  'oost-nl',
-  'midden-nl',
-  'west-nl',
-  'zuid-nl',
-  'limburg-nl',
-  'amsterdam-nl',
-  'rotterdam-nl',
-  'den-haag-nl',
-  'zeeland-nl',
-];
+const [DESK_REGION, ...OTHER_REGIONS] = BENCH_REGIONS;
 /** The region the throughput cases are filed in, apart from the inbox's. */
 const LOAD_REGION = 'bench-nl';
 
 type Bounds = { ops: number; seconds: number };
-type Latency = { p50: number; p95: number; p99: number; max: number };
 type Cpu = {
   nodeCores: number;
   serverCores: number;
@@ -80,16 +69,6 @@ type Cpu = {
   threads: Record<string, number>;
 };
 type Run = { ops: number; seconds: number; perSecond: number; latencyMs: Latency; cpu: Cpu };
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
-
-function latency(samples: number[]): Latency {
-  const sorted = [...samples].sort((a, b) => a - b);
-  const at = (q: number) =>
-    round(sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] ?? NaN);
-  return { p50: at(0.5), p95: at(0.95), p99: at(0.99), max: round(sorted.at(-1) ?? NaN) };
-}
 
 /** The processes this one started (the dev server), found once: threads come and go, it stays. */
 let children: string[] | undefined;

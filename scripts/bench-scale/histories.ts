@@ -17,7 +17,7 @@
 //                the workflow is no longer cached, and running.
 //   afterStartMs = serverMs + workerMs: the lateness Temporal and the worker add to a timer once started.
 import { temporal } from '@temporalio/proto';
-import { latency, mean, round, type Latency } from './stats';
+import { latency, mean, round, type Latency } from '../bench-stats';
 
 type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
 type Timestamp =

@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import type { Principal } from '../../api/auth';
-import { sleep } from './stats';
+import { sleep } from '../bench-stats';
 
 /** One answer over HTTP: its status, how long the whole answer took, and its body when it is JSON. */
 export type Answer = { status: number; ms: number; body: unknown };

@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { withRetries, type HttpClient } from './http';
 import { clinicians, clinicOf, reportFor } from './population';
-import { latency, round, type Latency } from './stats';
+import { latency, round, type Latency } from '../bench-stats';
 
 /** A case the benchmark filed, and when its title ends if it is one of those that fall due. */
 export type FiledCase = {

@@ -3,21 +3,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Principal } from '../../api/auth';
 import { PolicyDocumentSchema } from '../../machines/policy.schema';
-import { exampleReport, ROOT } from '../bench-system';
+import { BENCH_REGIONS, exampleReport, ROOT } from '../bench-system';
 
 /** The police regions cases are filed in, round-robin: each desk reads its own region's inbox. */
-export const REGIONS = [
-  'noord-nl',
-  'oost-nl',
-  'midden-nl',
-  'west-nl',
-  'zuid-nl',
-  'limburg-nl',
-  'amsterdam-nl',
-  'rotterdam-nl',
-  'den-haag-nl',
-  'zeeland-nl',
-] as const;
+export const REGIONS = BENCH_REGIONS;
 /** Clinics per region, clinicians per clinic and desk officers per region. */
 const INSTITUTIONS_PER_REGION = 3;
 const CLINICIANS_PER_INSTITUTION = 2;

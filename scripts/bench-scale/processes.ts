@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import type { ClusterState } from '../cluster';
-import { round } from './stats';
+import { round } from '../bench-stats';
 
 /** One look at one of the cluster's processes. */
 type Sample = {

@@ -3,7 +3,7 @@ import type { Principal } from '../../api/auth';
 import type { HttpClient } from './http';
 import type { FiledCase } from './intake';
 import { clinicians, desks, INSTITUTIONS, REGIONS } from './population';
-import { latency, round, type Latency } from './stats';
+import { latency, round, type Latency } from '../bench-stats';
 
 /** What a desk filters its region's inbox by (the first is the plain inbox, most asked for). */
 const DESK_FILTERS = [

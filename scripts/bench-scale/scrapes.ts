@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { latency, round, sleep, type Latency } from './stats';
+import { latency, round, sleep, type Latency } from '../bench-stats';
 
 /** A Prometheus endpoint of the cluster: each API's and worker's, and the Temporal server's. */
 export type ScrapeTarget = { name: string; kind: 'api' | 'worker' | 'temporal'; address: string };

@@ -1,4 +1,4 @@
-/** A latency distribution in milliseconds, as every figure of the scale benchmark reports it. */
+/** A latency distribution in milliseconds, as every benchmark reports its figures. */
 export type Latency = { count: number; p50: number; p95: number; p99: number; max: number };
 
 export const round = (n: number, digits = 1): number => Math.round(n * 10 ** digits) / 10 ** digits;
