@@ -1,7 +1,9 @@
 import type { z } from 'zod';
+import { createProfileWorkflows, type ProfileWorkflows } from '../../api/profile-workflow';
 import type { ProfileReportSchema } from '../../machines/profile-report.schema';
-import { ProfileSchema, type Profile } from '../../machines/profile.schema';
-import { aReport } from './fixtures';
+import { ProfileSchema, type Profile, type ProfileView } from '../../machines/profile.schema';
+import type { CaseHarness } from './case-harness';
+import { aReport, clinician, testPolicyDocument } from './fixtures';
 
 /** A profile as a clinic keeps it, made of the fixture report's own parts, its photo taken on `takenOn`. */
 export function aKeptProfile(
@@ -43,4 +45,27 @@ export function theFacts(
     clothing: 'rode jas, spijkerbroek',
     ...overrides,
   };
+}
+
+/** The API's way into profiles' workflows, on a harness's server and task queue, with the test policy. */
+export const profileWorkflowsOn = (h: CaseHarness, taskQueue: string): ProfileWorkflows =>
+  createProfileWorkflows({ client: h.env.client, taskQueue, policy: testPolicyDocument.profiles });
+
+/** Keeps a profile of `institutionId`, checked now on the harness's clock, and tells its workflow, as the API does. */
+export async function aToldProfile(
+  h: CaseHarness,
+  workflows: ProfileWorkflows,
+  institutionId = 'ggz-noord',
+): Promise<ProfileView> {
+  const now = await h.now();
+  const created = await h.parties.records.profiles.create({
+    institutionId,
+    patientNumber: aPatientNumber(),
+    profile: aKeptProfile(now.toISOString().slice(0, 10)),
+    by: clinician,
+    at: now,
+  });
+  if (!created.created) throw new Error('a new patient has no profile yet');
+  await workflows.stored(created.view);
+  return created.view;
 }

@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createProfileWorkflows, type ProfileWorkflows } from '../../api/profile-workflow';
+import type { ProfileWorkflows } from '../../api/profile-workflow';
 import { Problem } from '../../api/problems';
 import { dateAt, startOfDay } from '../../machines/amsterdam-time';
 import { profileWorkflowId } from '../../machines/profile.events';
 import type { ProfileView } from '../../machines/profile.schema';
 import { profileAbsencesQuery } from '../../workflows/profile.messages';
 import { CaseHarness } from '../support/case-harness';
-import { clinician, farTitle, police, testPolicyDocument } from '../support/fixtures';
-import { aKeptProfile, aPatientNumber } from '../support/profiles';
+import { clinician, farTitle, police } from '../support/fixtures';
+import { aToldProfile, profileWorkflowsOn } from '../support/profiles';
 
 const TASK_QUEUE = 'profile-retention-test';
 const POLL = { timeout: 20_000 };
@@ -22,30 +22,14 @@ describe('profile retention (time-skipping server)', () => {
   let workflows: ProfileWorkflows;
   beforeAll(async () => {
     await h.start();
-    workflows = createProfileWorkflows({
-      client: h.env.client,
-      taskQueue: TASK_QUEUE,
-      policy: testPolicyDocument.profiles,
-    });
+    workflows = profileWorkflowsOn(h, TASK_QUEUE);
   });
   afterAll(() => h.stop());
 
   const records = () => h.parties.records;
   let updates = 0;
   const updateId = () => `retention-${process.pid}-${++updates}`;
-  async function aProfile(): Promise<ProfileView> {
-    const now = await h.now();
-    const created = await records().profiles.create({
-      institutionId: 'ggz-noord',
-      patientNumber: aPatientNumber(),
-      profile: aKeptProfile(now.toISOString().slice(0, 10)),
-      by: clinician,
-      at: now,
-    });
-    if (!created.created) throw new Error('a new patient has no profile yet');
-    await workflows.stored(created.view);
-    return created.view;
-  }
+  const aProfile = () => aToldProfile(h, workflows);
   const discharge = async (view: ProfileView) =>
     workflows.discharge(
       view,

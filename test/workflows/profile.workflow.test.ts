@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createProfileWorkflows, type ProfileWorkflows } from '../../api/profile-workflow';
+import type { ProfileWorkflows } from '../../api/profile-workflow';
 import { profileWorkflowId, type ProfileMessage } from '../../machines/profile.events';
 import type { ProfileView } from '../../machines/profile.schema';
 import {
@@ -11,7 +11,7 @@ import type { profileWorkflow } from '../../workflows/profile.workflow';
 import type { caseWorkflow } from '../../workflows/case.workflow';
 import { CaseHarness } from '../support/case-harness';
 import { clinician, farTitle, police, testPolicyDocument } from '../support/fixtures';
-import { aKeptProfile, aPatientNumber } from '../support/profiles';
+import { aKeptProfile, aPatientNumber, aToldProfile, profileWorkflowsOn } from '../support/profiles';
 
 const TASK_QUEUE = 'profile-workflow-test';
 /** A timer's task and the store write after it take a moment on a busy machine. */
@@ -26,29 +26,12 @@ describe('profile workflow (time-skipping server)', () => {
   let workflows: ProfileWorkflows;
   beforeAll(async () => {
     await h.start();
-    workflows = createProfileWorkflows({
-      client: h.env.client,
-      taskQueue: TASK_QUEUE,
-      policy: testPolicyDocument.profiles,
-    });
+    workflows = profileWorkflowsOn(h, TASK_QUEUE);
   });
   afterAll(() => h.stop());
 
   const records = () => h.parties.records;
-  /** Keeps a profile of ggz-noord (or `institutionId`), checked now, as the API would, and tells its workflow. */
-  async function aProfile(institutionId = 'ggz-noord'): Promise<ProfileView> {
-    const now = await h.now();
-    const created = await records().profiles.create({
-      institutionId,
-      patientNumber: aPatientNumber(),
-      profile: aKeptProfile(now.toISOString().slice(0, 10)),
-      by: clinician,
-      at: now,
-    });
-    if (!created.created) throw new Error('a new patient has no profile yet');
-    await workflows.stored(created.view);
-    return created.view;
-  }
+  const aProfile = (institutionId?: string) => aToldProfile(h, workflows, institutionId);
   const tasksOf = async (profileId: string) =>
     (await records().profileTasks.of(profileId)).filter((t) => t.doneAt === null).map((t) => t.kind);
   const absencesOf = (profileId: string) =>
