@@ -3,6 +3,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import example from '../../examples/report.json';
 import { exampleBody } from '../support/action-examples';
+import { formatDate, formatDateTime } from '../../web/src/i18n/format-text';
 import { amsterdamLocal, demoToken, isoDate, openNav, optional, signIn } from '../support/browser-app';
 import { expectAccessible, launchChromium, newPerson, saveFailureShots } from '../support/browser';
 import { startStack, type Stack } from '../support/browser-stack';
@@ -512,6 +513,96 @@ describe('patient profiles in the web app of npm start', () => {
 
         await row.getByRole('link', { name: caseId, exact: true }).click();
         await h1(page, t('cases:pageTitle', { name, caseId }));
+      },
+      STEP_MS,
+    );
+
+    it(
+      'records a discharge and shows when the API will erase the profile, then a readmission',
+      async () => {
+        const page = clinicPage();
+        const name = `Ontslag ${run}`;
+        const profileId = await keepProfile(stack, aProfile(name, 'De Linde'));
+        await openProfile(page, profileId, name);
+        const retention = region(page, t('profiles:retention.title'));
+        const form = retention.getByRole('form', { name: t('profiles:retention.discharge'), exact: true });
+        const yesterday = isoDate(new Date(Date.now() - DAY));
+        await field(form, t('profiles:retention.dischargedOn')).fill(yesterday);
+        const answered = page.waitForResponse((r) => r.url().endsWith(`/v1/profiles/${profileId}/discharge`));
+        await button(form, t('profiles:retention.discharge')).click();
+        const answer = (await (await answered).json()) as { dischargedOn: string; eraseAt: string };
+        expect(answer.dischargedOn).toBe(yesterday);
+        // The erase day is the machine's (start of the day plus the policy's period): the page says the answer.
+        await retention
+          .getByRole('status')
+          .getByText(
+            t('profiles:retention.discharged', {
+              date: formatDate(yesterday, lang),
+              eraseAt: formatDateTime(answer.eraseAt, lang),
+            }),
+            { exact: true },
+          )
+          .waitFor();
+        await expectAccessible(page, 'a recorded discharge');
+
+        await button(form, t('profiles:retention.readmit')).click();
+        await retention.getByText(t('profiles:retention.readmitted'), { exact: true }).waitFor();
+      },
+      STEP_MS,
+    );
+
+    it(
+      'refuses an erasure request while a case from the profile is open, with the API’s reason',
+      async () => {
+        const page = clinicPage();
+        const name = `Open zaak ${run}`;
+        const profileId = await keepProfile(stack, aProfile(name, 'De Linde'));
+        await reportOverHttp(stack, profileId);
+        await openProfile(page, profileId, name);
+        const retention = region(page, t('profiles:retention.title'));
+        await field(retention, t('profiles:retention.ground')).selectOption({
+          label: t('profiles:retention.grounds.objection'),
+        });
+        await button(retention, t('profiles:retention.requestErasure')).click();
+        const confirm = retention.getByRole('group', { name: t('profiles:retention.confirmTitle') });
+        await expectAccessible(page, 'the confirm step of an erasure');
+        await button(confirm, t('profiles:retention.confirm')).click();
+
+        const refusal = retention.getByRole('alert').filter({ hasText: t('common:errors.409') });
+        await refusal.waitFor();
+        // The API's own words, as problem+json gave them, and its reason in the user's language.
+        expect(await refusal.locator('p.muted').textContent()).toMatch(/open/);
+        await retention.getByText(t('profiles:retention.refused.case_open'), { exact: true }).waitFor();
+        await h1(page, t('profiles:page.title', { name }));
+        await expectAccessible(page, 'a refused erasure');
+      },
+      STEP_MS,
+    );
+
+    it(
+      'erases a profile without an open case on request, and the list no longer has it',
+      async () => {
+        const page = clinicPage();
+        const name = `Wissen ${run}`;
+        const profileId = await keepProfile(stack, aProfile(name, 'De Linde'));
+        await openProfile(page, profileId, name);
+        const retention = region(page, t('profiles:retention.title'));
+        await button(retention, t('profiles:retention.requestErasure')).click();
+        const confirm = retention.getByRole('group', { name: t('profiles:retention.confirmTitle') });
+        await button(confirm, t('profiles:retention.confirm')).click();
+
+        await h1(page, t('profiles:list.title'));
+        await page
+          .getByRole('main')
+          .getByRole('status')
+          .getByText(t('profiles:retention.erased'), { exact: true })
+          .waitFor();
+        await page.getByRole('table').waitFor();
+        expect(await page.getByRole('link', { name: profileId, exact: true }).count()).toBe(0);
+        const read = await fetch(`${stack.url}/v1/profiles/${profileId}`, {
+          headers: { authorization: `Bearer ${await demoToken(stack, 'clinic')}` },
+        });
+        expect(read.status).toBe(404);
       },
       STEP_MS,
     );

@@ -31,6 +31,7 @@ import { AbsenceHistory } from './absence-history';
 import { ProfileParts, useProfileParts } from './profile-sections';
 import { ProfileVersions } from './profile-versions';
 import { RepeatWarning } from './repeat-warning';
+import { RetentionSection } from './retention.section';
 import { ReportMissing } from './report-missing.form';
 import { TaskBadges } from './task-badges';
 
@@ -216,6 +217,7 @@ function LoadedProfile(props: { view: ProfileView }) {
         onRefresh={() => void Promise.all([reloadAbsences(), reloadTasks()])}
       />
       <ProfileVersions profileId={profileId} />
+      <RetentionSection profileId={profileId} />
     </Page>
   );
 }
