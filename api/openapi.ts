@@ -669,6 +669,10 @@ export function openApiDocument(): Record<string, unknown> {
             caseId: { type: 'string', description: 'On 409: the case concerned' },
             caseStatus: { type: 'string', description: "On 409: the case's current status" },
             profileId: { type: 'string', description: 'On 409 and 412: the profile concerned' },
+            reason: {
+              type: 'string',
+              description: "On 409 from a profile's machine: why it refuses (`case_open`, …)",
+            },
             version: { type: 'integer', description: "On 412: the profile's current version" },
           },
         },

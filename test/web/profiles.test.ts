@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import example from '../../examples/report.json';
+import { exampleBody } from '../support/action-examples';
+import { formatDate, formatDateTime } from '../../web/src/i18n/format-text';
 import { amsterdamLocal, demoToken, isoDate, openNav, optional, signIn } from '../support/browser-app';
 import { expectAccessible, launchChromium, newPerson, saveFailureShots } from '../support/browser';
 import { startStack, type Stack } from '../support/browser-stack';
@@ -34,8 +36,18 @@ function aProfile(name: string, ward: string) {
 }
 
 /** Sends a request as the demo clinic of ggz-noord, as another of its staff would from their own screen. */
-async function asClinic(
+const asClinic = (
   stack: Stack,
+  method: string,
+  path: string,
+  body: object,
+  headers: Record<string, string> = {},
+) => asDemo(stack, 'clinic', method, path, body, headers);
+
+/** Sends a request as one of the demo identities (`clinic`, `police-desk`), failing loudly on a refusal. */
+async function asDemo(
+  stack: Stack,
+  identity: string,
   method: string,
   path: string,
   body: object,
@@ -45,7 +57,7 @@ async function asClinic(
     method,
     headers: {
       'content-type': 'application/json',
-      authorization: `Bearer ${await demoToken(stack, 'clinic')}`,
+      authorization: `Bearer ${await demoToken(stack, identity)}`,
       'idempotency-key': randomUUID(),
       ...headers,
     },
@@ -77,6 +89,32 @@ const reportOverHttp = (stack: Stack, profileId: string) =>
     internalSearchDone: true,
     lastSeen: { at: new Date(Date.now() - HOUR).toISOString(), place: 'Tuin, afdeling De Linde' },
   });
+
+/** What the clinic learnt in the debrief of an absence the specs bring to its end. */
+const debrief = {
+  safeAndWell: true,
+  whatHappened: 'nam de trein naar zijn zus in Groningen',
+  pushFactors: ['drukte op de afdeling'],
+  pullFactors: ['zijn zus'],
+};
+
+/** Police find the patient, the clinic has them back and holds the debrief: the case closes `returned`. */
+async function bringBack(stack: Stack, caseId: string): Promise<void> {
+  const path = (action: string) => `/v1/cases/${encodeURIComponent(caseId)}/${action}`;
+  await asDemo(stack, 'police-desk', 'POST', path('acknowledge'), exampleBody('police.acknowledge'));
+  await asDemo(stack, 'police-desk', 'POST', path('located'), exampleBody('case.record_located'));
+  await asClinic(stack, 'POST', path('confirm-return'), {});
+  await asClinic(stack, 'POST', path('debrief'), debrief);
+}
+
+/** A profile's absences as the API lists them to its clinic: what the profile page must show. */
+async function absencesOf(stack: Stack, profileId: string) {
+  const response = await fetch(`${stack.url}/v1/profiles/${encodeURIComponent(profileId)}/absences`, {
+    headers: { authorization: `Bearer ${await demoToken(stack, 'clinic')}` },
+  });
+  if (!response.ok) throw new Error(`GET /v1/profiles/{id}/absences answered ${response.status}`);
+  return (await response.json()) as { absences: { outcome: string | null; why: object | null }[] };
+}
 
 /** Keeps a new profile over HTTP: its id. */
 const keepProfile = async (stack: Stack, profile: object): Promise<string> =>
@@ -416,6 +454,155 @@ describe('patient profiles in the web app of npm start', () => {
         for (const [label, value] of facts)
           await expect.poll(() => fact(person, label).textContent(), { message: label }).toBe(value);
         await expectAccessible(page, 'the case reported from a profile');
+      },
+      STEP_MS,
+    );
+
+    it(
+      'shows an absence reported from the profile with its time away, outcome and what the debrief said',
+      async () => {
+        const page = clinicPage();
+        const name = `Afwezig ${run}`;
+        const profileId = await keepProfile(stack, aProfile(name, 'De Linde'));
+        await openProfile(page, profileId, name);
+        const absences = region(page, t('profiles:absences.title'));
+        await absences.getByText(t('profiles:absences.none', { days: 90 }), { exact: true }).waitFor();
+        expect(await absences.getByTestId('absence-count').textContent()).toBe(
+          t('profiles:absences.count', { count: 0, days: 90 }),
+        );
+
+        await button(page, t('profiles:report.open')).click();
+        const report = page.getByRole('form', { name: t('profiles:report.title'), exact: true });
+        await fillReport(report);
+        await button(report, t('profiles:report.file')).click();
+        await page.waitForURL(/\/cases\//);
+        const caseId = decodeURIComponent(new URL(page.url()).pathname.split('/').at(-1)!);
+        await bringBack(stack, caseId);
+        // The case closes a moment after the debrief; the screen is asked once the API says so.
+        await expect
+          .poll(async () => (await absencesOf(stack, profileId)).absences.map((a) => a.outcome))
+          .toEqual(['returned']);
+
+        await openProfile(page, profileId, name);
+        // The page shows what it read before at once, and the history read again as it arrives.
+        await expect
+          .poll(() => absences.getByTestId('absence-count').textContent())
+          .toBe(t('profiles:absences.count', { count: 1, days: 90 }));
+        const table = absences.getByRole('table', {
+          name: t('profiles:absences.caption', { count: 1 }),
+          exact: true,
+        });
+        expect(await table.getByRole('columnheader').allTextContents()).toEqual(
+          (['reportedAt', 'endedAt', 'away', 'outcome', 'why', 'case', 'version'] as const).map((key) =>
+            t(`profiles:absences.${key}`),
+          ),
+        );
+        const row = table.getByRole('row').filter({ has: page.getByRole('link', { name: caseId }) });
+        const [ended, away, outcome, why, link, version] = await row.getByRole('cell').allTextContents();
+        expect(ended).not.toBe(t('profiles:absences.ongoing'));
+        // Filed and brought back within this spec: minutes only, in the language's units.
+        expect(away).toMatch(
+          new RegExp(`^${t('profiles:absences.unit.min', { count: 999 }).replace('999', '\\d+')}$`),
+        );
+        expect(outcome).toBe(t('enums:outcome.returned'));
+        for (const said of [debrief.whatHappened, ...debrief.pushFactors, ...debrief.pullFactors])
+          expect(why).toContain(said);
+        expect(link).toBe(caseId);
+        expect(version).toBe('1');
+        await expectAccessible(page, 'a profile with its absences');
+
+        await row.getByRole('link', { name: caseId, exact: true }).click();
+        await h1(page, t('cases:pageTitle', { name, caseId }));
+      },
+      STEP_MS,
+    );
+
+    it(
+      'records a discharge and shows when the API will erase the profile, then a readmission',
+      async () => {
+        const page = clinicPage();
+        const name = `Ontslag ${run}`;
+        const profileId = await keepProfile(stack, aProfile(name, 'De Linde'));
+        await openProfile(page, profileId, name);
+        const retention = region(page, t('profiles:retention.title'));
+        const form = retention.getByRole('form', { name: t('profiles:retention.discharge'), exact: true });
+        const yesterday = isoDate(new Date(Date.now() - DAY));
+        await field(form, t('profiles:retention.dischargedOn')).fill(yesterday);
+        const answered = page.waitForResponse((r) => r.url().endsWith(`/v1/profiles/${profileId}/discharge`));
+        await button(form, t('profiles:retention.discharge')).click();
+        const answer = (await (await answered).json()) as { dischargedOn: string; eraseAt: string };
+        expect(answer.dischargedOn).toBe(yesterday);
+        // The erase day is the machine's (start of the day plus the policy's period): the page says the answer.
+        await retention
+          .getByRole('status')
+          .getByText(
+            t('profiles:retention.discharged', {
+              date: formatDate(yesterday, lang),
+              eraseAt: formatDateTime(answer.eraseAt, lang),
+            }),
+            { exact: true },
+          )
+          .waitFor();
+        await expectAccessible(page, 'a recorded discharge');
+
+        await button(form, t('profiles:retention.readmit')).click();
+        await retention.getByText(t('profiles:retention.readmitted'), { exact: true }).waitFor();
+      },
+      STEP_MS,
+    );
+
+    it(
+      'refuses an erasure request while a case from the profile is open, with the API’s reason',
+      async () => {
+        const page = clinicPage();
+        const name = `Open zaak ${run}`;
+        const profileId = await keepProfile(stack, aProfile(name, 'De Linde'));
+        await reportOverHttp(stack, profileId);
+        await openProfile(page, profileId, name);
+        const retention = region(page, t('profiles:retention.title'));
+        await field(retention, t('profiles:retention.ground')).selectOption({
+          label: t('profiles:retention.grounds.objection'),
+        });
+        await button(retention, t('profiles:retention.requestErasure')).click();
+        const confirm = retention.getByRole('group', { name: t('profiles:retention.confirmTitle') });
+        await expectAccessible(page, 'the confirm step of an erasure');
+        await button(confirm, t('profiles:retention.confirm')).click();
+
+        const refusal = retention.getByRole('alert').filter({ hasText: t('common:errors.409') });
+        await refusal.waitFor();
+        // The API's own words, as problem+json gave them, and its reason in the user's language.
+        expect(await refusal.locator('p.muted').textContent()).toMatch(/open/);
+        await retention.getByText(t('profiles:retention.refused.case_open'), { exact: true }).waitFor();
+        await h1(page, t('profiles:page.title', { name }));
+        await expectAccessible(page, 'a refused erasure');
+      },
+      STEP_MS,
+    );
+
+    it(
+      'erases a profile without an open case on request, and the list no longer has it',
+      async () => {
+        const page = clinicPage();
+        const name = `Wissen ${run}`;
+        const profileId = await keepProfile(stack, aProfile(name, 'De Linde'));
+        await openProfile(page, profileId, name);
+        const retention = region(page, t('profiles:retention.title'));
+        await button(retention, t('profiles:retention.requestErasure')).click();
+        const confirm = retention.getByRole('group', { name: t('profiles:retention.confirmTitle') });
+        await button(confirm, t('profiles:retention.confirm')).click();
+
+        await h1(page, t('profiles:list.title'));
+        await page
+          .getByRole('main')
+          .getByRole('status')
+          .getByText(t('profiles:retention.erased'), { exact: true })
+          .waitFor();
+        await page.getByRole('table').waitFor();
+        expect(await page.getByRole('link', { name: profileId, exact: true }).count()).toBe(0);
+        const read = await fetch(`${stack.url}/v1/profiles/${profileId}`, {
+          headers: { authorization: `Bearer ${await demoToken(stack, 'clinic')}` },
+        });
+        expect(read.status).toBe(404);
       },
       STEP_MS,
     );

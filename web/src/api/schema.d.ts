@@ -9659,6 +9659,8 @@ export interface components {
       caseStatus?: string;
       /** @description On 409 and 412: the profile concerned */
       profileId?: string;
+      /** @description On 409 from a profile's machine: why it refuses (`case_open`, …) */
+      reason?: string;
       /** @description On 412: the profile's current version */
       version?: number;
     };

@@ -1,4 +1,4 @@
-import { Link } from '@tanstack/react-router';
+import { Link, useRouterState } from '@tanstack/react-router';
 import { useTranslation } from 'react-i18next';
 import { usePrincipal } from '../auth/auth-context';
 import { useProfiles } from '../api/profile-queries';
@@ -13,6 +13,8 @@ import { TaskBadges } from './task-badges';
 export function ProfileListPage() {
   const { t } = useTranslation('profiles');
   const principal = usePrincipal();
+  // An erasure on the profile's page comes here, the page it was on being gone: say that it worked.
+  const erased = useRouterState({ select: (state) => state.location.state.profileErased === true });
   if (principal.role !== 'clinic')
     return (
       <Page title={t('list.title')}>
@@ -28,6 +30,11 @@ export function ProfileListPage() {
         </Link>
       }
     >
+      {erased && (
+        <p role="status" className="notice notice-ok">
+          {t('retention.erased')}
+        </p>
+      )}
       <p>{t('list.explain')}</p>
       <ProfileTable />
     </Page>

@@ -2,6 +2,7 @@ import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ProfileSchema, type Profile } from '../../../machines/profile.schema';
 import type { AsJson } from '../api/as-json';
+import { useProfileAbsences, useReloadProfileAbsences } from '../api/profile-absences';
 import {
   isStale,
   useProfile,
@@ -26,9 +27,11 @@ import { useAnnounce } from '../ui/announcer';
 import { BusyButton } from '../ui/busy-button';
 import { ErrorNotice, Loading } from '../ui/notices';
 import { Page, Section } from '../ui/page';
+import { AbsenceHistory } from './absence-history';
 import { ProfileParts, useProfileParts } from './profile-sections';
 import { ProfileVersions } from './profile-versions';
 import { RepeatWarning } from './repeat-warning';
+import { RetentionSection } from './retention.section';
 import { ReportMissing } from './report-missing.form';
 import { TaskBadges } from './task-badges';
 
@@ -70,6 +73,8 @@ function LoadedProfile(props: { view: ProfileView }) {
   const tasks = useProfileTasks(profileId);
   const reloadTasks = useReloadProfileTasks();
   const completeRepeat = useCompleteRepeatReview(profileId);
+  const absences = useProfileAbsences(profileId);
+  const reloadAbsences = useReloadProfileAbsences(profileId);
   const [mode, setMode] = useState<Mode>('read');
   const [stale, setStale] = useState(false);
   const [note, setNote] = useState<string | null>(null);
@@ -82,8 +87,11 @@ function LoadedProfile(props: { view: ProfileView }) {
     announce(text);
   };
 
+  // The page's reads go together: the absences count towards the repeat review the tasks may hold.
+  const reloadAll = () => Promise.all([reload(), reloadAbsences(), reloadTasks()]);
+
   const reloadProfile = async () => {
-    await reload();
+    await reloadAll();
     update.reset();
     review.reset();
     setStale(false);
@@ -203,7 +211,13 @@ function LoadedProfile(props: { view: ProfileView }) {
       ) : (
         <ProfileParts fields={fields} profile={view.profile} />
       )}
+      <AbsenceHistory
+        profileId={profileId}
+        refreshing={absences.isFetching || tasks.isFetching}
+        onRefresh={() => void Promise.all([reloadAbsences(), reloadTasks()])}
+      />
       <ProfileVersions profileId={profileId} />
+      <RetentionSection profileId={profileId} />
     </Page>
   );
 }

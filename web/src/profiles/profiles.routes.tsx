@@ -5,6 +5,13 @@ import { ProfileListPage } from './profile-list.page';
 import { ProfileTasksPage } from './profile-tasks.page';
 import { ProfilePage } from './profile.page';
 
+declare module '@tanstack/history' {
+  interface HistoryState {
+    /** Set when an erasure brings the user to the list: the profile they were on is gone. */
+    profileErased?: boolean;
+  }
+}
+
 /** `/clinic/profiles`: the clinic's patient profiles. */
 export const profilesRoute = createRoute({
   getParentRoute: () => authedRoute,
