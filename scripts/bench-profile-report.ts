@@ -7,13 +7,13 @@ import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { chromium, type Locator, type Page } from 'playwright-core';
-import { amsterdamLocal, demoToken, isoDate, openNav, signIn } from '../test/support/browser-app';
+import { amsterdamLocal, anExampleProfile, demoToken, openNav, signIn } from '../test/support/browser-app';
 import { chromiumPath } from '../test/support/browser';
 import { startStack, type Stack } from '../test/support/browser-stack';
 import { textsFor, type Texts } from '../test/support/browser-text';
 import { aJpegWithMetadata } from '../test/support/photos';
 import { exampleBody } from '../test/support/action-examples';
-import { exampleReport, temporalCli, writeResults } from './bench-system';
+import { temporalCli, writeResults } from './bench-system';
 import { latency } from './bench-stats';
 
 const GOAL_P99_MS = 2_000;
@@ -22,7 +22,6 @@ const WARM_UP = 3;
 /** How often the police desk's screen would ask again; short, so the poll adds little to what it measures. */
 const POLL_MS = 20;
 const GIVE_UP_MS = 30_000;
-const DAY = 86_400_000;
 const HOUR = 3_600_000;
 
 const { values: args } = parseArgs({ options: { rounds: { type: 'string', default: '100' } } });
@@ -152,25 +151,9 @@ async function reportFromProfilePage(
 
 /** Keeps a profile with a photo, as a clinic does at admission. */
 async function keepProfile(stack: Stack, token: string, name: string): Promise<string> {
-  const example = exampleReport() as Record<string, Record<string, unknown>>;
-  const now = Date.now();
   const { profileId } = (await send(stack, token, 'POST', '/v1/profiles', {
+    ...anExampleProfile(name, 'De Linde'),
     patientNumber: randomUUID(),
-    person: { ...example.person, name },
-    photo: { takenOn: isoDate(new Date(now - 30 * DAY)) },
-    routines: ['loopt elke ochtend naar de bakker'],
-    likelyPlaces: example.likelyPlaces,
-    associates: ['broer, woont in Groningen'],
-    riskFactors: example.riskFactors,
-    travel: example.travel,
-    timeCriticalNeeds: example.timeCriticalNeeds,
-    legalTitle: {
-      kind: 'zorgmachtiging',
-      startsOn: isoDate(new Date(now - 60 * DAY)),
-      endsOn: isoDate(new Date(now + 300 * DAY)),
-    },
-    clinicContact: { ...example.clinicContact, ward: 'De Linde' },
-    consents: example.consents,
   })) as { profileId: string };
   const photo = await fetch(`${stack.url}/v1/profiles/${profileId}/photo`, {
     method: 'PUT',

@@ -146,3 +146,28 @@ export async function fileReportOverHttp(stack: Stack, reportId: string): Promis
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
+
+/**
+ * A profile as a clinic sends it, made of examples/report.json's own parts, with a photo dated a month ago
+ * and a title in force: what the browser specs and the report-from-profile benchmark keep.
+ */
+export function anExampleProfile(name: string, ward: string) {
+  const now = Date.now();
+  return {
+    person: { ...example.person, name },
+    photo: { takenOn: isoDate(new Date(now - 30 * DAY)) },
+    routines: ['loopt elke ochtend naar de bakker'],
+    likelyPlaces: example.likelyPlaces,
+    associates: ['broer, woont in Groningen'],
+    riskFactors: example.riskFactors,
+    travel: example.travel,
+    timeCriticalNeeds: example.timeCriticalNeeds,
+    legalTitle: {
+      kind: 'zorgmachtiging',
+      startsOn: isoDate(new Date(now - 60 * DAY)),
+      endsOn: isoDate(new Date(now + 300 * DAY)),
+    },
+    clinicContact: { ...example.clinicContact, ward },
+    consents: example.consents,
+  };
+}

@@ -4,7 +4,15 @@ import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import example from '../../examples/report.json';
 import { exampleBody } from '../support/action-examples';
 import { formatDate, formatDateTime } from '../../web/src/i18n/format-text';
-import { amsterdamLocal, demoToken, isoDate, openNav, optional, signIn } from '../support/browser-app';
+import {
+  amsterdamLocal,
+  anExampleProfile,
+  demoToken,
+  isoDate,
+  openNav,
+  optional,
+  signIn,
+} from '../support/browser-app';
 import { expectAccessible, launchChromium, newPerson, saveFailureShots } from '../support/browser';
 import { startStack, type Stack } from '../support/browser-stack';
 import { LANGS, textsFor, type Lang, type Texts } from '../support/browser-text';
@@ -12,28 +20,6 @@ import { LANGS, textsFor, type Lang, type Texts } from '../support/browser-text'
 const DAY = 86_400_000;
 const STEP_MS = 90_000;
 const HOUR = 60 * 60_000;
-
-/** A profile as a clinic sends it, made of the example report's own parts. */
-function aProfile(name: string, ward: string) {
-  const now = Date.now();
-  return {
-    person: { ...example.person, name },
-    photo: { takenOn: isoDate(new Date(now - 30 * DAY)) },
-    routines: ['loopt elke ochtend naar de bakker'],
-    likelyPlaces: example.likelyPlaces,
-    associates: ['broer, woont in Groningen'],
-    riskFactors: example.riskFactors,
-    travel: example.travel,
-    timeCriticalNeeds: example.timeCriticalNeeds,
-    legalTitle: {
-      kind: 'zorgmachtiging',
-      startsOn: isoDate(new Date(now - 60 * DAY)),
-      endsOn: isoDate(new Date(now + 300 * DAY)),
-    },
-    clinicContact: { ...example.clinicContact, ward },
-    consents: example.consents,
-  };
-}
 
 /** Sends a request as the demo clinic of ggz-noord, as another of its staff would from their own screen. */
 const asClinic = (
@@ -312,7 +298,7 @@ describe('patient profiles in the web app of npm start', () => {
       async () => {
         const page = clinicPage();
         const name = `Versie ${run}`;
-        const profileId = await keepProfile(stack, aProfile(name, 'De Linde'));
+        const profileId = await keepProfile(stack, anExampleProfile(name, 'De Linde'));
         await openProfile(page, profileId, name);
 
         await button(about(page), t('profiles:page.edit')).click();
@@ -363,7 +349,7 @@ describe('patient profiles in the web app of npm start', () => {
       async () => {
         const page = clinicPage();
         const name = `Verouderd ${run}`;
-        const profile = aProfile(name, 'De Linde');
+        const profile = anExampleProfile(name, 'De Linde');
         const profileId = await keepProfile(stack, profile);
         await openProfile(page, profileId, name);
 
@@ -397,7 +383,7 @@ describe('patient profiles in the web app of npm start', () => {
       'shows a second clinic neither the profile in its list nor the profile at its address',
       async () => {
         const name = `Eigen kliniek ${run}`;
-        const profileId = await keepProfile(stack, aProfile(name, 'De Linde'));
+        const profileId = await keepProfile(stack, anExampleProfile(name, 'De Linde'));
         const other = await newPerson(browser);
         people.other = other;
         await signIn(other.page, stack, t, lang, 'clinic-oost');
@@ -422,7 +408,7 @@ describe('patient profiles in the web app of npm start', () => {
       async () => {
         const page = clinicPage();
         const name = `Melding ${run}`;
-        const profileId = await keepProfile(stack, aProfile(name, 'De Linde'));
+        const profileId = await keepProfile(stack, anExampleProfile(name, 'De Linde'));
         await openProfile(page, profileId, name);
 
         await button(page, t('profiles:report.open')).click();
@@ -463,7 +449,7 @@ describe('patient profiles in the web app of npm start', () => {
       async () => {
         const page = clinicPage();
         const name = `Afwezig ${run}`;
-        const profileId = await keepProfile(stack, aProfile(name, 'De Linde'));
+        const profileId = await keepProfile(stack, anExampleProfile(name, 'De Linde'));
         await openProfile(page, profileId, name);
         const absences = region(page, t('profiles:absences.title'));
         await absences.getByText(t('profiles:absences.none', { days: 90 }), { exact: true }).waitFor();
@@ -522,7 +508,7 @@ describe('patient profiles in the web app of npm start', () => {
       async () => {
         const page = clinicPage();
         const name = `Ontslag ${run}`;
-        const profileId = await keepProfile(stack, aProfile(name, 'De Linde'));
+        const profileId = await keepProfile(stack, anExampleProfile(name, 'De Linde'));
         await openProfile(page, profileId, name);
         const retention = region(page, t('profiles:retention.title'));
         const form = retention.getByRole('form', { name: t('profiles:retention.discharge'), exact: true });
@@ -556,7 +542,7 @@ describe('patient profiles in the web app of npm start', () => {
       async () => {
         const page = clinicPage();
         const name = `Open zaak ${run}`;
-        const profileId = await keepProfile(stack, aProfile(name, 'De Linde'));
+        const profileId = await keepProfile(stack, anExampleProfile(name, 'De Linde'));
         await reportOverHttp(stack, profileId);
         await openProfile(page, profileId, name);
         const retention = region(page, t('profiles:retention.title'));
@@ -584,7 +570,7 @@ describe('patient profiles in the web app of npm start', () => {
       async () => {
         const page = clinicPage();
         const name = `Wissen ${run}`;
-        const profileId = await keepProfile(stack, aProfile(name, 'De Linde'));
+        const profileId = await keepProfile(stack, anExampleProfile(name, 'De Linde'));
         await openProfile(page, profileId, name);
         const retention = region(page, t('profiles:retention.title'));
         await button(retention, t('profiles:retention.requestErasure')).click();
@@ -614,7 +600,7 @@ describe('patient profiles in the web app of npm start', () => {
         const name = `Oude foto ${run}`;
         const ward = `Foto ${run}`;
         const profileId = await keepProfile(stack, {
-          ...aProfile(name, ward),
+          ...anExampleProfile(name, ward),
           photo: { takenOn: isoDate(new Date(Date.now() - 730 * DAY)) },
         });
         // The policy's photo age is the profile machine's: the task it opened is what the screens show.
@@ -720,7 +706,7 @@ describe('patient profiles in the web app of npm start', () => {
       async () => {
         const page = clinicPage();
         const name = `Collega ${run}`;
-        const profileId = await keepProfile(stack, aProfile(name, 'De Linde'));
+        const profileId = await keepProfile(stack, anExampleProfile(name, 'De Linde'));
         for (let i = 0; i < 3; i++) await reportOverHttp(stack, profileId);
         await tasksAre(profileId, ['repeat_review']);
         await openProfile(page, profileId, name);
